@@ -1,0 +1,30 @@
+/** Catalog annotations understood by GORT (the user-facing contract). */
+export const ANNOTATION_FLUX_APP = 'gort.io/flux-app';
+export const ANNOTATION_DOCS_PATHS = 'gort.io/docs-paths';
+export const ANNOTATION_TARGET_REPO = 'gort.io/target-repo';
+export const ANNOTATION_FIX_REPO = 'gort.io/fix-repo';
+export const ANNOTATION_BRANCH = 'gort.io/branch';
+export const ANNOTATION_RECONCILE_TIMEOUT = 'gort.io/reconcile-timeout';
+export const ANNOTATION_MODE = 'gort.io/mode';
+
+/** Backstage's GitHub annotation, used when `gort.io/target-repo` is absent. */
+export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
+
+export const GORT_ANNOTATIONS = [
+  ANNOTATION_FLUX_APP,
+  ANNOTATION_DOCS_PATHS,
+  ANNOTATION_TARGET_REPO,
+  ANNOTATION_FIX_REPO,
+  ANNOTATION_BRANCH,
+  ANNOTATION_RECONCILE_TIMEOUT,
+  ANNOTATION_MODE,
+] as const;
+
+export const DEFAULT_DOCS_PATHS = ['docs/plans/'];
+
+export const GORT_MODES = ['fix-pr', 'diagnose-only', 'off'] as const;
+export type GortMode = (typeof GORT_MODES)[number];
+export const DEFAULT_MODE: GortMode = 'fix-pr';
+
+export const FLUX_APP_KINDS = ['Kustomization', 'HelmRelease'] as const;
+export type FluxAppKind = (typeof FLUX_APP_KINDS)[number];

@@ -1,0 +1,198 @@
+#!/usr/bin/env node
+/*
+ * Two-command set-up for a machine that has only Node 20 and npm.
+ *
+ *   node scripts/bootstrap.js setup   install toolchain + dependencies when missing
+ *   node scripts/bootstrap.js start   set-up, then sandbox + backend + app
+ *   node scripts/bootstrap.js test    set-up, then type-check and every test suite
+ *
+ * Current Backstage needs Node 22 or newer. When the Node running this script
+ * is older, Node 22 is installed from the npm registry (package
+ * node-<platform>-<arch>) into .toolchain/ and put first on PATH for every
+ * child process. Native addons are built against its headers.
+ *
+ * Plain Node, no dependencies: it must run before anything is installed.
+ */
+'use strict';
+
+const { spawnSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const toolchainDir = path.join(root, '.toolchain');
+const MIN_NODE_MAJOR = 22;
+const NODE_PACKAGE_RANGE = '22';
+
+function log(message) {
+  process.stdout.write(`[gort] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[gort] ${message}\n`);
+  process.exit(1);
+}
+
+function majorOf(version) {
+  return Number(String(version).replace(/^v/, '').split('.')[0]);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: options.env ?? process.env,
+  });
+  if (result.error) {
+    fail(`could not run ${command}: ${result.error.message}`);
+  }
+  return result.status ?? 1;
+}
+
+function mustRun(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) {
+    fail(`${command} ${args.join(' ')} exited with ${status}`);
+  }
+}
+
+/** Returns { nodeBin, nodeDir } for a Node >= 22, installing one if needed. */
+function ensureNode() {
+  if (majorOf(process.version) >= MIN_NODE_MAJOR) {
+    return { nodeBin: path.dirname(process.execPath), nodeDir: undefined };
+  }
+  const pkgDir = path.join(toolchainDir, 'node');
+  const nodeExe = path.join(pkgDir, 'bin', 'node');
+  if (fs.existsSync(nodeExe)) {
+    const probe = spawnSync(nodeExe, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0 && majorOf(probe.stdout.trim()) >= MIN_NODE_MAJOR) {
+      return { nodeBin: path.dirname(nodeExe), nodeDir: pkgDir };
+    }
+  }
+  const pkg = `node-${process.platform}-${process.arch}@${NODE_PACKAGE_RANGE}`;
+  log(`Node ${process.version} is too old for Backstage; installing ${pkg} into .toolchain/`);
+  fs.rmSync(pkgDir, { recursive: true, force: true });
+  fs.mkdirSync(toolchainDir, { recursive: true });
+  const packed = spawnSync(
+    'npm',
+    ['pack', pkg, '--pack-destination', toolchainDir, '--json'],
+    { cwd: toolchainDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (packed.status !== 0) {
+    fail(`npm pack ${pkg} failed; install Node ${MIN_NODE_MAJOR}+ yourself and retry`);
+  }
+  const tarball = path.join(toolchainDir, JSON.parse(packed.stdout)[0].filename);
+  fs.mkdirSync(pkgDir, { recursive: true });
+  mustRun('tar', ['xzf', tarball, '-C', pkgDir, '--strip-components=1']);
+  fs.rmSync(tarball, { force: true });
+  if (!fs.existsSync(nodeExe)) {
+    fail(`${pkg} did not contain bin/node`);
+  }
+  return { nodeBin: path.dirname(nodeExe), nodeDir: pkgDir };
+}
+
+function toolchainEnv({ nodeBin, nodeDir }) {
+  const env = { ...process.env };
+  env.PATH = [nodeBin, path.join(root, 'node_modules', '.bin'), env.PATH]
+    .filter(Boolean)
+    .join(path.delimiter);
+  if (nodeDir) {
+    // node-gyp cannot download headers here; build native addons against
+    // the headers shipped in the toolchain package.
+    env.npm_config_nodedir = nodeDir;
+  }
+  return env;
+}
+
+function manifestFiles() {
+  const files = ['package.json', 'package-lock.json', '.npmrc'];
+  for (const group of ['packages', 'plugins']) {
+    const dir = path.join(root, group);
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) {
+      files.push(path.join(group, name, 'package.json'));
+    }
+  }
+  return files.filter(f => fs.existsSync(path.join(root, f)));
+}
+
+function installStamp(env) {
+  const hash = crypto.createHash('sha256');
+  const nodeVersion = spawnSync('node', ['--version'], { env, encoding: 'utf8' }).stdout;
+  hash.update(`node ${nodeVersion}\n`);
+  for (const file of manifestFiles()) {
+    if (file === 'package-lock.json') continue; // rewritten by npm install itself
+    hash.update(`${file}\n`);
+    hash.update(fs.readFileSync(path.join(root, file)));
+  }
+  return hash.digest('hex');
+}
+
+function ensureDependencies(env) {
+  const stampFile = path.join(root, 'node_modules', '.gort-install-stamp');
+  const wanted = installStamp(env);
+  const current = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8') : '';
+  if (current === wanted) {
+    return;
+  }
+  log('installing dependencies (first run takes several minutes)');
+  const started = Date.now();
+  const hasLock = fs.existsSync(path.join(root, 'package-lock.json'));
+  const args = hasLock && process.env.CI
+    ? ['ci', '--no-audit', '--no-fund']
+    : ['install', '--no-audit', '--no-fund'];
+  mustRun('npm', args, { env });
+  fs.writeFileSync(stampFile, wanted);
+  log(`dependencies installed in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+function setup() {
+  const toolchain = ensureNode();
+  const env = toolchainEnv(toolchain);
+  ensureDependencies(env);
+  return env;
+}
+
+function runSteps(env, steps) {
+  for (const [label, command, args] of steps) {
+    log(label);
+    const started = Date.now();
+    const status = run(command, args, { env });
+    if (status !== 0) {
+      fail(`${label} failed (exit ${status})`);
+    }
+    log(`${label}: ok in ${Math.round((Date.now() - started) / 1000)} s`);
+  }
+}
+
+function test(env) {
+  const testEnv = { ...env, CI: 'true' };
+  runSteps(testEnv, [
+    ['type-check', 'tsc', []],
+    ['unit and plugin tests', 'backstage-cli', ['repo', 'test', '--ci']],
+  ]);
+}
+
+function start(env) {
+  const child = spawn('backstage-cli', ['repo', 'start', ...process.argv.slice(3)], {
+    cwd: root,
+    stdio: 'inherit',
+    env,
+  });
+  const forward = signal => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  child.on('exit', code => process.exit(code ?? 0));
+}
+
+const command = process.argv[2];
+const commands = {
+  setup: () => setup(),
+  test: () => test(setup()),
+  start: () => start(setup()),
+};
+if (!commands[command]) {
+  fail(`usage: node scripts/bootstrap.js <${Object.keys(commands).join('|')}>`);
+}
+commands[command]();

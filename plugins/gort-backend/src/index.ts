@@ -1,1 +1,6 @@
-export {};
+/**
+ * GORT backend plugin for Backstage.
+ *
+ * @packageDocumentation
+ */
+export { gortPlugin as default } from './plugin';

@@ -1,0 +1,106 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Watcher } from '@internal/plugin-gort-common';
+import request from 'supertest';
+import { gortPlugin } from './plugin';
+
+jest.setTimeout(30_000);
+
+function component(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+  };
+}
+
+const entities = [
+  component('podinfo', {
+    'gort.io/flux-app': 'flux-system/podinfo',
+    'github.com/project-slug': 'acme/podinfo-gitops',
+  }),
+  component('broken', {
+    'gort.io/flux-app': 'Deployment/apps/broken',
+    'gort.io/target-repo': 'acme/gitops',
+    'gort.io/reconcile-timeout': 'soon',
+  }),
+  component('unrelated', { 'github.com/project-slug': 'acme/other' }),
+];
+
+async function waitForWatchers(server: any, count: number): Promise<Watcher[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await request(server)
+      .get('/api/gort/watchers')
+      .set('Authorization', mockCredentials.user.header());
+    if (res.status === 200 && res.body.items.length >= count) {
+      return res.body.items;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`watchers never reached ${count}: ${JSON.stringify(res.body)}`);
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+describe('gort backend plugin', () => {
+  it('stores watchers for annotated catalog entities and lists them', async () => {
+    const { server } = await startTestBackend({
+      features: [gortPlugin, catalogServiceMock.factory({ entities })],
+    });
+
+    const watchers = await waitForWatchers(server, 2);
+    expect(watchers.map(w => w.entityRef)).toEqual([
+      'component:default/broken',
+      'component:default/podinfo',
+    ]);
+    const podinfo = watchers.find(w => w.entityRef.endsWith('podinfo'))!;
+    expect(podinfo).toMatchObject({
+      objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }],
+      targetRepo: { owner: 'acme', repo: 'podinfo-gitops' },
+      mode: 'fix-pr',
+      problems: [],
+    });
+    const broken = watchers.find(w => w.entityRef.endsWith('broken'))!;
+    expect(broken.objects).toEqual([]);
+    expect(broken.problems.map(p => p.annotation)).toEqual([
+      'gort.io/flux-app',
+      'gort.io/reconcile-timeout',
+    ]);
+  });
+
+  it('rejects unauthenticated requests', async () => {
+    const { server } = await startTestBackend({
+      features: [gortPlugin, catalogServiceMock.factory({ entities })],
+    });
+    const res = await request(server)
+      .get('/api/gort/watchers')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('answers 403 when the permission policy denies gort.run.read', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        gortPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    const res = await request(server)
+      .get('/api/gort/watchers')
+      .set('Authorization', mockCredentials.user.header());
+    expect(res.status).toBe(403);
+    expect(res.body.error).toMatchObject({
+      name: 'NotAllowedError',
+      message: 'Permission gort.run.read is required',
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import {
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ANNOTATION_FLUX_APP } from '@internal/plugin-gort-common';
+import { WatcherStore, WatcherSyncResult } from '../database/WatcherStore';
+import { watchersFromEntities } from './watchersFromEntities';
+
+const PAGE_SIZE = 500;
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.annotations',
+];
+
+/** Reads annotated entities from the catalog and stores them as watchers. */
+export class CatalogWatcherSync {
+  constructor(
+    private readonly deps: {
+      catalog: CatalogService;
+      auth: AuthService;
+      store: WatcherStore;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async readAnnotatedEntities(): Promise<Entity[]> {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const entities: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.catalog.queryEntities(
+        cursor
+          ? { cursor, limit: PAGE_SIZE, fields: ENTITY_FIELDS }
+          : {
+              filter: {
+                [`metadata.annotations.${ANNOTATION_FLUX_APP}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+              limit: PAGE_SIZE,
+              fields: ENTITY_FIELDS,
+            },
+        { credentials },
+      );
+      entities.push(...page.items);
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    return entities;
+  }
+
+  async sync(): Promise<WatcherSyncResult> {
+    const entities = await this.readAnnotatedEntities();
+    const watchers = watchersFromEntities(entities);
+    const result = await this.deps.store.replaceAll(watchers);
+    const withProblems = watchers.filter(w => w.problems.length > 0).length;
+    this.deps.logger.info(
+      `Watchers refreshed from the catalog: ${watchers.length} entities ` +
+        `(${result.added} added, ${result.updated} updated, ${result.removed} removed, ` +
+        `${withProblems} with annotation problems)`,
+    );
+    return result;
+  }
+}

@@ -1,1 +1,10 @@
-export {};
+/**
+ * GORT frontend plugin. The default export of `./alpha` is the plugin for the
+ * new frontend system; these are the legacy exports.
+ *
+ * @packageDocumentation
+ */
+export { gortPlugin, EntityGortContent, EntityGortCard } from './plugin';
+export { isGortAvailable } from '@internal/plugin-gort-common';
+export { gortApiRef, GortClient } from './api';
+export type { GortApi } from './api';

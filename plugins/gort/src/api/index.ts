@@ -1,0 +1,3 @@
+export { gortApiRef } from './GortApi';
+export type { GortApi } from './GortApi';
+export { GortClient } from './GortClient';

@@ -1,0 +1,1 @@
+export { EntityGortCard } from './EntityGortCard';

@@ -1,0 +1,1 @@
+export { EntityGortContent } from './EntityGortContent';

@@ -160,18 +160,51 @@ function runSteps(env, steps) {
     const started = Date.now();
     const status = run(command, args, { env });
     if (status !== 0) {
-      fail(`${label} failed (exit ${status})`);
+      throw new Error(`${label} failed (exit ${status})`);
     }
     log(`${label}: ok in ${Math.round((Date.now() - started) / 1000)} s`);
   }
 }
 
+/** Adds up jest's JSON reports into one plain closing line. */
+function summarise(reportFiles) {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of reportFiles) {
+    if (!fs.existsSync(file)) continue;
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    total.passed += report.numPassedTests;
+    total.failed += report.numFailedTests;
+    total.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  }
+  return total;
+}
+
 function test(env) {
   const testEnv = { ...env, CI: 'true' };
-  runSteps(testEnv, [
-    ['type-check', 'tsc', []],
-    ['unit and plugin tests', 'backstage-cli', ['repo', 'test', '--ci']],
-  ]);
+  const reportDir = path.join(root, 'node_modules', '.cache', 'gort-test-reports');
+  fs.rmSync(reportDir, { recursive: true, force: true });
+  fs.mkdirSync(reportDir, { recursive: true });
+  const unitReport = path.join(reportDir, 'unit.json');
+  let failure;
+  try {
+    runSteps(testEnv, [
+      ['type-check', 'tsc', []],
+      [
+        'unit and plugin tests',
+        'backstage-cli',
+        ['repo', 'test', '--ci', '--json', `--outputFile=${unitReport}`],
+      ],
+    ]);
+  } catch (error) {
+    failure = error;
+  }
+  const total = summarise([unitReport]);
+  process.stdout.write(
+    `\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
+  );
+  if (failure || total.failed > 0) {
+    fail(failure ? failure.message : 'some tests failed');
+  }
 }
 
 function start(env) {

@@ -73,3 +73,97 @@ export interface RunDiagnosisSummary {
   fix: string;
   confidence: number;
 }
+
+/** States in which a run is still being worked on. */
+export const ACTIVE_RUN_STATES: readonly RunState[] = [
+  'queued',
+  'waiting_for_source',
+  'reconciling',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'diagnosing',
+  'validating',
+];
+
+/** States in which a run still waits for Flux (a newer push supersedes these). */
+export const WAITING_RUN_STATES: readonly RunState[] = [
+  'queued',
+  'waiting_for_source',
+  'reconciling',
+];
+
+export type RunTrigger = 'push' | 'manual';
+
+export interface RunCommit {
+  message?: string;
+  author?: string;
+  url?: string;
+  timestamp?: string;
+}
+
+export interface RunTimelineEntry {
+  at: string;
+  state: RunState;
+  message: string;
+}
+
+/** Where one watched object stood for the run's commit, last time it was read. */
+export interface RunObjectVerdict {
+  object: string;
+  state: 'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed' | 'unknown';
+  detail: string;
+  at: string;
+}
+
+export interface RunFailure {
+  object: string;
+  reason: string;
+  message: string;
+}
+
+export interface RunEvidenceItem {
+  source: string;
+  message: string;
+}
+
+export interface RunDiagnosis extends RunDiagnosisSummary {
+  evidence: RunEvidenceItem[];
+  related: string[];
+}
+
+/** A run in lists (`GET /runs`). */
+export interface RunSummary {
+  id: string;
+  entityRef: string;
+  repo: string;
+  branch: string;
+  sha: string;
+  trigger: RunTrigger;
+  state: RunState;
+  outcome?: RunOutcome;
+  category?: FailureCategory;
+  commit?: RunCommit;
+  supersededBy?: string;
+  createdAt: string;
+  updatedAt: string;
+  deadlineAt: string;
+  finishedAt?: string;
+}
+
+/** One run with everything known about it (`GET /runs/:id`). */
+export interface Run extends RunSummary {
+  objects: WatchedObject[];
+  beforeSha?: string;
+  timeline: RunTimelineEntry[];
+  verdicts: RunObjectVerdict[];
+  failure?: RunFailure;
+  evidence: RunEvidenceItem[];
+  diagnosis?: RunDiagnosis;
+  error?: string;
+}
+
+export interface RunList {
+  items: RunSummary[];
+  nextCursor?: string;
+}

@@ -7,9 +7,13 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { gortPermissions } from '@internal/plugin-gort-common';
 import { applyDatabaseMigrations } from './database/migrations';
+import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
+import { readGortConfig } from './config/readGortConfig';
+import { PushIngestion } from './runs/PushIngestion';
 import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
+import { WebhookReceiver } from './webhook/WebhookReceiver';
 
 const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
@@ -37,8 +41,25 @@ export const gortPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
+        const gortConfig = readGortConfig(deps.config);
         const db = await applyDatabaseMigrations(deps.database);
         const watcherStore = new DatabaseWatcherStore(db);
+        const runStore = new DatabaseRunStore(db);
+        const ingestion = new PushIngestion({
+          watcherStore,
+          runStore,
+          logger: deps.logger,
+          defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
+        });
+        const webhookReceiver = new WebhookReceiver({
+          ingestion,
+          secrets: gortConfig.webhook.secrets,
+        });
+        if (gortConfig.webhook.secrets.length === 0) {
+          deps.logger.warn(
+            'gort.webhook.secret is not set: POST /api/gort/webhook answers 503 until it is',
+          );
+        }
         const watcherSync = new CatalogWatcherSync({
           catalog: deps.catalog,
           auth: deps.auth,
@@ -61,11 +82,26 @@ export const gortPlugin = createBackendPlugin({
           },
         });
 
+        await deps.scheduler.scheduleTask({
+          id: 'gort-deliveries-cleanup',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const before = new Date(Date.now() - gortConfig.runs.deliveryRetentionMs);
+            await runStore.pruneDeliveries(before);
+          },
+        });
+
+        deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             watcherStore,
+            runStore,
+            webhookReceiver,
+            maxWebhookBodyBytes: gortConfig.webhook.maxBodyBytes,
           }),
         );
       },

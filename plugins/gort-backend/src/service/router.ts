@@ -2,36 +2,87 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   gortRunReadPermission,
+  RUN_OUTCOMES,
+  RUN_STATES,
+  RunList,
   WatcherList,
 } from '@internal/plugin-gort-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
+import { WebhookReceiver } from '../webhook/WebhookReceiver';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   watcherStore: WatcherStore;
+  runStore: RunStore;
+  webhookReceiver: WebhookReceiver;
+  maxWebhookBodyBytes: number;
 }
 
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const { httpAuth, permissions, watcherStore } = options;
+const listRunsQuery = z
+  .object({
+    entityRef: z.string().min(3).max(255).optional(),
+    state: z.enum(RUN_STATES).optional(),
+    outcome: z.enum(RUN_OUTCOMES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().regex(/^\d{1,18}$/, 'cursor must come from a previous page').optional(),
+  })
+  .strict();
+
+const runIdParam = z.string().uuid('run ids are UUIDs');
+
+function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map(issue => `${issue.path.join('.') || what}: ${issue.message}`)
+      .join('; ');
+    throw new InputError(`Invalid ${what}: ${problems}`);
+  }
+  return result.data;
+}
+
+function header(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, watcherStore, runStore, webhookReceiver } = options;
   const router = Router();
+
+  // The signature covers the exact bytes GitHub sent, so this route reads the
+  // raw body and must come before any JSON parser.
+  router.post(
+    '/webhook',
+    express.raw({ type: () => true, limit: options.maxWebhookBodyBytes }),
+    async (req, res) => {
+      const response = await webhookReceiver.receive({
+        event: header(req, 'x-github-event'),
+        deliveryId: header(req, 'x-github-delivery'),
+        signature: header(req, 'x-hub-signature-256'),
+        rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      });
+      res.status(response.status).json(response.body);
+    },
+  );
+
   router.use(express.json({ limit: '100kb' }));
 
   async function authorize(req: Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const [decision] = await permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Permission ${permission.name} is required`);
     }
@@ -42,6 +93,23 @@ export async function createRouter(
     await authorize(req, gortRunReadPermission);
     const body: WatcherList = { items: await watcherStore.list() };
     res.json(body);
+  });
+
+  router.get('/runs', async (req, res) => {
+    await authorize(req, gortRunReadPermission);
+    const query = parseOrThrow(listRunsQuery, req.query, 'query');
+    const body: RunList = await runStore.listRuns(query);
+    res.json(body);
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    await authorize(req, gortRunReadPermission);
+    const id = parseOrThrow(runIdParam, req.params.id, 'run id');
+    const run = await runStore.getRun(id);
+    if (!run) {
+      throw new NotFoundError(`No run ${id}`);
+    }
+    res.json(run);
   });
 
   return router;

@@ -1,0 +1,10 @@
+export * from './GitRepoStore';
+export * from './errors';
+export * from './validation';
+export { parseRepoUrl } from './repoUrl';
+export type { RepoCoordinates } from './repoUrl';
+export { ZERO_SHA } from './gitObjects';
+export type { CommitObject, GitPerson, RefEntry, TreeEntry, TreeEntryType } from './gitObjects';
+export type { ChangedFile, FileChangeStatus } from './diffParsing';
+export { createGitHttpHandler } from './smartHttp';
+export type { GitHttpHandlerOptions } from './smartHttp';

@@ -5,6 +5,7 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gortPermissions } from '@internal/plugin-gort-common';
 import { applyDatabaseMigrations } from './database/migrations';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
@@ -14,6 +15,7 @@ import { PushIngestion } from './runs/PushIngestion';
 import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
+import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 
 const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
@@ -39,6 +41,7 @@ export const gortPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const gortConfig = readGortConfig(deps.config);
@@ -68,6 +71,11 @@ export const gortPlugin = createBackendPlugin({
         });
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
+        await subscribeToGithubPushEvents({
+          events: deps.events,
+          receiver: webhookReceiver,
+          logger: deps.logger,
+        });
 
         const refreshConfig = deps.config.getOptionalConfig(
           'gort.watchers.refresh',

@@ -195,3 +195,37 @@ describe('GET /api/gort/runs', () => {
     expect(badId.status).toBe(400);
   });
 });
+
+describe('github.push from the events system', () => {
+  it('queues runs like the webhook does, once per delivery', async () => {
+    const events = mockServices.events.mock();
+    let handler: ((params: any) => Promise<void>) | undefined;
+    events.subscribe.mockImplementation(async options => {
+      if (options.topics.includes('github.push')) handler = options.onEvent;
+    });
+    const { server } = await startTestBackend({
+      features: [
+        gortPlugin,
+        catalogServiceMock.factory({ entities }),
+        events.factory,
+      ],
+    });
+    for (let i = 0; i < 100; i++) {
+      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.user.header());
+      if (res.body.items?.length) break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(handler).toBeDefined();
+    const event = {
+      topic: 'github.push',
+      eventPayload: JSON.parse(pushBody()),
+      metadata: { 'x-github-event': 'push', 'x-github-delivery': 'ev-1' },
+    };
+    await handler!(event);
+    await handler!(event);
+    await handler!({ ...event, eventPayload: { nonsense: true }, metadata: { 'x-github-delivery': 'ev-2' } });
+    const runs = await listRuns(server);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ sha: SHA, entityRef: 'component:default/podinfo' });
+  });
+});

@@ -1,0 +1,11 @@
+export { startKubeApiServer } from './server';
+export type { KubeApiServer, KubeApiServerOptions } from './server';
+export { KubeStore, canonicalJson } from './store';
+export type { ListOptions, WatchOptions, WriteOptions } from './store';
+export { KubeApiError, statusBody } from './errors';
+export { RESOURCE_TYPES, findByKind, findByPlural } from './resources';
+export type { ResourceType, TypeRef } from './resources';
+export type { KubeObject, ObjectMeta, WatchEvent, StatusBody } from './types';
+export { PodLogStore } from './podLogs';
+export { createSelfSignedCertificate } from './tls';
+export type { TlsMaterial } from './tls';

@@ -1,0 +1,235 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  CustomObjectsApi,
+  Informer,
+  KubeConfig,
+  KubernetesObject,
+  makeInformer,
+  ObjectCache,
+} from '@kubernetes/client-node';
+import type { KubeObject } from '@internal/plugin-gort-node';
+import { ClusterDefinition, kubeConfigFor } from './clusters';
+import { FLUX_KINDS, FluxKindSpec } from './fluxKinds';
+
+export type FluxChangeType = 'add' | 'update' | 'delete';
+
+export interface FluxChange {
+  cluster: string;
+  kind: string;
+  type: FluxChangeType;
+  object: KubeObject;
+  /** When the observer received it (for detection-delay figures). */
+  receivedAt: number;
+}
+
+export interface WatchStatus {
+  cluster: string;
+  kind: string;
+  synced: boolean;
+  connects: number;
+  errors: number;
+  lastError?: string;
+}
+
+interface WatchSlot {
+  cluster: string;
+  spec: FluxKindSpec;
+  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  synced: boolean;
+  connects: number;
+  errors: number;
+  lastError?: string;
+  backoffMs: number;
+  restartTimer?: NodeJS.Timeout;
+}
+
+export interface FluxObserverOptions {
+  clusters: ClusterDefinition[];
+  logger: LoggerService;
+  kinds?: FluxKindSpec[];
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Counts requests made to Kubernetes API servers (lists and watches). */
+  onRequest?: (cluster: string, kind: string, verb: 'list' | 'watch') => void;
+}
+
+/**
+ * Keeps a live cache of Flux objects: one list+watch (informer) per cluster
+ * and kind, whatever the number of entities. Relists on 410 Gone (done by the
+ * informer) and reconnects with exponential backoff after errors.
+ */
+export class FluxObserver {
+  private readonly slots = new Map<string, WatchSlot>();
+  private readonly listeners = new Set<(change: FluxChange) => void>();
+  private stopped = false;
+  private readonly minBackoffMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(private readonly options: FluxObserverOptions) {
+    this.minBackoffMs = options.minBackoffMs ?? 1000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  }
+
+  get clusterNames(): string[] {
+    return this.options.clusters.map(c => c.name);
+  }
+
+  /** The cluster used for objects named without a `cluster:` prefix. */
+  get defaultCluster(): string | undefined {
+    return this.options.clusters[0]?.name;
+  }
+
+  resolveCluster(name: string | undefined): string | undefined {
+    return name ?? this.defaultCluster;
+  }
+
+  async start(): Promise<void> {
+    const kinds = this.options.kinds ?? FLUX_KINDS;
+    for (const cluster of this.options.clusters) {
+      const kc = kubeConfigFor(cluster);
+      for (const spec of kinds) {
+        const slot = this.createSlot(cluster.name, kc, spec);
+        this.slots.set(slotKey(cluster.name, spec.kind), slot);
+        this.startSlot(slot);
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const slot of this.slots.values()) {
+      clearTimeout(slot.restartTimer);
+      await slot.informer.stop().catch(() => {});
+    }
+  }
+
+  subscribe(listener: (change: FluxChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined {
+    const slot = this.slots.get(slotKey(cluster, kind));
+    return slot?.informer.get(name, namespace) as KubeObject | undefined;
+  }
+
+  list(cluster: string, kind: string): KubeObject[] {
+    const slot = this.slots.get(slotKey(cluster, kind));
+    return (slot?.informer.list() ?? []) as KubeObject[];
+  }
+
+  isSynced(cluster: string, kind: string): boolean {
+    return this.slots.get(slotKey(cluster, kind))?.synced ?? false;
+  }
+
+  hasCluster(cluster: string): boolean {
+    return this.options.clusters.some(c => c.name === cluster);
+  }
+
+  status(): WatchStatus[] {
+    return [...this.slots.values()].map(slot => ({
+      cluster: slot.cluster,
+      kind: slot.spec.kind,
+      synced: slot.synced,
+      connects: slot.connects,
+      errors: slot.errors,
+      ...(slot.lastError ? { lastError: slot.lastError } : {}),
+    }));
+  }
+
+  private createSlot(cluster: string, kc: KubeConfig, spec: FluxKindSpec): WatchSlot {
+    const api = kc.makeApiClient(CustomObjectsApi);
+    const path = `/apis/${spec.group}/${spec.version}/${spec.plural}`;
+    const list = async () => {
+      this.options.onRequest?.(cluster, spec.kind, 'list');
+      return api.listClusterCustomObject({
+        group: spec.group,
+        version: spec.version,
+        plural: spec.plural,
+      });
+    };
+    const informer = makeInformer<KubernetesObject>(kc, path, list);
+    const slot: WatchSlot = {
+      cluster,
+      spec,
+      informer,
+      synced: false,
+      connects: 0,
+      errors: 0,
+      backoffMs: this.minBackoffMs,
+    };
+    const emit = (type: FluxChangeType) => (object: KubernetesObject) => {
+      const change: FluxChange = {
+        cluster,
+        kind: spec.kind,
+        type,
+        object: object as KubeObject,
+        receivedAt: Date.now(),
+      };
+      for (const listener of this.listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          this.options.logger.error(`Flux change listener failed: ${error}`);
+        }
+      }
+    };
+    informer.on('add', emit('add'));
+    informer.on('update', emit('update'));
+    informer.on('delete', emit('delete'));
+    informer.on('connect', () => {
+      slot.connects += 1;
+      slot.synced = true;
+      slot.backoffMs = this.minBackoffMs;
+      this.options.onRequest?.(cluster, spec.kind, 'watch');
+    });
+    informer.on('error', (error: unknown) => {
+      slot.errors += 1;
+      slot.synced = false;
+      slot.lastError = describeError(error);
+      this.scheduleRestart(slot);
+    });
+    return slot;
+  }
+
+  private startSlot(slot: WatchSlot) {
+    slot.informer.start().then(
+      () => {
+        slot.synced = true;
+      },
+      error => {
+        slot.errors += 1;
+        slot.synced = false;
+        slot.lastError = describeError(error);
+        this.scheduleRestart(slot);
+      },
+    );
+  }
+
+  private scheduleRestart(slot: WatchSlot) {
+    if (this.stopped || slot.restartTimer) return;
+    const delay = slot.backoffMs;
+    slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
+    this.options.logger.warn(
+      `Watch of ${slot.spec.kind} on cluster ${slot.cluster} failed (${slot.lastError}); retrying in ${delay} ms`,
+    );
+    slot.restartTimer = setTimeout(() => {
+      slot.restartTimer = undefined;
+      if (!this.stopped) this.startSlot(slot);
+    }, delay);
+    slot.restartTimer.unref?.();
+  }
+}
+
+function slotKey(cluster: string, kind: string) {
+  return `${cluster}\u0000${kind}`;
+}
+
+function describeError(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { code?: unknown; message?: unknown; statusCode?: unknown };
+    const parts = [e.statusCode ?? e.code, e.message].filter(Boolean);
+    if (parts.length) return parts.join(' ').slice(0, 300);
+  }
+  return String(error).slice(0, 300);
+}

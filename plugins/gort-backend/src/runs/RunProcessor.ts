@@ -1,0 +1,322 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { formatDuration } from '@internal/plugin-gort-common';
+import type {
+  FailureCategory,
+  Run,
+  RunDiagnosis,
+  RunEvidenceItem,
+  RunFailure,
+  RunObjectVerdict,
+  RunState,
+} from '@internal/plugin-gort-common';
+import { RunStore, RunTransition } from '../database/RunStore';
+import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
+import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
+
+/** Explains a failed or timed-out run: evidence plus a rules-first diagnosis. */
+export interface FailureDiagnoser {
+  diagnose(input: {
+    run: Run;
+    failure?: RunFailure;
+    judgements: ObjectJudgement[];
+    locations: ObjectLocation[];
+  }): Promise<{ category: FailureCategory; diagnosis?: RunDiagnosis; evidence: RunEvidenceItem[] }>;
+}
+
+/** Asks Flux to act at once instead of at its next interval. */
+export interface ReconcileRequester {
+  request(locations: ObjectLocation[]): Promise<void>;
+}
+
+export interface RunProcessorOptions {
+  runStore: RunStore;
+  lookup: FluxObjectLookup;
+  logger: LoggerService;
+  ownerId: string;
+  leaseMs: number;
+  maxConcurrent: number;
+  diagnoser?: FailureDiagnoser;
+  reconcileRequester?: ReconcileRequester;
+  /** Called on every state change this processor makes. */
+  onTransition?: (run: Run, to: RunState, change: RunTransition) => void;
+  tickMs?: number;
+  clock?: () => Date;
+}
+
+interface HeldRun {
+  run: Run;
+  watchKeys: Set<string>;
+  busy: boolean;
+  again: boolean;
+  reconcileRequested: boolean;
+  verdictsKey?: string;
+}
+
+const FULL_SWEEP_MS = 15_000;
+
+export function locationKey(location: ObjectLocation): string {
+  return `${location.cluster}\u0000${location.kind}\u0000${location.namespace}\u0000${location.name}`;
+}
+
+/**
+ * The orchestrator. Claims runs (with a lease, so replicas share work), judges
+ * each against the cached Flux state whenever a watched object changes, ends
+ * runs at their deadline, and hands failures to the diagnoser. A restart loses
+ * nothing: leases expire and another process (or this one) resumes the run.
+ */
+export class RunProcessor {
+  private readonly held = new Map<string, HeldRun>();
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private lastRenew = 0;
+  private lastSweep = 0;
+  private stopped = false;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: RunProcessorOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  get heldRunIds(): string[] {
+    return [...this.held.keys()];
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tickMs = this.options.tickMs ?? 1000;
+    this.timer = setInterval(() => void this.tick(), tickMs);
+    this.timer.unref?.();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const id of this.held.keys()) {
+      await this.options.runStore.releaseLease(this.options.ownerId, id).catch(() => {});
+    }
+    this.held.clear();
+  }
+
+  /** New runs were stored: claim them now rather than at the next tick. */
+  wake(): void {
+    void this.tick();
+  }
+
+  /** A watched Flux object changed: re-judge the runs that depend on it. */
+  onFluxChange(location: ObjectLocation): void {
+    const key = locationKey(location);
+    for (const held of this.held.values()) {
+      if (held.watchKeys.has(key)) void this.evaluate(held);
+    }
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      const now = this.clock().getTime();
+      const { runStore, ownerId, leaseMs, maxConcurrent } = this.options;
+      if (now - this.lastRenew >= leaseMs / 3 && this.held.size > 0) {
+        this.lastRenew = now;
+        const stillHeld = new Set(await runStore.renewLeases(ownerId, [...this.held.keys()], leaseMs));
+        for (const id of [...this.held.keys()]) {
+          if (!stillHeld.has(id)) this.held.delete(id);
+        }
+      }
+      const capacity = maxConcurrent - this.held.size;
+      const fresh: HeldRun[] = [];
+      if (capacity > 0) {
+        for (const run of await runStore.claimRuns(ownerId, leaseMs, capacity)) {
+          const held: HeldRun = { run, watchKeys: new Set(), busy: false, again: false, reconcileRequested: false };
+          this.held.set(run.id, held);
+          fresh.push(held);
+        }
+      }
+      const sweep = now - this.lastSweep >= FULL_SWEEP_MS;
+      if (sweep) this.lastSweep = now;
+      for (const held of this.held.values()) {
+        const due = Date.parse(held.run.deadlineAt) <= now;
+        if (sweep || due || fresh.includes(held)) await this.evaluate(held);
+      }
+    } catch (error) {
+      this.options.logger.error(`GORT run processor tick failed: ${error}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async evaluate(held: HeldRun): Promise<void> {
+    if (held.busy) {
+      held.again = true;
+      return;
+    }
+    held.busy = true;
+    try {
+      do {
+        held.again = false;
+        await this.step(held);
+      } while (held.again && this.held.has(held.run.id));
+    } catch (error) {
+      this.options.logger.error(`GORT run ${held.run.id} failed to advance: ${error}`);
+    } finally {
+      held.busy = false;
+    }
+  }
+
+  private async transition(held: HeldRun, change: RunTransition): Promise<boolean> {
+    const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, change);
+    if (!ok) {
+      // Superseded by a newer push, or another replica holds it now.
+      this.held.delete(held.run.id);
+      return false;
+    }
+    const from = held.run.state;
+    held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
+    this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
+    this.options.onTransition?.(held.run, change.state, change);
+    if (['done', 'error', 'superseded'].includes(change.state)) {
+      this.held.delete(held.run.id);
+    }
+    return true;
+  }
+
+  private judge(held: HeldRun): ObjectJudgement[] {
+    const now = this.clock();
+    const judgements = held.run.objects.map(object =>
+      judgeRunObject(object, held.run.sha, this.options.lookup, now),
+    );
+    held.watchKeys = new Set(
+      judgements.flatMap(j => [j.location, j.sourceLocation].filter(Boolean).map(l => locationKey(l!))),
+    );
+    return judgements;
+  }
+
+  private async step(held: HeldRun): Promise<void> {
+    const { run } = held;
+    switch (run.state) {
+      case 'queued':
+      case 'waiting_for_source':
+      case 'reconciling':
+        await this.observe(held);
+        return;
+      case 'failed':
+      case 'timed_out':
+        if (await this.transition(held, { state: 'diagnosing', message: 'Collecting evidence and diagnosing' })) {
+          await this.diagnose(held);
+        }
+        return;
+      case 'diagnosing':
+        await this.diagnose(held);
+        return;
+      case 'succeeded':
+      case 'validating':
+        await this.transition(held, { state: 'done', message: 'The push landed' });
+        return;
+      default:
+        this.held.delete(run.id);
+    }
+  }
+
+  private async observe(held: HeldRun): Promise<void> {
+    const judgements = this.judge(held);
+    const unknown = judgements.find(j => j.state === 'unknown');
+    if (unknown) {
+      await this.transition(held, {
+        state: 'error',
+        outcome: 'error',
+        message: `${unknown.object}: ${unknown.detail}`,
+        error: unknown.detail,
+      });
+      return;
+    }
+    await this.requestReconcileOnce(held, judgements);
+    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at }) => ({ object, state, detail, at }));
+    const verdictsKey = JSON.stringify(verdicts.map(v => [v.object, v.state, v.detail]));
+    const combined = combineVerdicts(judgements);
+    const now = this.clock();
+    const overdue = now.getTime() >= Date.parse(held.run.deadlineAt);
+
+    if (combined.state === 'failed') {
+      if (await this.transition(held, { state: 'failed', outcome: 'failed', message: combined.message, failure: combined.failure, verdicts })) {
+        await this.step(held);
+      }
+      return;
+    }
+    if (combined.state === 'succeeded') {
+      if (await this.transition(held, { state: 'succeeded', outcome: 'succeeded', message: combined.message, verdicts })) {
+        await this.step(held);
+      }
+      return;
+    }
+    if (overdue) {
+      const waited = formatDuration(now.getTime() - Date.parse(held.run.createdAt));
+      if (await this.transition(held, {
+        state: 'timed_out',
+        outcome: 'timed_out',
+        message: `No verdict after ${waited}; still ${combined.state.replace(/_/g, ' ')}: ${combined.message}`,
+        verdicts,
+      })) {
+        await this.step(held);
+      }
+      return;
+    }
+    if (isForwardMove(held.run.state, combined.state)) {
+      await this.transition(held, { state: combined.state, message: combined.message, verdicts });
+      held.verdictsKey = verdictsKey;
+      return;
+    }
+    if (verdictsKey !== held.verdictsKey) {
+      held.verdictsKey = verdictsKey;
+      const ok = await this.options.runStore.recordVerdicts(held.run.id, this.options.ownerId, verdicts);
+      if (!ok) this.held.delete(held.run.id);
+    }
+  }
+
+  private async requestReconcileOnce(held: HeldRun, judgements: ObjectJudgement[]) {
+    const requester = this.options.reconcileRequester;
+    if (!requester || held.reconcileRequested || held.run.state !== 'queued') return;
+    held.reconcileRequested = true;
+    const j = judgements as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
+    const locations = j.flatMap(x => [x.sourceLocation, x.location]).filter((l): l is ObjectLocation => Boolean(l));
+    try {
+      await requester.request(locations);
+    } catch (error) {
+      this.options.logger.warn(`Could not request an immediate Flux reconcile for run ${held.run.id}: ${error}`);
+    }
+  }
+
+  private async diagnose(held: HeldRun): Promise<void> {
+    const diagnoser = this.options.diagnoser;
+    if (!diagnoser) {
+      await this.transition(held, { state: 'done', message: 'No diagnoser configured' });
+      return;
+    }
+    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
+    const fresh = await this.options.runStore.getRun(held.run.id);
+    try {
+      const result = await diagnoser.diagnose({
+        run: fresh ?? held.run,
+        failure: fresh?.failure ?? held.run.failure,
+        judgements,
+        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
+      });
+      await this.transition(held, {
+        state: 'done',
+        message: result.diagnosis
+          ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
+          : `Diagnosed as ${result.category}`,
+        category: result.category,
+        diagnosis: result.diagnosis,
+        evidence: result.evidence,
+      });
+    } catch (error) {
+      await this.transition(held, {
+        state: 'done',
+        message: `Diagnosis failed: ${error}`,
+        category: 'unknown',
+        error: `Diagnosis failed: ${String(error).slice(0, 500)}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { RunFailure, RunObjectVerdict, RunState } from '@internal/plugin-gort-common';
+
+export interface CombinedVerdict {
+  state: Extract<RunState, 'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed'>;
+  message: string;
+  failure?: RunFailure;
+}
+
+export interface ObjectJudgement extends RunObjectVerdict {
+  failure?: RunFailure;
+}
+
+/**
+ * One state for the run from its objects' verdicts: any failure fails it; it
+ * succeeds when every object landed; otherwise it waits on the slowest.
+ */
+export function combineVerdicts(judgements: ObjectJudgement[]): CombinedVerdict {
+  const failed = judgements.find(j => j.state === 'failed');
+  if (failed) {
+    return {
+      state: 'failed',
+      message: `${failed.object}: ${failed.detail}`,
+      failure: failed.failure,
+    };
+  }
+  if (judgements.length > 0 && judgements.every(j => j.state === 'succeeded')) {
+    return {
+      state: 'succeeded',
+      message: judgements.map(j => `${j.object}: ${j.detail}`).join('; '),
+    };
+  }
+  const waitingForSource = judgements.find(j => j.state === 'waiting_for_source');
+  if (waitingForSource) {
+    return { state: 'waiting_for_source', message: `${waitingForSource.object}: ${waitingForSource.detail}` };
+  }
+  const pending = judgements.find(j => j.state !== 'succeeded') ?? judgements[0];
+  return {
+    state: 'reconciling',
+    message: pending ? `${pending.object}: ${pending.detail}` : 'nothing to observe',
+  };
+}
+
+const PROGRESS_ORDER: Partial<Record<RunState, number>> = {
+  queued: 0,
+  waiting_for_source: 1,
+  reconciling: 2,
+};
+
+/** Runs only move forward through the waiting states (no flapping timeline). */
+export function isForwardMove(from: RunState, to: RunState): boolean {
+  const a = PROGRESS_ORDER[from];
+  const b = PROGRESS_ORDER[to];
+  if (a === undefined || b === undefined) return from !== to;
+  return b > a;
+}

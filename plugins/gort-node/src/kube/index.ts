@@ -1,0 +1,3 @@
+export * from './objects';
+export { ObjectIndex } from './objectIndex';
+export { parseManifests, ManifestParseError } from './manifests';

@@ -1,0 +1,219 @@
+import { KubeObject } from '../kube/objects';
+import { judgeLanded } from './landed';
+import { chartVersionMatches, revisionMatches, revisionSha } from './revision';
+
+const S = '0123456789abcdef0123456789abcdef01234567';
+const OLD = 'fedcba9876543210fedcba9876543210fedcba98';
+
+function gitRepository(revision: string, conditions: object[] = []): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name: 'flux-system', namespace: 'flux-system', generation: 1 },
+    status: { observedGeneration: 1, artifact: { revision }, conditions },
+  };
+}
+
+function kustomization(status: Record<string, unknown>, extra: Partial<KubeObject> = {}): KubeObject {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: 'podinfo', namespace: 'flux-system', generation: 3 },
+    spec: { sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    status: { observedGeneration: 3, ...status },
+    ...extra,
+  };
+}
+
+const ready = (status: string, reason: string, message = '') => ({ type: 'Ready', status, reason, message });
+
+describe('revision helpers', () => {
+  it('reads every revision format Flux has used', () => {
+    expect(revisionSha(`main@sha1:${S}`)).toBe(S);
+    expect(revisionSha(`main/${S}`)).toBe(S);
+    expect(revisionSha(`sha1:${S}`)).toBe(S);
+    expect(revisionSha(S.toUpperCase())).toBe(S);
+    expect(revisionSha(`refs/heads/release/1.x@sha1:${S}`)).toBe(S);
+    expect(revisionSha('latest@sha256:abc')).toBeUndefined();
+    expect(revisionSha(undefined)).toBeUndefined();
+  });
+
+  it('matches only the exact commit', () => {
+    expect(revisionMatches(`main@sha1:${S}`, S)).toBe(true);
+    expect(revisionMatches(`main@sha1:${OLD}`, S)).toBe(false);
+    expect(revisionMatches(`main@sha1:${S}`, S.slice(0, 12))).toBe(false);
+  });
+
+  it('ties chart versions built from Git to the commit', () => {
+    expect(chartVersionMatches(`6.5.0+${S.slice(0, 12)}`, S)).toBe(true);
+    expect(chartVersionMatches(`6.5.0+${OLD.slice(0, 12)}`, S)).toBe(false);
+    expect(chartVersionMatches('6.5.0', S)).toBe(false);
+  });
+});
+
+describe('judgeLanded for a Kustomization', () => {
+  it('waits for the source while it still serves the previous commit', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${OLD}`),
+      object: kustomization({ lastAppliedRevision: `main@sha1:${OLD}`, conditions: [ready('True', 'ReconciliationSucceeded')] }),
+    });
+    expect(verdict).toEqual({ state: 'waiting_for_source', detail: expect.stringContaining('is at fedcba9, not 0123456') });
+  });
+
+  it('never judges the previous commit as the pushed one (the original GORT bug)', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${S}`),
+      object: kustomization({
+        lastAppliedRevision: `main@sha1:${OLD}`,
+        lastAttemptedRevision: `main@sha1:${OLD}`,
+        conditions: [ready('True', 'ReconciliationSucceeded')],
+      }),
+    });
+    expect(verdict.state).toBe('reconciling');
+  });
+
+  it('waits while the controller has not observed the new generation', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${S}`),
+      object: kustomization(
+        { observedGeneration: 2, lastAppliedRevision: `main@sha1:${S}`, conditions: [ready('True', 'ReconciliationSucceeded')] },
+      ),
+    });
+    expect(verdict).toMatchObject({ state: 'reconciling', waitingOn: 'generation' });
+  });
+
+  it('succeeds when Ready=True at exactly the pushed revision', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${S}`),
+      object: kustomization({
+        lastAppliedRevision: `main@sha1:${S}`,
+        lastAttemptedRevision: `main@sha1:${S}`,
+        conditions: [ready('True', 'ReconciliationSucceeded', `Applied revision: main@sha1:${S}`)],
+      }),
+    });
+    expect(verdict).toEqual({ state: 'succeeded', detail: `applied revision main@sha1:${S}`, revision: `main@sha1:${S}` });
+  });
+
+  it('still succeeds after the source moved on to a later commit', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${OLD}`),
+      object: kustomization({ lastAppliedRevision: `main@sha1:${S}`, lastAttemptedRevision: `main@sha1:${S}`, conditions: [ready('True', 'ReconciliationSucceeded')] }),
+    });
+    expect(verdict.state).toBe('succeeded');
+  });
+
+  it.each(['BuildFailed', 'ReconciliationFailed', 'HealthCheckFailed', 'ArtifactFailed', 'PruneFailed'])(
+    'fails on %s for the pushed revision',
+    reason => {
+      const verdict = judgeLanded({
+        sha: S,
+        source: gitRepository(`main@sha1:${S}`),
+        object: kustomization({
+          lastAppliedRevision: `main@sha1:${OLD}`,
+          lastAttemptedRevision: `main@sha1:${S}`,
+          conditions: [ready('False', reason, 'boom')],
+        }),
+      });
+      expect(verdict).toEqual({ state: 'failed', detail: `Ready=False (${reason})`, reason, message: 'boom' });
+    },
+  );
+
+  it('fails when Stalled=True whatever the Ready reason', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      object: kustomization({
+        lastAttemptedRevision: `main@sha1:${S}`,
+        conditions: [ready('False', 'InvalidPath', 'x'), { type: 'Stalled', status: 'True', reason: 'InvalidPath', message: 'path not found' }],
+      }),
+    });
+    expect(verdict).toMatchObject({ state: 'failed', reason: 'InvalidPath', message: 'path not found' });
+  });
+
+  it.each([
+    ['DependencyNotReady', 'dependency'],
+    ['Progressing', 'progress'],
+    ['ProgressingWithRetry', 'progress'],
+  ])('keeps waiting on %s', (reason, waitingOn) => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${S}`),
+      object: kustomization({ lastAttemptedRevision: `main@sha1:${S}`, conditions: [ready('False', reason, 'wait')] }),
+    });
+    expect(verdict).toMatchObject({ state: 'reconciling', waitingOn });
+  });
+
+  it('waits on a suspended Kustomization (the run will time out)', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${S}`),
+      object: kustomization({ lastAttemptedRevision: `main@sha1:${OLD}` }, { spec: { suspend: true } }),
+    });
+    expect(verdict).toMatchObject({ state: 'reconciling', waitingOn: 'suspended' });
+  });
+
+  it('fails fast when the source is stalled, and explains a failing source while waiting', () => {
+    const stalled = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${OLD}`, [{ type: 'Stalled', status: 'True', reason: 'URLInvalid', message: 'bad url' }]),
+      object: kustomization({}),
+    });
+    expect(stalled).toMatchObject({ state: 'failed', reason: 'URLInvalid' });
+    const failing = judgeLanded({
+      sha: S,
+      source: gitRepository(`main@sha1:${OLD}`, [ready('False', 'GitOperationFailed', 'authentication required')]),
+      object: kustomization({}),
+    });
+    expect(failing).toMatchObject({ state: 'waiting_for_source', detail: expect.stringContaining('authentication required') });
+  });
+});
+
+describe('judgeLanded for a HelmRelease', () => {
+  function helmRelease(status: Record<string, unknown>): KubeObject {
+    return {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'apps', generation: 2 },
+      status: { observedGeneration: 2, ...status },
+    };
+  }
+  const chart = `6.5.0+${S.slice(0, 12)}`;
+
+  it('succeeds when the chart built from the pushed commit is deployed', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      object: helmRelease({
+        lastAttemptedRevision: chart,
+        history: [{ name: 'podinfo', version: 3, chartVersion: chart, status: 'deployed' }],
+        conditions: [ready('True', 'UpgradeSucceeded')],
+      }),
+    });
+    expect(verdict).toMatchObject({ state: 'succeeded', revision: chart });
+  });
+
+  it.each(['InstallFailed', 'UpgradeFailed', 'TestFailed', 'RetriesExceeded', 'ValuesError'])('fails on %s', reason => {
+    const verdict = judgeLanded({
+      sha: S,
+      object: helmRelease({
+        lastAttemptedRevision: chart,
+        history: [{ chartVersion: chart, status: 'failed' }],
+        conditions: [ready('False', reason, 'Helm upgrade failed')],
+      }),
+    });
+    expect(verdict).toMatchObject({ state: 'failed', reason });
+  });
+
+  it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
+    const release = helmRelease({
+      lastAttemptedRevision: '6.5.0',
+      history: [{ chartVersion: '6.5.0', status: 'deployed' }],
+      conditions: [ready('True', 'UpgradeSucceeded')],
+    });
+    expect(judgeLanded({ sha: S, object: release }).state).toBe('waiting_for_source');
+    expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true }).state).toBe('succeeded');
+  });
+});

@@ -1,0 +1,1 @@
+export { redact, redactObject } from './redact';

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
@@ -7,15 +9,23 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { gortPermissions } from '@internal/plugin-gort-common';
-import { applyDatabaseMigrations } from './database/migrations';
+import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
-import { readGortConfig } from './config/readGortConfig';
+import { applyDatabaseMigrations } from './database/migrations';
+import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
+import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
+import { FluxClusterClient } from './flux/FluxClusterClient';
+import { FluxObserver } from './flux/FluxObserver';
+import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { GortMetrics } from './metrics';
 import { PushIngestion } from './runs/PushIngestion';
+import { RunProcessor } from './runs/RunProcessor';
+import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
-import { WebhookReceiver } from './webhook/WebhookReceiver';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
+import { WebhookReceiver } from './webhook/WebhookReceiver';
 
 const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
@@ -24,7 +34,7 @@ const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
 
 /**
  * GORT backend plugin: follows GitOps pushes through Flux for the catalog
- * entities annotated with `gort.io/flux-app`.
+ * entities annotated with `gort.io/flux-app`. This file only wires services.
  */
 export const gortPlugin = createBackendPlugin({
   pluginId: 'gort',
@@ -35,6 +45,7 @@ export const gortPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         database: coreServices.database,
         scheduler: coreServices.scheduler,
+        lifecycle: coreServices.lifecycle,
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
@@ -44,43 +55,95 @@ export const gortPlugin = createBackendPlugin({
         events: eventsServiceRef,
       },
       async init(deps) {
-        const gortConfig = readGortConfig(deps.config);
+        const { logger, config, scheduler } = deps;
+        const gortConfig = readGortConfig(config);
+        const metrics = new GortMetrics();
         const db = await applyDatabaseMigrations(deps.database);
         const watcherStore = new DatabaseWatcherStore(db);
         const runStore = new DatabaseRunStore(db);
+        metrics.observeQueueDepth(() => runStore.countActive());
+
+        // Flux: one watch per cluster and kind, shared by every run.
+        const clusters = readClusterDefinitions(config);
+        if (clusters.length === 0) {
+          logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
+        }
+        const readers = new Map(
+          clusters.map(cluster => [
+            cluster.name,
+            new FluxClusterClient(kubeConfigFor(cluster), verb => metrics.kubernetesRequest(cluster.name, verb)),
+          ]),
+        );
+        const observer = new FluxObserver({
+          clusters,
+          logger,
+          onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+        });
+        const processor = new RunProcessor({
+          runStore,
+          lookup: observer,
+          logger,
+          ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+          leaseMs: gortConfig.runs.leaseMs,
+          maxConcurrent: gortConfig.runs.maxConcurrent,
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          reconcileRequester: gortConfig.flux.requestReconcile
+            ? new FluxReconcileRequester(name => readers.get(name))
+            : undefined,
+          onTransition: (run, to, change) => {
+            if (['succeeded', 'failed', 'timed_out', 'superseded', 'error'].includes(to)) {
+              metrics.runFinished(to, Date.now() - Date.parse(run.createdAt));
+            }
+            if (to === 'done' && change.category) metrics.diagnosed(change.category);
+          },
+          onDetection: delayMs => metrics.detected(delayMs),
+        });
+        observer.subscribe(change =>
+          processor.onFluxChange(
+            {
+              cluster: change.cluster,
+              kind: change.kind,
+              namespace: change.object.metadata?.namespace ?? '',
+              name: change.object.metadata?.name ?? '',
+            },
+            change.receivedAt,
+          ),
+        );
+
         const ingestion = new PushIngestion({
           watcherStore,
           runStore,
-          logger: deps.logger,
+          logger,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
+          onRunsCreated: () => processor.wake(),
         });
         const webhookReceiver = new WebhookReceiver({
           ingestion,
           secrets: gortConfig.webhook.secrets,
+          onOutcome: (outcome, via) => metrics.webhookDelivery(outcome, via),
         });
         if (gortConfig.webhook.secrets.length === 0) {
-          deps.logger.warn(
-            'gort.webhook.secret is not set: POST /api/gort/webhook answers 503 until it is',
-          );
+          logger.warn('gort.webhook.secret is not set: POST /api/gort/webhook answers 503 until it is');
         }
+        const statusService = new GortStatusService({
+          watcherStore,
+          runStore,
+          lookup: observer,
+          defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
+          onRunsCreated: () => processor.wake(),
+        });
         const watcherSync = new CatalogWatcherSync({
           catalog: deps.catalog,
           auth: deps.auth,
           store: watcherStore,
-          logger: deps.logger,
+          logger,
         });
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
-        await subscribeToGithubPushEvents({
-          events: deps.events,
-          receiver: webhookReceiver,
-          logger: deps.logger,
-        });
+        await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
 
-        const refreshConfig = deps.config.getOptionalConfig(
-          'gort.watchers.refresh',
-        );
-        await deps.scheduler.scheduleTask({
+        const refreshConfig = config.getOptionalConfig('gort.watchers.refresh');
+        await scheduler.scheduleTask({
           id: 'gort-watchers-refresh',
           ...(refreshConfig
             ? readSchedulerServiceTaskScheduleDefinitionFromConfig(refreshConfig)
@@ -89,16 +152,28 @@ export const gortPlugin = createBackendPlugin({
             await watcherSync.sync();
           },
         });
-
-        await deps.scheduler.scheduleTask({
+        // Each replica works on its own leased runs, so this task is local.
+        await scheduler.scheduleTask({
+          id: 'gort-run-processor',
+          scope: 'local',
+          frequency: { seconds: 1 },
+          timeout: { minutes: 5 },
+          fn: () => processor.tick(),
+        });
+        await scheduler.scheduleTask({
           id: 'gort-deliveries-cleanup',
           frequency: { hours: 1 },
           timeout: { minutes: 5 },
           initialDelay: { minutes: 1 },
           fn: async () => {
-            const before = new Date(Date.now() - gortConfig.runs.deliveryRetentionMs);
-            await runStore.pruneDeliveries(before);
+            await runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs));
           },
+        });
+
+        deps.lifecycle.addStartupHook(() => observer.start());
+        deps.lifecycle.addShutdownHook(async () => {
+          await processor.stop();
+          await observer.stop();
         });
 
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
@@ -108,6 +183,7 @@ export const gortPlugin = createBackendPlugin({
             permissions: deps.permissions,
             watcherStore,
             runStore,
+            statusService,
             webhookReceiver,
             maxWebhookBodyBytes: gortConfig.webhook.maxBodyBytes,
           }),

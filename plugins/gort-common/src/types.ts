@@ -167,3 +167,48 @@ export interface RunList {
   items: RunSummary[];
   nextCursor?: string;
 }
+
+/** The live state of one Flux object, as shown on the entity page. */
+export type FluxObjectState =
+  | 'ready'
+  | 'reconciling'
+  | 'failed'
+  | 'stalled'
+  | 'suspended'
+  | 'not_found'
+  | 'unknown';
+
+export interface FluxSourceStatus {
+  kind: string;
+  namespace: string;
+  name: string;
+  revision?: string;
+  ready?: boolean;
+  message?: string;
+}
+
+export interface FluxObjectStatus {
+  object: string;
+  cluster?: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  state: FluxObjectState;
+  reason?: string;
+  message?: string;
+  lastAppliedRevision?: string;
+  lastAttemptedRevision?: string;
+  /** When the Ready condition last changed. */
+  lastTransitionTime?: string;
+  /** False while the controller has not looked at the latest spec. */
+  observedGenerationCurrent: boolean;
+  source?: FluxSourceStatus;
+}
+
+/** `GET /entities/:namespace/:kind/:name/status`. */
+export interface EntityGortStatus {
+  entityRef: string;
+  watcher?: Watcher;
+  objects: FluxObjectStatus[];
+  latestRun?: RunSummary;
+}

@@ -6,6 +6,7 @@ describe('readGortConfig', () => {
     expect(readGortConfig(new ConfigReader({}))).toEqual({
       defaultReconcileTimeoutMs: 600_000,
       webhook: { secrets: [], maxBodyBytes: 5 * 1024 * 1024 },
+      flux: { requestReconcile: false },
       runs: { leaseMs: 30_000, maxConcurrent: 200, deliveryRetentionMs: 604_800_000 },
     });
   });
@@ -17,12 +18,14 @@ describe('readGortConfig', () => {
           reconcileTimeout: '15m',
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
           runs: { lease: '45s', maxConcurrent: 5 },
+          flux: { requestReconcile: true },
         },
       }),
     );
     expect(config).toEqual({
       defaultReconcileTimeoutMs: 900_000,
       webhook: { secrets: ['a', 'b'], maxBodyBytes: 2048 },
+      flux: { requestReconcile: true },
       runs: { leaseMs: 45_000, maxConcurrent: 5, deliveryRetentionMs: 3_600_000 },
     });
   });

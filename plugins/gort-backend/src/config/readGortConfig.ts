@@ -8,6 +8,10 @@ export interface GortConfig {
     secrets: string[];
     maxBodyBytes: number;
   };
+  flux: {
+    /** Annotate sources and objects so Flux reconciles a push at once. */
+    requestReconcile: boolean;
+  };
   runs: {
     leaseMs: number;
     /** How many active runs one replica works on at once. */
@@ -51,6 +55,7 @@ export function readGortConfig(root: Config): GortConfig {
   return {
     defaultReconcileTimeoutMs: readDuration(gort, 'reconcileTimeout', DEFAULT_TIMEOUT_MS),
     webhook: { secrets, maxBodyBytes },
+    flux: { requestReconcile: gort.getOptionalBoolean('flux.requestReconcile') ?? false },
     runs: {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),
       maxConcurrent,

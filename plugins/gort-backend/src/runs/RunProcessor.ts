@@ -39,7 +39,8 @@ export interface RunProcessorOptions {
   reconcileRequester?: ReconcileRequester;
   /** Called on every state change this processor makes. */
   onTransition?: (run: Run, to: RunState, change: RunTransition) => void;
-  tickMs?: number;
+  /** Called when a Flux change led to a run update, with the delay. */
+  onDetection?: (delayMs: number) => void;
   clock?: () => Date;
 }
 
@@ -50,6 +51,8 @@ interface HeldRun {
   again: boolean;
   reconcileRequested: boolean;
   verdictsKey?: string;
+  /** When the Flux change being handled reached the observer. */
+  changeReceivedAt?: number;
 }
 
 const FULL_SWEEP_MS = 15_000;
@@ -66,7 +69,6 @@ export function locationKey(location: ObjectLocation): string {
  */
 export class RunProcessor {
   private readonly held = new Map<string, HeldRun>();
-  private timer?: NodeJS.Timeout;
   private ticking = false;
   private lastRenew = 0;
   private lastSweep = 0;
@@ -81,17 +83,8 @@ export class RunProcessor {
     return [...this.held.keys()];
   }
 
-  start(): void {
-    this.stopped = false;
-    const tickMs = this.options.tickMs ?? 1000;
-    this.timer = setInterval(() => void this.tick(), tickMs);
-    this.timer.unref?.();
-    void this.tick();
-  }
-
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     for (const id of this.held.keys()) {
       await this.options.runStore.releaseLease(this.options.ownerId, id).catch(() => {});
     }
@@ -104,10 +97,13 @@ export class RunProcessor {
   }
 
   /** A watched Flux object changed: re-judge the runs that depend on it. */
-  onFluxChange(location: ObjectLocation): void {
+  onFluxChange(location: ObjectLocation, receivedAt: number = Date.now()): void {
     const key = locationKey(location);
     for (const held of this.held.values()) {
-      if (held.watchKeys.has(key)) void this.evaluate(held);
+      if (held.watchKeys.has(key)) {
+        held.changeReceivedAt ??= receivedAt;
+        void this.evaluate(held);
+      }
     }
   }
 
@@ -175,6 +171,10 @@ export class RunProcessor {
     held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
     this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
     this.options.onTransition?.(held.run, change.state, change);
+    if (held.changeReceivedAt !== undefined) {
+      this.options.onDetection?.(Date.now() - held.changeReceivedAt);
+      held.changeReceivedAt = undefined;
+    }
     if (['done', 'error', 'superseded'].includes(change.state)) {
       this.held.delete(held.run.id);
     }
@@ -271,6 +271,7 @@ export class RunProcessor {
       const ok = await this.options.runStore.recordVerdicts(held.run.id, this.options.ownerId, verdicts);
       if (!ok) this.held.delete(held.run.id);
     }
+    held.changeReceivedAt = undefined;
   }
 
   private async requestReconcileOnce(held: HeldRun, judgements: ObjectJudgement[]) {

@@ -8,6 +8,7 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  gortRunCreatePermission,
   gortRunReadPermission,
   RUN_OUTCOMES,
   RUN_STATES,
@@ -20,12 +21,14 @@ import { z } from 'zod';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import { WebhookReceiver } from '../webhook/WebhookReceiver';
+import { GortStatusService } from './GortStatusService';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   watcherStore: WatcherStore;
   runStore: RunStore;
+  statusService: GortStatusService;
   webhookReceiver: WebhookReceiver;
   maxWebhookBodyBytes: number;
 }
@@ -41,6 +44,17 @@ const listRunsQuery = z
   .strict();
 
 const runIdParam = z.string().uuid('run ids are UUIDs');
+
+const entityRefPart = z.string().min(1).max(253).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only');
+const entityParams = z.object({ namespace: entityRefPart, kind: entityRefPart, name: entityRefPart });
+
+const createRunBody = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+:[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'expected kind:namespace/name, e.g. component:default/podinfo'),
+  })
+  .strict();
 
 function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);
@@ -59,7 +73,7 @@ function header(req: Request, name: string): string | undefined {
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, watcherStore, runStore, webhookReceiver } = options;
+  const { httpAuth, permissions, watcherStore, runStore, statusService, webhookReceiver } = options;
   const router = Router();
 
   // The signature covers the exact bytes GitHub sent, so this route reads the
@@ -93,6 +107,20 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await authorize(req, gortRunReadPermission);
     const body: WatcherList = { items: await watcherStore.list() };
     res.json(body);
+  });
+
+  router.get('/entities/:namespace/:kind/:name/status', async (req, res) => {
+    await authorize(req, gortRunReadPermission);
+    const { namespace, kind, name } = parseOrThrow(entityParams, req.params, 'entity');
+    const entityRef = `${kind}:${namespace}/${name}`.toLowerCase();
+    res.json(await statusService.entityStatus(entityRef));
+  });
+
+  router.post('/runs', async (req, res) => {
+    await authorize(req, gortRunCreatePermission);
+    const { entityRef } = parseOrThrow(createRunBody, req.body, 'body');
+    const result = await statusService.startManualRun(entityRef.toLowerCase());
+    res.status(result.created ? 201 : 200).json(result);
   });
 
   router.get('/runs', async (req, res) => {

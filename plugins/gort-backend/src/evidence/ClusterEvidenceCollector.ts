@@ -1,0 +1,248 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  FailureCategory,
+  isFailureCategory,
+  RunDiagnosis,
+  RunEvidenceItem,
+} from '@internal/plugin-gort-common';
+import {
+  dependsOnOf,
+  diagnose,
+  KubeObject,
+  redact,
+  redactObject,
+} from '@internal/plugin-gort-node';
+import { ClusterReader } from '../flux/FluxClusterClient';
+import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
+import { FailureDiagnoser } from '../runs/RunProcessor';
+import { FluxObjectLookup, ObjectLocation, sourceLocationOf } from '../runs/judgeRunObject';
+import { failingContainers, inventoryWorkloads, podSelectorOf } from './inventory';
+
+export interface EvidenceLimits {
+  workloads: number;
+  podsPerWorkload: number;
+  eventsPerObject: number;
+  logContainers: number;
+  logLines: number;
+  logBytes: number;
+  messageChars: number;
+}
+
+export const DEFAULT_EVIDENCE_LIMITS: EvidenceLimits = {
+  workloads: 10,
+  podsPerWorkload: 5,
+  eventsPerObject: 20,
+  logContainers: 3,
+  logLines: 40,
+  logBytes: 4096,
+  messageChars: 2000,
+};
+
+const HELM_SOURCE_KINDS = new Set(['HelmRepository', 'GitRepository', 'OCIRepository', 'Bucket']);
+
+function tail(text: string, maxBytes: number): string {
+  return text.length <= maxBytes ? text : `…${text.slice(text.length - maxBytes)}`;
+}
+
+function latestEvents(events: KubeObject[], limit: number): KubeObject[] {
+  const time = (e: any) => Date.parse(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? 0) || 0;
+  return [...events].sort((a, b) => time(b) - time(a)).slice(0, limit);
+}
+
+/**
+ * Gathers the evidence of the design (conditions, events, source, dependsOn,
+ * inventory workloads, pods, failing containers' last log lines), bounded and
+ * redacted, then runs the rules engine on it. Every cluster read is
+ * best-effort: what cannot be read is recorded as evidence, not thrown.
+ */
+export class ClusterEvidenceCollector implements FailureDiagnoser {
+  private readonly limits: EvidenceLimits;
+
+  constructor(
+    private readonly deps: {
+      lookup: FluxObjectLookup;
+      readerFor: (cluster: string) => ClusterReader | undefined;
+      logger: LoggerService;
+      limits?: Partial<EvidenceLimits>;
+    },
+  ) {
+    this.limits = { ...DEFAULT_EVIDENCE_LIMITS, ...deps.limits };
+  }
+
+  async diagnose(input: Parameters<FailureDiagnoser['diagnose']>[0]) {
+    const objects: KubeObject[] = [];
+    const notes: RunEvidenceItem[] = [];
+    const logs: RunEvidenceItem[] = [];
+    const seen = new Set<string>();
+    const add = (object: KubeObject | undefined) => {
+      if (!object) return;
+      const key = `${object.kind}/${object.metadata?.namespace}/${object.metadata?.name}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      objects.push(object);
+    };
+    const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await read();
+      } catch (error) {
+        notes.push({ source: 'gort', message: redact(`could not read ${what}: ${String(error).slice(0, 300)}`) });
+        return undefined;
+      }
+    };
+
+    for (const location of input.locations) {
+      const reader = this.deps.readerFor(location.cluster);
+      await this.collectFluxObject(location, reader, add, attempt);
+      const object = this.deps.lookup.get(location.cluster, location.kind, location.namespace, location.name);
+      if (!object || !reader) continue;
+      await this.collectWorkloads(object, reader, add, attempt, logs);
+    }
+
+    const safeObjects = redactObject(objects);
+    const target = this.targetOf(input);
+    let found;
+    try {
+      found = diagnose(safeObjects, target);
+    } catch {
+      found = diagnose(safeObjects);
+    }
+    const category: FailureCategory =
+      found && isFailureCategory(found.category) ? found.category : 'unknown';
+    const diagnosis: RunDiagnosis | undefined = found
+      ? {
+          category,
+          object: found.object,
+          summary: redact(found.summary),
+          fix: redact(found.fix),
+          confidence: found.confidence,
+          evidence: found.evidence.map(e => ({ source: e.source, message: redact(e.message) })),
+          related: found.related,
+        }
+      : undefined;
+    const evidence = [...(diagnosis?.evidence ?? []), ...logs, ...notes].map(item => ({
+      source: item.source.slice(0, 300),
+      message: item.message.slice(0, Math.max(this.limits.messageChars, this.limits.logBytes + 100)),
+    }));
+    return { category, diagnosis, evidence };
+  }
+
+  private targetOf(input: Parameters<FailureDiagnoser['diagnose']>[0]): string | undefined {
+    const failing = input.failure?.object ?? input.judgements.find(j => j.state !== 'succeeded')?.object;
+    return failing?.replace(/^[^:/]+:/, '');
+  }
+
+  private async collectFluxObject(
+    location: ObjectLocation,
+    reader: ClusterReader | undefined,
+    add: (o: KubeObject | undefined) => void,
+    attempt: <T>(what: string, read: () => Promise<T>) => Promise<T | undefined>,
+  ) {
+    const { lookup } = this.deps;
+    const object = lookup.get(location.cluster, location.kind, location.namespace, location.name);
+    add(object);
+    if (!object) return;
+    const chain: ObjectLocation[] = [];
+    const source = sourceLocationOf(location.cluster, object);
+    if (source) chain.push(source);
+    for (const dep of dependsOnOf(object)) {
+      chain.push({ cluster: location.cluster, kind: dep.kind ?? location.kind, namespace: dep.namespace ?? location.namespace, name: dep.name });
+    }
+    for (const ref of chain) {
+      let found = lookup.get(ref.cluster, ref.kind, ref.namespace, ref.name);
+      const spec = fluxKindSpec(ref.kind);
+      if (!found && reader && spec) {
+        found = await attempt(`${ref.kind} ${ref.namespace}/${ref.name}`, () =>
+          reader.getObject(apiVersionOf(spec), ref.kind, ref.namespace, ref.name),
+        );
+      }
+      add(found);
+      // A HelmChart reads from a HelmRepository (not watched): read it once.
+      if (found?.kind === 'HelmChart' && reader) {
+        const chartSource = found.spec?.sourceRef;
+        if (chartSource?.name && HELM_SOURCE_KINDS.has(chartSource.kind)) {
+          add(
+            await attempt(`${chartSource.kind} ${ref.namespace}/${chartSource.name}`, () =>
+              reader.getObject('source.toolkit.fluxcd.io/v1', chartSource.kind, ref.namespace, chartSource.name),
+            ),
+          );
+        }
+      }
+    }
+    if (!reader) return;
+    for (const target of [object, ...objects(chain, lookup)]) {
+      const events = await attempt(`events of ${target.kind} ${target.metadata?.name}`, () =>
+        reader.listEventsFor(target.metadata?.namespace ?? '', target.kind ?? '', target.metadata?.name ?? ''),
+      );
+      latestEvents(events ?? [], this.limits.eventsPerObject).forEach(add);
+    }
+  }
+
+  private async collectWorkloads(
+    object: KubeObject,
+    reader: ClusterReader,
+    add: (o: KubeObject | undefined) => void,
+    attempt: <T>(what: string, read: () => Promise<T>) => Promise<T | undefined>,
+    logs: RunEvidenceItem[],
+  ) {
+    const workloads: KubeObject[] = [];
+    if (object.kind === 'Kustomization') {
+      for (const ref of inventoryWorkloads(object, this.limits.workloads)) {
+        const workload = await attempt(`${ref.kind} ${ref.namespace}/${ref.name}`, () =>
+          reader.getObject(ref.apiVersion, ref.kind, ref.namespace, ref.name),
+        );
+        if (workload) workloads.push(workload);
+      }
+    } else if (object.kind === 'HelmRelease') {
+      const namespace = object.spec?.targetNamespace ?? object.metadata?.namespace ?? '';
+      const selector = `helm.toolkit.fluxcd.io/name=${object.metadata?.name},helm.toolkit.fluxcd.io/namespace=${object.metadata?.namespace}`;
+      for (const kind of ['Deployment', 'StatefulSet', 'DaemonSet']) {
+        const found = await attempt(`${kind}s of HelmRelease ${object.metadata?.name}`, () =>
+          reader.listObjects('apps/v1', kind, namespace, selector),
+        );
+        workloads.push(...(found ?? []).slice(0, this.limits.workloads - workloads.length));
+      }
+    }
+    let logBudget = this.limits.logContainers;
+    for (const workload of workloads) {
+      add(workload);
+      const selector = podSelectorOf(workload);
+      const namespace = workload.metadata?.namespace ?? '';
+      if (!selector) continue;
+      const pods = (await attempt(`pods of ${workload.kind} ${workload.metadata?.name}`, () =>
+        reader.listPods(namespace, selector),
+      )) ?? [];
+      for (const pod of pods.slice(0, this.limits.podsPerWorkload)) {
+        add(pod);
+        const ready = (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+        if (!ready) {
+          const events = await attempt(`events of Pod ${pod.metadata?.name}`, () =>
+            reader.listEventsFor(namespace, 'Pod', pod.metadata?.name ?? ''),
+          );
+          latestEvents(events ?? [], 5).forEach(add);
+        }
+        for (const container of failingContainers(pod)) {
+          if (logBudget <= 0) break;
+          logBudget -= 1;
+          const text = await attempt(`logs of ${container.pod}/${container.container}`, () =>
+            reader.readLog(container.namespace, container.pod, container.container, {
+              tailLines: this.limits.logLines,
+              previous: container.previous,
+            }),
+          );
+          if (text) {
+            logs.push({
+              source: `Pod/${container.namespace}/${container.pod} container ${container.container}${container.previous ? ' (previous)' : ''} log`,
+              message: redact(tail(text, this.limits.logBytes)),
+            });
+          }
+        }
+      }
+    }
+  }
+}
+
+function objects(chain: ObjectLocation[], lookup: FluxObjectLookup): KubeObject[] {
+  return chain
+    .map(ref => lookup.get(ref.cluster, ref.kind, ref.namespace, ref.name))
+    .filter((o): o is KubeObject => Boolean(o));
+}

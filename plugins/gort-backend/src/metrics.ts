@@ -1,0 +1,66 @@
+import { metrics } from '@opentelemetry/api';
+import type { RunState } from '@internal/plugin-gort-common';
+
+/**
+ * GORT's metrics, exported through Backstage's OpenTelemetry setup (for
+ * example its Prometheus exporter). Names and meaning: docs/metrics.md.
+ */
+export class GortMetrics {
+  private readonly meter = metrics.getMeter('gort');
+  private readonly webhookDeliveries = this.meter.createCounter('gort_webhook_deliveries_total', {
+    description: 'Push deliveries received, by result (accepted, duplicate, ignored, ping, invalid_signature, malformed) and path (webhook, events)',
+  });
+  private readonly runsFinished = this.meter.createCounter('gort_runs_total', {
+    description: 'Runs that reached a verdict, by outcome (succeeded, failed, timed_out, superseded, error)',
+  });
+  private readonly reconcileDuration = this.meter.createHistogram('gort_reconcile_duration_seconds', {
+    description: 'Time from a push (run creation) to its Flux verdict, by outcome',
+    unit: 's',
+  });
+  private readonly detectionDelay = this.meter.createHistogram('gort_detection_delay_seconds', {
+    description: 'Time from a Flux status change reaching GORT (watch event) to the run being updated',
+    unit: 's',
+  });
+  private readonly kubernetesRequests = this.meter.createCounter('gort_kubernetes_requests_total', {
+    description: 'Requests GORT made to Kubernetes API servers, by cluster and verb',
+  });
+  private readonly diagnoses = this.meter.createCounter('gort_diagnoses_total', {
+    description: 'Failures diagnosed, by taxonomy category',
+  });
+
+  webhookDelivery(result: string, via: string) {
+    this.webhookDeliveries.add(1, { result, via });
+  }
+
+  runFinished(outcome: string, durationMs?: number) {
+    this.runsFinished.add(1, { outcome });
+    if (durationMs !== undefined && outcome !== 'superseded') {
+      this.reconcileDuration.record(durationMs / 1000, { outcome });
+    }
+  }
+
+  detected(delayMs: number) {
+    this.detectionDelay.record(delayMs / 1000);
+  }
+
+  kubernetesRequest(cluster: string, verb: string) {
+    this.kubernetesRequests.add(1, { cluster, verb });
+  }
+
+  diagnosed(category: string) {
+    this.diagnoses.add(1, { category });
+  }
+
+  /** Reports queue depth (active runs by state) whenever metrics are collected. */
+  observeQueueDepth(read: () => Promise<Partial<Record<RunState, number>>>) {
+    const gauge = this.meter.createObservableGauge('gort_queue_depth', {
+      description: 'Runs not finished yet, by state',
+    });
+    gauge.addCallback(async result => {
+      const counts = await read().catch(() => ({}));
+      for (const [state, count] of Object.entries(counts)) {
+        result.observe(count ?? 0, { state });
+      }
+    });
+  }
+}

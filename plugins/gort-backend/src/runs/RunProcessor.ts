@@ -70,6 +70,7 @@ export function locationKey(location: ObjectLocation): string {
 export class RunProcessor {
   private readonly held = new Map<string, HeldRun>();
   private ticking = false;
+  private readonly inflight = new Set<Promise<void>>();
   private lastRenew = 0;
   private lastSweep = 0;
   private stopped = false;
@@ -83,8 +84,16 @@ export class RunProcessor {
     return [...this.held.keys()];
   }
 
+  /** Resolves once no evaluation is running (for shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) {
+      await Promise.all([...this.inflight]);
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.idle();
     for (const id of this.held.keys()) {
       await this.options.runStore.releaseLease(this.options.ownerId, id).catch(() => {});
     }
@@ -93,7 +102,7 @@ export class RunProcessor {
 
   /** New runs were stored: claim them now rather than at the next tick. */
   wake(): void {
-    void this.tick();
+    this.track(this.tick());
   }
 
   /** A watched Flux object changed: re-judge the runs that depend on it. */
@@ -102,7 +111,7 @@ export class RunProcessor {
     for (const held of this.held.values()) {
       if (held.watchKeys.has(key)) {
         held.changeReceivedAt ??= receivedAt;
-        void this.evaluate(held);
+        this.track(this.evaluate(held));
       }
     }
   }
@@ -140,6 +149,11 @@ export class RunProcessor {
     } finally {
       this.ticking = false;
     }
+  }
+
+  private track(work: Promise<void>) {
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
   }
 
   private async evaluate(held: HeldRun): Promise<void> {

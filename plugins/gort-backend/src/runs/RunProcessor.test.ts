@@ -1,0 +1,205 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { KubeObject } from '@internal/plugin-gort-node';
+import { DatabaseRunStore } from '../database/DatabaseRunStore';
+import { migrationsDir } from '../database/migrations';
+import { NewRun } from '../database/RunStore';
+import { FluxObjectLookup } from './judgeRunObject';
+import { FailureDiagnoser, RunProcessor } from './RunProcessor';
+
+jest.setTimeout(60_000);
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const OLD = 'fedcba9876543210fedcba9876543210fedcba98';
+
+/** The observer's cache, held in a map (the processor only reads it). */
+class MapLookup implements FluxObjectLookup {
+  readonly objects = new Map<string, KubeObject>();
+  synced = true;
+  resolveCluster(name?: string) {
+    return name ?? 'demo';
+  }
+  hasCluster(name: string) {
+    return name === 'demo';
+  }
+  get(cluster: string, kind: string, namespace: string, name: string) {
+    return this.objects.get(`${cluster}/${kind}/${namespace}/${name}`);
+  }
+  list(cluster: string, kind: string) {
+    return [...this.objects.entries()].filter(([k]) => k.startsWith(`${cluster}/${kind}/`)).map(([, v]) => v);
+  }
+  isSynced() {
+    return this.synced;
+  }
+  put(object: KubeObject) {
+    this.objects.set(`demo/${object.kind}/${object.metadata?.namespace}/${object.metadata?.name}`, object);
+  }
+}
+
+function gitRepository(sha: string): KubeObject {
+  return {
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name: 'flux-system', namespace: 'flux-system', generation: 1 },
+    status: { observedGeneration: 1, artifact: { revision: `main@sha1:${sha}` }, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded' }] },
+  };
+}
+
+function kustomization(status: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: 'podinfo', namespace: 'flux-system', generation: 1 },
+    spec: { sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+    status: { observedGeneration: 1, ...status },
+  };
+}
+
+const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
+  entityRef: 'component:default/podinfo',
+  objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }],
+  repo: 'acme/gitops',
+  branch: 'main',
+  sha: SHA,
+  trigger: 'push',
+  timeoutMs: 600_000,
+  ...overrides,
+});
+
+describe('RunProcessor', () => {
+  const databases = TestDatabases.create();
+
+  async function setup(databaseId: Parameters<typeof databases.init>[0], options: { clock?: () => Date; diagnoser?: FailureDiagnoser } = {}) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const store = new DatabaseRunStore(knex, options.clock);
+    const lookup = new MapLookup();
+    const transitions: string[] = [];
+    const detections: number[] = [];
+    const processor = new RunProcessor({
+      runStore: store,
+      lookup,
+      logger: mockServices.logger.mock(),
+      ownerId: 'test-replica',
+      leaseMs: 30_000,
+      maxConcurrent: 10,
+      diagnoser: options.diagnoser,
+      clock: options.clock,
+      onTransition: (_run, to) => transitions.push(to),
+      onDetection: ms => detections.push(ms),
+    });
+    return { store, lookup, processor, transitions, detections };
+  }
+
+  async function settle(processor: RunProcessor) {
+    await processor.idle();
+    await processor.tick();
+    await processor.idle();
+  }
+
+  it.each(databases.eachSupportedId())('follows a push to success at exactly its revision, on %p', async id => {
+    const { store, lookup, processor, transitions, detections } = await setup(id);
+    lookup.put(gitRepository(OLD));
+    lookup.put(kustomization({ lastAppliedRevision: `main@sha1:${OLD}`, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }] }));
+    const { runId } = await store.createRun(newRun());
+    await settle(processor);
+    expect((await store.getRun(runId))!.state).toBe('waiting_for_source');
+
+    lookup.put(gitRepository(SHA));
+    processor.onFluxChange({ cluster: 'demo', kind: 'GitRepository', namespace: 'flux-system', name: 'flux-system' });
+    await settle(processor);
+    expect((await store.getRun(runId))!.state).toBe('reconciling');
+
+    lookup.put(kustomization({
+      lastAppliedRevision: `main@sha1:${SHA}`,
+      lastAttemptedRevision: `main@sha1:${SHA}`,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${SHA}` }],
+    }));
+    processor.onFluxChange({ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' });
+    await settle(processor);
+
+    const run = await store.getRun(runId);
+    expect(run).toMatchObject({ state: 'done', outcome: 'succeeded' });
+    expect(run!.timeline.map(e => e.state)).toEqual(['queued', 'waiting_for_source', 'reconciling', 'succeeded', 'done']);
+    expect(run!.verdicts[0]).toMatchObject({ state: 'succeeded', object: 'Kustomization/flux-system/podinfo' });
+    expect(transitions).toEqual(['waiting_for_source', 'reconciling', 'succeeded', 'done']);
+    expect(detections.length).toBeGreaterThan(0);
+    expect(processor.heldRunIds).toEqual([]);
+  });
+
+  it.each(databases.eachSupportedId())('diagnoses a failure at the pushed revision, on %p', async id => {
+    const calls: any[] = [];
+    const diagnoser: FailureDiagnoser = {
+      async diagnose(input) {
+        calls.push(input);
+        return {
+          category: 'invalid-manifest',
+          diagnosis: { category: 'invalid-manifest', object: 'Deployment/podinfo/podinfo', summary: 'replicas is not an integer', fix: 'set spec.replicas to a number', confidence: 0.9, evidence: [], related: [] },
+          evidence: [{ source: 'Kustomization/flux-system/podinfo', message: 'dry-run failed' }],
+        };
+      },
+    };
+    const { store, lookup, processor } = await setup(id, { diagnoser });
+    lookup.put(gitRepository(SHA));
+    lookup.put(kustomization({
+      lastAppliedRevision: `main@sha1:${OLD}`,
+      lastAttemptedRevision: `main@sha1:${SHA}`,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'ReconciliationFailed', message: 'Deployment/podinfo/podinfo dry-run failed (BadRequest)' }],
+    }));
+    const { runId } = await store.createRun(newRun());
+    await settle(processor);
+    const run = await store.getRun(runId);
+    expect(run).toMatchObject({
+      state: 'done',
+      outcome: 'failed',
+      category: 'invalid-manifest',
+      failure: { object: 'Kustomization/flux-system/podinfo', reason: 'ReconciliationFailed' },
+      diagnosis: { summary: 'replicas is not an integer' },
+      evidence: [{ message: 'dry-run failed' }],
+    });
+    expect(run!.timeline.map(e => e.state)).toEqual(['queued', 'failed', 'diagnosing', 'done']);
+    expect(calls[0].failure).toMatchObject({ reason: 'ReconciliationFailed' });
+    expect(calls[0].locations).toEqual([{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }]);
+  });
+
+  it.each(databases.eachSupportedId())('times out at the deadline and still diagnoses, on %p', async id => {
+    let now = new Date('2026-11-23T10:00:00Z');
+    const clock = () => now;
+    const diagnoser: FailureDiagnoser = { diagnose: async () => ({ category: 'dependency-not-ready', evidence: [] }) };
+    const { store, lookup, processor } = await setup(id, { clock, diagnoser });
+    lookup.put(gitRepository(SHA));
+    lookup.put(kustomization({ lastAttemptedRevision: `main@sha1:${SHA}`, conditions: [{ type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'flux-system/infra' is not ready" }] }));
+    const { runId } = await store.createRun(newRun({ timeoutMs: 60_000 }));
+    await settle(processor);
+    expect((await store.getRun(runId))!.state).toBe('reconciling');
+    now = new Date(now.getTime() + 61_000);
+    await settle(processor);
+    const run = await store.getRun(runId);
+    expect(run).toMatchObject({ state: 'done', outcome: 'timed_out', category: 'dependency-not-ready' });
+    expect(run!.timeline.find(e => e.state === 'timed_out')!.message).toMatch(/No verdict after 1m1s; still reconciling: .*dependency 'flux-system\/infra' is not ready/);
+  });
+
+  it.each(databases.eachSupportedId())('stops working on a run a newer push superseded, on %p', async id => {
+    const { store, lookup, processor } = await setup(id);
+    lookup.put(gitRepository(OLD));
+    lookup.put(kustomization({ lastAppliedRevision: `main@sha1:${OLD}` }));
+    const first = await store.createRun(newRun());
+    await settle(processor);
+    expect(processor.heldRunIds).toEqual([first.runId]);
+    const second = await store.createRun(newRun({ sha: 'a'.repeat(40) }));
+    expect(second.superseded).toEqual([first.runId]);
+    lookup.put(gitRepository(SHA));
+    processor.onFluxChange({ cluster: 'demo', kind: 'GitRepository', namespace: 'flux-system', name: 'flux-system' });
+    await settle(processor);
+    const run = await store.getRun(first.runId);
+    expect(run!.state).toBe('superseded');
+    expect(run!.timeline.map(e => e.state)).toEqual(['queued', 'waiting_for_source', 'superseded']);
+    expect(processor.heldRunIds).toEqual([second.runId]);
+  });
+
+  it.each(databases.eachSupportedId())('ends in error when the cluster is not configured, on %p', async id => {
+    const { store, processor } = await setup(id);
+    const { runId } = await store.createRun(newRun({ objects: [{ cluster: 'prod', kind: 'Kustomization', namespace: 'a', name: 'b' }] }));
+    await settle(processor);
+    expect(await store.getRun(runId)).toMatchObject({ state: 'error', outcome: 'error', error: 'cluster "prod" is not configured for GORT' });
+  });
+});

@@ -132,6 +132,65 @@ export interface RunDiagnosis extends RunDiagnosisSummary {
   related: string[];
 }
 
+/** What the AI made of a failure (absent when no AI is configured). */
+export interface RunAiAnalysis {
+  provider: string;
+  model: string;
+  summary?: string;
+  rootCause?: string;
+  confidence?: number;
+  tokens: { input: number; output: number };
+  /** Set when the AI could not be used; the rules' diagnosis stands. */
+  error?: string;
+}
+
+/** One check a proposed fix went through before anything was pushed. */
+export interface FixValidationCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export type FixPrStatus =
+  | 'opened'
+  | 'updated'
+  | 'rejected'
+  | 'failed'
+  | 'skipped'
+  | 'escalated'
+  | 'commented';
+
+/** The fix pull request of a run, or why there is none. */
+export interface RunFixPr {
+  status: FixPrStatus;
+  message: string;
+  url?: string;
+  number?: number;
+  branch?: string;
+  /** Live state on GitHub, refreshed on a schedule. */
+  prState?: 'open' | 'merged' | 'closed';
+  fingerprint?: string;
+  validation: FixValidationCheck[];
+  files?: string[];
+}
+
+export interface IntentFindingResult {
+  expectation: string;
+  observed: string;
+  status: 'met' | 'not_met' | 'unknown';
+}
+
+/** Intent validation after a success. */
+export interface RunIntentVerdict {
+  met: boolean;
+  confidence: number;
+  findings: IntentFindingResult[];
+  /** `ai` compares with the plan documents; `runtime-health` checks health only. */
+  mode: 'ai' | 'runtime-health';
+  plans: string[];
+  error?: string;
+}
+
 /** A run in lists (`GET /runs`). */
 export interface RunSummary {
   id: string;
@@ -145,6 +204,10 @@ export interface RunSummary {
   category?: FailureCategory;
   commit?: RunCommit;
   supersededBy?: string;
+  /** Whether intent was met, when it was validated. */
+  intentMet?: boolean;
+  /** The fix pull request, when one was opened or updated. */
+  fixPr?: Pick<RunFixPr, 'status' | 'url' | 'number' | 'prState'>;
   createdAt: string;
   updatedAt: string;
   deadlineAt: string;
@@ -160,6 +223,9 @@ export interface Run extends RunSummary {
   failure?: RunFailure;
   evidence: RunEvidenceItem[];
   diagnosis?: RunDiagnosis;
+  ai?: RunAiAnalysis;
+  fixPr?: RunFixPr;
+  intent?: RunIntentVerdict;
   error?: string;
 }
 

@@ -85,6 +85,17 @@ describe('GitRepository', () => {
     expect(r.message).toBe("failed to checkout and determine revision: unable to clone 'https://github.com/example/missing': repository not found");
   });
 
+  it('reports a missing credentials Secret as AuthenticationFailed', async () => {
+    const objects = demoFluxObjects({ url: URL });
+    objects[1].spec.secretRef = { name: 'github-deploy-key' };
+    await setup({}, objects);
+    const r = await waitFor('failure', () => {
+      const c = ready(store.get(GITREPO, 'flux-system', 'flux-system'));
+      return c?.status === 'False' && c;
+    });
+    expect(r).toMatchObject({ reason: 'AuthenticationFailed', message: `failed to get secret 'flux-system/github-deploy-key': secrets "github-deploy-key" not found` });
+  });
+
   it('fetches on spec.interval without a reconcile request', async () => {
     const objects = demoFluxObjects({ url: URL });
     objects[1].spec.interval = '100ms';
@@ -110,7 +121,9 @@ describe('Kustomization', () => {
     await setup({}, objects);
     await repo.commit(seed, 'seed');
     requestFetch();
-    const r = await waitFor('ArtifactFailed', () => ready(ks())?.reason === 'ArtifactFailed' && ready(ks()));
+    // Before the source has an artifact the reason is ArtifactFailed too ("Source artifact not found").
+    const r = await waitFor('path not found', () => ready(ks())?.message.startsWith('kustomization path') && ready(ks()));
+    expect(r.reason).toBe('ArtifactFailed');
     expect(r.message).toMatch(/^kustomization path not found: stat \/.*\/kustomization-[^/]+\/clusters\/prod\/podinfo: no such file or directory$/);
   });
 

@@ -82,6 +82,14 @@ export class GitRepositoryReconciler {
     const url: string = obj.spec?.url ?? '';
     const ref = obj.spec?.ref ?? {};
     const branch: string = ref.branch ?? 'master';
+    const secretName: string | undefined = obj.spec?.secretRef?.name;
+    if (secretName && !this.store.tryGet({ apiVersion: 'v1', kind: 'Secret' }, obj.metadata.namespace, secretName)) {
+      return {
+        ok: false,
+        reason: 'AuthenticationFailed',
+        message: `failed to get secret '${obj.metadata.namespace}/${secretName}': secrets "${secretName}" not found`,
+      };
+    }
     const gitDir = this.resolveRepoDir(url);
     const result = await resolveBranch(gitDir, branch);
     if (!result.ok) {

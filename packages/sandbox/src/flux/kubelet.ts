@@ -93,7 +93,8 @@ export class Kubelet {
     this.writeStatus(bound, {
       phase: 'Pending',
       hostIP: `172.18.0.${nodeIndex + 1}`,
-      podIP: `10.244.${nodeIndex}.${(++this.podCounter % 250) + 2}`,
+      podIP: `10.244.${nodeIndex}.${(this.podCounter % 250) + 2}`,
+      podIPs: [{ ip: `10.244.${nodeIndex}.${(this.podCounter++ % 250) + 2}` }],
       startTime: iso(now),
       conditions: [
         { type: 'PodScheduled', status: 'True', lastTransitionTime: iso(now) },
@@ -173,7 +174,7 @@ export class Kubelet {
         this.event(pod, 'Warning', 'Failed', `Failed to pull image "${c.image}": ${message}`, now);
         this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', now);
         changed = true;
-      } else if ((cs.stage === 'crashed' || cs.stage === 'crash-backoff') && cs.ticksInStage >= crashLoopTicks && restartPolicy !== 'Never') {
+      } else if ((cs.stage === 'crashed' || cs.stage === 'crash-backoff') && cs.ticksInStage >= this.backoffTicks(pod, c.name, crashLoopTicks) && restartPolicy !== 'Never') {
         // The kubelet restarts the container; the finished instance's log becomes `--previous`.
         const restarts = this.restartCount(pod, c.name) + 1;
         this.store.logs.restart(pod.metadata.namespace!, pod.metadata.name!, c.name);
@@ -192,6 +193,12 @@ export class Kubelet {
   }
 
   private readonly restarts = new Map<string, number>();
+
+  /** The kubelet doubles the restart back-off (10s, 20s, 40s … 5m); here in ticks. */
+  private backoffTicks(pod: KubeObject, container: string, base: number): number {
+    const restarts = this.restartCount(pod, container);
+    return Math.min(base * 2 ** Math.max(0, restarts - 1), base * 30);
+  }
 
   private restartCount(pod: KubeObject, container: string): number {
     return this.restarts.get(`${pod.metadata.uid}/${container}`) ?? 0;

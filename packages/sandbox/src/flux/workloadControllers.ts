@@ -57,6 +57,19 @@ function keepTransition(previous: any[] | undefined, next: any, now: Date) {
   };
 }
 
+const PROBE_DEFAULTS = { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 };
+
+/** The API server's defaulting for pod specs, so `kubectl describe pod` reads like a real cluster. */
+function withPodDefaults(spec: any): any {
+  const containers = (spec.containers ?? []).map((c: any) => {
+    const probes = Object.fromEntries(
+      ['livenessProbe', 'readinessProbe', 'startupProbe'].filter(p => c[p]).map(p => [p, { ...PROBE_DEFAULTS, ...c[p] }]),
+    );
+    return { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent', ...c, ...probes };
+  });
+  return { restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', terminationGracePeriodSeconds: 30, serviceAccountName: 'default', ...spec, containers };
+}
+
 export class WorkloadControllers {
   constructor(private readonly store: KubeStore) {}
 
@@ -104,7 +117,7 @@ export class WorkloadControllers {
         annotations: template.metadata?.annotations,
         ownerReferences: [ownerRef(owner)],
       },
-      spec: structuredClone(template.spec ?? {}),
+      spec: withPodDefaults(structuredClone(template.spec ?? {})),
     });
     recordEvent(this.store, owner, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${name}`, component: `${owner.kind.toLowerCase()}-controller` }, now);
     return true;

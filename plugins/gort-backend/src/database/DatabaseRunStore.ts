@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import {
   ACTIVE_RUN_STATES,
   Run,
+  RunFixPr,
   RunList,
   RunObjectVerdict,
   RunState,
@@ -41,6 +42,8 @@ interface RunRow {
   superseded_by: string | null;
   details: string | null;
   error: string | null;
+  intent_met: boolean | number | null;
+  fix_pr: string | null;
   lease_owner: string | null;
   lease_expires_at: Date | number | string | null;
   created_at: Date | number | string;
@@ -56,7 +59,13 @@ interface EventRow {
   at: Date | number | string;
 }
 
-type RunDetails = Pick<Run, 'verdicts' | 'failure' | 'evidence' | 'diagnosis'>;
+type RunDetails = Pick<Run, 'verdicts' | 'failure' | 'evidence' | 'diagnosis' | 'ai' | 'fixPr' | 'intent'>;
+const DETAIL_KEYS = ['verdicts', 'failure', 'evidence', 'diagnosis', 'ai', 'fixPr', 'intent'] as const;
+
+function fixPrSummary(fixPr: RunFixPr): string {
+  const { status, url, number, prState } = fixPr;
+  return JSON.stringify({ status, url, number, prState });
+}
 
 function iso(value: Date | number | string): string {
   return new Date(value).toISOString();
@@ -79,6 +88,8 @@ function toSummary(row: RunRow): RunSummary {
     ...(row.category ? { category: row.category as RunSummary['category'] } : {}),
     ...(row.commit ? { commit: JSON.parse(row.commit) } : {}),
     ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+    ...(row.intent_met !== null && row.intent_met !== undefined ? { intentMet: Boolean(row.intent_met) } : {}),
+    ...(row.fix_pr ? { fixPr: JSON.parse(row.fix_pr) } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     deadlineAt: iso(row.deadline_at),
@@ -88,8 +99,10 @@ function toSummary(row: RunRow): RunSummary {
 
 function toRun(row: RunRow, events: EventRow[]): Run {
   const details = parseJson<Partial<RunDetails>>(row.details, {});
+  // The full fix PR record lives in the details; the summary column is for lists.
+  const { fixPr: _summary, ...summary } = toSummary(row);
   return {
-    ...toSummary(row),
+    ...summary,
     objects: JSON.parse(row.objects),
     ...(row.before_sha ? { beforeSha: row.before_sha } : {}),
     timeline: events.map(event => ({
@@ -101,6 +114,9 @@ function toRun(row: RunRow, events: EventRow[]): Run {
     evidence: details.evidence ?? [],
     ...(details.failure ? { failure: details.failure } : {}),
     ...(details.diagnosis ? { diagnosis: details.diagnosis } : {}),
+    ...(details.ai ? { ai: details.ai } : {}),
+    ...(details.fixPr ? { fixPr: details.fixPr } : {}),
+    ...(details.intent ? { intent: details.intent } : {}),
     ...(row.error ? { error: row.error } : {}),
   };
 }
@@ -275,7 +291,7 @@ export class DatabaseRunStore implements RunStore {
         .first('details');
       if (!row) return false;
       const details = parseJson<Partial<RunDetails>>(row.details, {});
-      for (const key of ['verdicts', 'failure', 'evidence', 'diagnosis'] as const) {
+      for (const key of DETAIL_KEYS) {
         if (change[key] !== undefined) {
           (details as any)[key] = change[key];
         }
@@ -289,6 +305,8 @@ export class DatabaseRunStore implements RunStore {
           ...(change.outcome ? { outcome: change.outcome } : {}),
           ...(change.category ? { category: change.category } : {}),
           ...(change.error !== undefined ? { error: change.error } : {}),
+          ...(change.intent ? { intent_met: change.intent.met } : {}),
+          ...(change.fixPr ? { fix_pr: fixPrSummary(change.fixPr) } : {}),
           details: JSON.stringify(details),
           updated_at: now,
           ...(terminal
@@ -339,7 +357,7 @@ export class DatabaseRunStore implements RunStore {
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));
     const rows = await builder.select(
       'seq', 'id', 'entity_ref', 'repo', 'branch', 'sha', 'trigger', 'commit', 'state',
-      'outcome', 'category', 'superseded_by', 'created_at', 'updated_at', 'deadline_at', 'finished_at',
+      'outcome', 'category', 'superseded_by', 'intent_met', 'fix_pr', 'created_at', 'updated_at', 'deadline_at', 'finished_at',
     );
     const page = rows.slice(0, query.limit) as RunRow[];
     return {
@@ -348,6 +366,18 @@ export class DatabaseRunStore implements RunStore {
         ? { nextCursor: String(page[page.length - 1].seq) }
         : {}),
     };
+  }
+
+  async updateFixPr(runId: string, fixPr: RunFixPr): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS).where('id', runId).first('details');
+      if (!row) return;
+      const details = parseJson<Partial<RunDetails>>(row.details, {});
+      details.fixPr = fixPr;
+      await tx(RUNS)
+        .where('id', runId)
+        .update({ details: JSON.stringify(details), fix_pr: fixPrSummary(fixPr), updated_at: this.clock() });
+    });
   }
 
   async countActive(): Promise<Partial<Record<RunState, number>>> {

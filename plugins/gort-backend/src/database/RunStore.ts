@@ -1,6 +1,9 @@
 import type {
   Run,
+  RunAiAnalysis,
   RunCommit,
+  RunFixPr,
+  RunIntentVerdict,
   RunDiagnosis,
   RunEvidenceItem,
   RunFailure,
@@ -44,6 +47,9 @@ export interface RunTransition {
   failure?: RunFailure;
   evidence?: RunEvidenceItem[];
   diagnosis?: RunDiagnosis;
+  ai?: RunAiAnalysis;
+  fixPr?: RunFixPr;
+  intent?: RunIntentVerdict;
   error?: string;
 }
 
@@ -94,6 +100,11 @@ export interface RunStore {
 
   getRun(runId: string): Promise<Run | undefined>;
   listRuns(query: RunListQuery): Promise<RunList>;
+  /**
+   * Updates the fix pull request of a finished run (its live GitHub state
+   * is refreshed on a schedule, after the run is done).
+   */
+  updateFixPr(runId: string, fixPr: RunFixPr): Promise<void>;
   /** Number of runs in each active state (queue depth). */
   countActive(): Promise<Partial<Record<RunState, number>>>;
 }

@@ -4,7 +4,7 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
-import { FailureDiagnoser, RunProcessor } from './RunProcessor';
+import { FailureDiagnoser, RunFollowUps, RunProcessor } from './RunProcessor';
 
 jest.setTimeout(60_000);
 
@@ -68,7 +68,10 @@ const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
 describe('RunProcessor', () => {
   const databases = TestDatabases.create();
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0], options: { clock?: () => Date; diagnoser?: FailureDiagnoser } = {}) {
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps } = {},
+  ) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
     const store = new DatabaseRunStore(knex, options.clock);
@@ -83,6 +86,7 @@ describe('RunProcessor', () => {
       leaseMs: 30_000,
       maxConcurrent: 10,
       diagnoser: options.diagnoser,
+      followUps: options.followUps,
       clock: options.clock,
       onTransition: (_run, to) => transitions.push(to),
       onDetection: ms => detections.push(ms),
@@ -201,5 +205,45 @@ describe('RunProcessor', () => {
     const { runId } = await store.createRun(newRun({ objects: [{ cluster: 'prod', kind: 'Kustomization', namespace: 'a', name: 'b' }] }));
     await settle(processor);
     expect(await store.getRun(runId)).toMatchObject({ state: 'error', outcome: 'error', error: 'cluster "prod" is not configured for GORT' });
+  });
+
+  it.each(databases.eachSupportedId())('runs the follow-ups: fix PR after a diagnosis, intent after a success, on %p', async id => {
+    const followUps: RunFollowUps = {
+      async afterDiagnosis({ category, progress }) {
+        await progress('Asking the AI for a fix');
+        return {
+          message: `Fix pull request #7 opened for ${category}`,
+          ai: { provider: 'anthropic', model: 'm', tokens: { input: 10, output: 5 } },
+          fixPr: { status: 'opened', message: 'opened', url: 'http://gh/pr/7', number: 7, prState: 'open', validation: [{ check: 'paths', ok: true, detail: 'inside allowed globs' }] },
+        };
+      },
+      async validateIntent({ progress }) {
+        await progress('Comparing runtime state with docs/plans/podinfo.md');
+        return {
+          message: 'Intent not met: 1 finding',
+          intent: { met: false, confidence: 0.8, mode: 'ai', plans: ['docs/plans/podinfo.md'], findings: [{ expectation: '2 replicas', observed: '1 replica', status: 'not_met' }] },
+        };
+      },
+    };
+    const diagnoser: FailureDiagnoser = { diagnose: async () => ({ category: 'image-pull', evidence: [] }) };
+    const { store, lookup, processor } = await setup(id, { diagnoser, followUps });
+    lookup.put(gitRepository(SHA));
+    lookup.put(kustomization({ lastAttemptedRevision: `main@sha1:${SHA}`, conditions: [{ type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message: 'timeout' }] }));
+    const failed = await store.createRun(newRun());
+    await settle(processor);
+    const failedRun = await store.getRun(failed.runId);
+    expect(failedRun).toMatchObject({ state: 'done', category: 'image-pull', fixPr: { number: 7, status: 'opened' }, ai: { provider: 'anthropic' } });
+    expect(failedRun!.timeline.map(e => e.message)).toEqual(
+      expect.arrayContaining(['Diagnosed as image-pull', 'Asking the AI for a fix', 'Fix pull request #7 opened for image-pull']),
+    );
+    expect((await store.listRuns({ limit: 1 })).items[0].fixPr).toEqual({ status: 'opened', url: 'http://gh/pr/7', number: 7, prState: 'open' });
+
+    lookup.put(kustomization({ lastAppliedRevision: `main@sha1:${'b'.repeat(40)}`, lastAttemptedRevision: `main@sha1:${'b'.repeat(40)}`, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }] }));
+    lookup.put(gitRepository('b'.repeat(40)));
+    const ok = await store.createRun(newRun({ sha: 'b'.repeat(40) }));
+    await settle(processor);
+    const okRun = await store.getRun(ok.runId);
+    expect(okRun).toMatchObject({ state: 'done', outcome: 'succeeded', intentMet: false, intent: { findings: [{ status: 'not_met' }] } });
+    expect(okRun!.timeline.map(e => e.state)).toEqual(['queued', 'succeeded', 'validating', 'validating', 'done']);
   });
 });

@@ -3,7 +3,10 @@ import { formatDuration } from '@internal/plugin-gort-common';
 import type {
   FailureCategory,
   Run,
+  RunAiAnalysis,
   RunDiagnosis,
+  RunFixPr,
+  RunIntentVerdict,
   RunEvidenceItem,
   RunFailure,
   RunObjectVerdict,
@@ -23,6 +26,28 @@ export interface FailureDiagnoser {
   }): Promise<{ category: FailureCategory; diagnosis?: RunDiagnosis; evidence: RunEvidenceItem[] }>;
 }
 
+/**
+ * What follows a verdict. Both may take long (AI calls, GitHub); they report
+ * progress on the run's timeline and must turn expected failures (AI outage,
+ * rejected proposal, GitHub errors) into their result rather than throw.
+ */
+export interface RunFollowUps {
+  /** A failed or timed-out run, after the rules' diagnosis: AI analysis and fix PR. */
+  afterDiagnosis?(input: {
+    run: Run;
+    category: FailureCategory;
+    diagnosis?: RunDiagnosis;
+    evidence: RunEvidenceItem[];
+    progress: (message: string) => Promise<void>;
+  }): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
+  /** A successful run: intent validation against the plan documents. */
+  validateIntent?(input: {
+    run: Run;
+    locations: ObjectLocation[];
+    progress: (message: string) => Promise<void>;
+  }): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
+}
+
 /** Asks Flux to act at once instead of at its next interval. */
 export interface ReconcileRequester {
   request(locations: ObjectLocation[]): Promise<void>;
@@ -36,6 +61,7 @@ export interface RunProcessorOptions {
   leaseMs: number;
   maxConcurrent: number;
   diagnoser?: FailureDiagnoser;
+  followUps?: RunFollowUps;
   reconcileRequester?: ReconcileRequester;
   /** Called on every state change this processor makes. */
   onTransition?: (run: Run, to: RunState, change: RunTransition) => void;
@@ -225,7 +251,7 @@ export class RunProcessor {
         return;
       case 'succeeded':
       case 'validating':
-        await this.transition(held, { state: 'done', message: 'The push landed' });
+        await this.validate(held);
         return;
       default:
         this.held.delete(run.id);
@@ -301,6 +327,32 @@ export class RunProcessor {
     }
   }
 
+  private async progress(held: HeldRun, message: string): Promise<void> {
+    await this.options.runStore.transition(held.run.id, this.options.ownerId, { state: held.run.state, message });
+  }
+
+  private async validate(held: HeldRun): Promise<void> {
+    const validateIntent = this.options.followUps?.validateIntent;
+    if (!validateIntent) {
+      await this.transition(held, { state: 'done', message: 'The push landed' });
+      return;
+    }
+    if (held.run.state !== 'validating' && !(await this.transition(held, { state: 'validating', message: 'Validating the deployment against its plan documents' }))) {
+      return;
+    }
+    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation }>;
+    try {
+      const result = await validateIntent({
+        run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
+        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
+        progress: message => this.progress(held, message),
+      });
+      await this.transition(held, { state: 'done', message: result.message, intent: result.intent, ai: result.ai, fixPr: result.fixPr });
+    } catch (error) {
+      await this.transition(held, { state: 'done', message: `Intent validation failed: ${error}`, error: `Intent validation failed: ${String(error).slice(0, 500)}` });
+    }
+  }
+
   private async diagnose(held: HeldRun): Promise<void> {
     const diagnoser = this.options.diagnoser;
     if (!diagnoser) {
@@ -316,15 +368,25 @@ export class RunProcessor {
         judgements,
         locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
       });
-      await this.transition(held, {
-        state: 'done',
-        message: result.diagnosis
-          ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
-          : `Diagnosed as ${result.category}`,
+      const message = result.diagnosis
+        ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
+        : `Diagnosed as ${result.category}`;
+      const followUp = this.options.followUps?.afterDiagnosis;
+      if (!followUp) {
+        await this.transition(held, { state: 'done', message, category: result.category, diagnosis: result.diagnosis, evidence: result.evidence });
+        return;
+      }
+      if (!(await this.transition(held, { state: 'diagnosing', message, category: result.category, diagnosis: result.diagnosis, evidence: result.evidence }))) {
+        return;
+      }
+      const after = await followUp({
+        run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
         category: result.category,
         diagnosis: result.diagnosis,
         evidence: result.evidence,
+        progress: progressMessage => this.progress(held, progressMessage),
       });
+      await this.transition(held, { state: 'done', message: after.message, ai: after.ai, fixPr: after.fixPr });
     } catch (error) {
       await this.transition(held, {
         state: 'done',

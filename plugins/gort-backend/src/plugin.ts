@@ -8,7 +8,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { gortPermissions } from '@internal/plugin-gort-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@internal/plugin-gort-common';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -53,6 +54,7 @@ export const gortPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { logger, config, scheduler } = deps;
@@ -91,6 +93,13 @@ export const gortPlugin = createBackendPlugin({
             ? new FluxReconcileRequester(name => readers.get(name))
             : undefined,
           onTransition: (run, to, change) => {
+            void deps.signals
+              .publish({
+                recipients: { type: 'broadcast' },
+                channel: GORT_RUNS_SIGNAL_CHANNEL,
+                message: { runId: run.id, entityRef: run.entityRef, state: to },
+              })
+              .catch(error => logger.debug(`Could not publish a run signal: ${error}`));
             if (['succeeded', 'failed', 'timed_out', 'superseded', 'error'].includes(to)) {
               metrics.runFinished(to, Date.now() - Date.parse(run.createdAt));
             }

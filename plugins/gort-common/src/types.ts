@@ -278,3 +278,18 @@ export interface EntityGortStatus {
   objects: FluxObjectStatus[];
   latestRun?: RunSummary;
 }
+
+/** Signals channel on which the backend announces run changes (live updates). */
+export const GORT_RUNS_SIGNAL_CHANNEL = 'gort:runs';
+
+/** Message on {@link GORT_RUNS_SIGNAL_CHANNEL}. */
+export interface GortRunSignal {
+  runId: string;
+  entityRef: string;
+  state: RunState;
+}
+
+/** `GET /entities/status`: every followed entity, for the org-wide page. */
+export interface EntityGortStatusList {
+  items: EntityGortStatus[];
+}

@@ -4,7 +4,10 @@ import { demoFluxObjects } from './demo';
 import { REQUESTED_AT } from './gitRepositoryReconciler';
 import { readRepoFiles } from './seed';
 import { FluxSimulation, startFluxSimulation } from './simulation';
-import { createTestGitRepository, TestGitRepository } from './testGitRepository';
+import {
+  createTestGitRepository,
+  TestGitRepository,
+} from './testGitRepository';
 import { waitFor } from './testWaitFor';
 
 const URL = 'https://github.com/example/podinfo-gitops';
@@ -18,7 +21,12 @@ beforeAll(async () => {
   repo = await createTestGitRepository();
   api = await startKubeApiServer({ port: 0, token });
   for (const o of demoFluxObjects({ url: URL })) api.store.create(o, o);
-  sim = startFluxSimulation({ store: api.store, resolveRepoDir: u => (u === URL ? repo.gitDir : undefined), tickMs: 40, healthCheckCapMs: 2_000 });
+  sim = startFluxSimulation({
+    store: api.store,
+    resolveRepoDir: u => (u === URL ? repo.gitDir : undefined),
+    tickMs: 40,
+    healthCheckCapMs: 2_000,
+  });
 });
 
 afterAll(async () => {
@@ -46,12 +54,29 @@ describe('@kubernetes/client-node against the API stand-in', () => {
     const informer = k8s.makeInformer<k8s.KubernetesObject & { status?: any }>(
       kc,
       path,
-      () => custom.listClusterCustomObject({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', plural: 'kustomizations' }) as any,
+      () =>
+        custom.listClusterCustomObject({
+          group: 'kustomize.toolkit.fluxcd.io',
+          version: 'v1',
+          plural: 'kustomizations',
+        }) as any,
     );
-    const seen: Array<{ type: string; ready?: string; reason?: string; revision?: string }> = [];
+    const seen: Array<{
+      type: string;
+      ready?: string;
+      reason?: string;
+      revision?: string;
+    }> = [];
     const record = (type: string) => (obj: any) => {
-      const ready = (obj.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-      seen.push({ type, ready: ready?.status, reason: ready?.reason, revision: obj.status?.lastAppliedRevision });
+      const ready = (obj.status?.conditions ?? []).find(
+        (c: any) => c.type === 'Ready',
+      );
+      seen.push({
+        type,
+        ready: ready?.status,
+        reason: ready?.reason,
+        revision: obj.status?.lastAppliedRevision,
+      });
     };
     informer.on('add', record('ADDED'));
     informer.on('update', record('MODIFIED'));
@@ -70,13 +95,20 @@ describe('@kubernetes/client-node against the API stand-in', () => {
         },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
       );
-      await waitFor('Ready at the sha', () => seen.find(s => s.ready === 'True' && s.revision === `main@sha1:${sha}`));
+      await waitFor('Ready at the sha', () =>
+        seen.find(s => s.ready === 'True' && s.revision === `main@sha1:${sha}`),
+      );
       expect(seen[0].type).toBe('ADDED');
-      const progressing = seen.findIndex(s => s.ready === 'Unknown' && s.reason === 'Progressing');
+      const progressing = seen.findIndex(
+        s => s.ready === 'Unknown' && s.reason === 'Progressing',
+      );
       const readyAt = seen.findIndex(s => s.ready === 'True');
       expect(progressing).toBeGreaterThanOrEqual(0);
       expect(readyAt).toBeGreaterThan(progressing);
-      expect(seen[readyAt]).toMatchObject({ type: 'MODIFIED', reason: 'ReconciliationSucceeded' });
+      expect(seen[readyAt]).toMatchObject({
+        type: 'MODIFIED',
+        reason: 'ReconciliationSucceeded',
+      });
       expect(informer.list('flux-system')).toHaveLength(1);
     } finally {
       await informer.stop();
@@ -86,11 +118,28 @@ describe('@kubernetes/client-node against the API stand-in', () => {
   it('reads pod logs and events through the typed clients', async () => {
     const kc = kubeConfig();
     const core = kc.makeApiClient(k8s.CoreV1Api);
-    const pods = await waitFor('pods', () => api.store.list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: 'podinfo' }).items.find(p => p.status?.phase === 'Running'));
-    const log = await core.readNamespacedPodLog({ name: pods.metadata.name!, namespace: 'podinfo', container: 'podinfo', tailLines: 5 });
+    const pods = await waitFor('pods', () =>
+      api.store
+        .list({ apiVersion: 'v1', kind: 'Pod' }, { namespace: 'podinfo' })
+        .items.find(p => p.status?.phase === 'Running'),
+    );
+    const log = await core.readNamespacedPodLog({
+      name: pods.metadata.name!,
+      namespace: 'podinfo',
+      container: 'podinfo',
+      tailLines: 5,
+    });
     expect(log).toContain('Starting podinfo');
-    const events = await core.listNamespacedEvent({ namespace: 'flux-system', fieldSelector: 'involvedObject.kind=Kustomization,involvedObject.name=podinfo' });
-    expect(events.items.map(e => e.reason)).toContain('ReconciliationSucceeded');
-    await expect(core.readNamespace({ name: 'nope' })).rejects.toMatchObject({ code: 404 });
+    const events = await core.listNamespacedEvent({
+      namespace: 'flux-system',
+      fieldSelector:
+        'involvedObject.kind=Kustomization,involvedObject.name=podinfo',
+    });
+    expect(events.items.map(e => e.reason)).toContain(
+      'ReconciliationSucceeded',
+    );
+    await expect(core.readNamespace({ name: 'nope' })).rejects.toMatchObject({
+      code: 404,
+    });
   });
 });

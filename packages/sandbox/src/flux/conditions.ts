@@ -9,7 +9,10 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-export function getCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {
+export function getCondition(
+  conditions: Condition[] | undefined,
+  type: string,
+): Condition | undefined {
   return (conditions ?? []).find(c => c.type === type);
 }
 
@@ -25,20 +28,32 @@ export function setCondition(
   const condition: Condition = {
     ...next,
     lastTransitionTime:
-      previous && previous.status === next.status ? previous.lastTransitionTime : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      previous && previous.status === next.status
+        ? previous.lastTransitionTime
+        : now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
   if (index >= 0) list[index] = condition;
   else list.push(condition);
   // Flux keeps Ready first, then Reconciling/Stalled, then the rest.
-  const order = (type: string) => ['Ready', 'Reconciling', 'Stalled'].indexOf(type) >>> 0;
+  const order = (type: string) =>
+    ['Ready', 'Reconciling', 'Stalled'].indexOf(type) >>> 0;
   return list.sort((a, b) => order(a.type) - order(b.type));
 }
 
-export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] {
+export function removeCondition(
+  conditions: Condition[] | undefined,
+  type: string,
+): Condition[] {
   return (conditions ?? []).filter(c => c.type !== type);
 }
 
-export function isReady(obj: { metadata: { generation?: number }; status?: any }): boolean {
+export function isReady(obj: {
+  metadata: { generation?: number };
+  status?: any;
+}): boolean {
   const ready = getCondition(obj.status?.conditions, 'Ready');
-  return ready?.status === 'True' && obj.status?.observedGeneration === obj.metadata.generation;
+  return (
+    ready?.status === 'True' &&
+    obj.status?.observedGeneration === obj.metadata.generation
+  );
 }

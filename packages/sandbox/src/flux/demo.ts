@@ -17,7 +17,11 @@ export function demoFluxObjects(options: DemoFluxOptions): KubeObject[] {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: 'flux-system', namespace: 'flux-system' },
-      spec: { interval: '1m0s', url: options.url, ref: { branch: options.branch ?? 'main' } },
+      spec: {
+        interval: '1m0s',
+        url: options.url,
+        ref: { branch: options.branch ?? 'main' },
+      },
     },
     {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -37,8 +41,12 @@ export function demoFluxObjects(options: DemoFluxOptions): KubeObject[] {
 }
 
 /** Creates the demo Flux objects that do not exist yet. */
-export function installDemoFluxObjects(store: KubeStore, options: DemoFluxOptions): void {
+export function installDemoFluxObjects(
+  store: KubeStore,
+  options: DemoFluxOptions,
+): void {
   for (const obj of demoFluxObjects(options)) {
-    if (!store.tryGet(obj, obj.metadata.namespace, obj.metadata.name!)) store.create(obj, obj);
+    if (!store.tryGet(obj, obj.metadata.namespace, obj.metadata.name!))
+      store.create(obj, obj);
   }
 }

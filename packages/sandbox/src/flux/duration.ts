@@ -11,7 +11,9 @@ const unitMs: Record<string, number> = {
 };
 
 /** `1m`, `30s`, `1h0m0s`, `1.5h`, `500ms` → milliseconds; undefined when not a Go duration. */
-export function parseGoDuration(text: string | undefined | null): number | undefined {
+export function parseGoDuration(
+  text: string | undefined | null,
+): number | undefined {
   if (typeof text !== 'string') return undefined;
   const trimmed = text.trim();
   if (trimmed === '0') return 0;

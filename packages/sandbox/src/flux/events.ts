@@ -15,7 +15,12 @@ export interface EventInput {
   host?: string;
 }
 
-export function recordEvent(store: KubeStore, involved: KubeObject, input: EventInput, now = new Date()): void {
+export function recordEvent(
+  store: KubeStore,
+  involved: KubeObject,
+  input: EventInput,
+  now = new Date(),
+): void {
   const namespace = involved.metadata.namespace ?? 'default';
   const timestamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
   try {
@@ -26,7 +31,11 @@ export function recordEvent(store: KubeStore, involved: KubeObject, input: Event
       })
       .items.find(e => e.message === input.message);
     if (existing) {
-      store.update(eventType, { ...existing, count: (existing.count ?? 1) + 1, lastTimestamp: timestamp });
+      store.update(eventType, {
+        ...existing,
+        count: (existing.count ?? 1) + 1,
+        lastTimestamp: timestamp,
+      });
       return;
     }
     store.create(eventType, {
@@ -51,7 +60,10 @@ export function recordEvent(store: KubeStore, involved: KubeObject, input: Event
       count: 1,
       firstTimestamp: timestamp,
       lastTimestamp: timestamp,
-      source: { component: input.component, ...(input.host ? { host: input.host } : {}) },
+      source: {
+        component: input.component,
+        ...(input.host ? { host: input.host } : {}),
+      },
       reportingComponent: input.component,
       reportingInstance: input.host ?? `${input.component}-sandbox`,
     });

@@ -4,15 +4,31 @@ import { demoFluxObjects } from './demo';
 import { REQUESTED_AT } from './gitRepositoryReconciler';
 import { RepoFiles, SCENARIOS } from './scenarios';
 import { readRepoFiles } from './seed';
-import { FluxSimulation, FluxSimulationOptions, startFluxSimulation } from './simulation';
-import { createTestGitRepository, TestGitRepository } from './testGitRepository';
+import {
+  FluxSimulation,
+  FluxSimulationOptions,
+  startFluxSimulation,
+} from './simulation';
+import {
+  createTestGitRepository,
+  TestGitRepository,
+} from './testGitRepository';
 import { waitFor } from './testWaitFor';
 
 const URL = 'https://github.com/example/fleet';
-const KS = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' };
-const GITREPO = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' };
+const KS = {
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+};
+const GITREPO = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'GitRepository',
+};
 const HR = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' };
-const HELMREPO = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository' };
+const HELMREPO = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'HelmRepository',
+};
 const EVENT = { apiVersion: 'v1', kind: 'Event' };
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
@@ -24,7 +40,10 @@ let sim: FluxSimulation;
 let repo: TestGitRepository;
 let seed: RepoFiles;
 
-async function setup(overrides: Partial<FluxSimulationOptions> = {}, objects?: KubeObject[]) {
+async function setup(
+  overrides: Partial<FluxSimulationOptions> = {},
+  objects?: KubeObject[],
+) {
   seed = await readRepoFiles();
   repo = await createTestGitRepository();
   store = new KubeStore();
@@ -44,11 +63,14 @@ async function teardown() {
   await repo.cleanup();
 }
 
-const ready = (o: KubeObject | undefined) => (o?.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+const ready = (o: KubeObject | undefined) =>
+  (o?.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
 const ks = (name = 'podinfo') => store.get(KS, 'flux-system', name);
 
 function requestFetch() {
-  store.patch(GITREPO, 'flux-system', 'flux-system', 'merge', { metadata: { annotations: { [REQUESTED_AT]: String(Date.now()) } } });
+  store.patch(GITREPO, 'flux-system', 'flux-system', 'merge', {
+    metadata: { annotations: { [REQUESTED_AT]: String(Date.now()) } },
+  });
 }
 
 describe('GitRepository', () => {
@@ -66,23 +88,44 @@ describe('GitRepository', () => {
       reason: 'GitOperationFailed',
       message: `failed to checkout and determine revision: unable to clone '${URL}': couldn't find remote ref "refs/heads/release"`,
     });
-    expect(store.get(GITREPO, 'flux-system', 'flux-system').status.conditions).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'FetchFailed', status: 'True' })]),
+    expect(
+      store.get(GITREPO, 'flux-system', 'flux-system').status.conditions,
+    ).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'FetchFailed', status: 'True' }),
+      ]),
     );
-    const k = await waitFor('ArtifactFailed on the Kustomization', () => ready(ks())?.reason === 'ArtifactFailed' && ks());
-    expect(ready(k).message).toBe('Source artifact not found, retrying in 100ms');
+    const k = await waitFor(
+      'ArtifactFailed on the Kustomization',
+      () => ready(ks())?.reason === 'ArtifactFailed' && ks(),
+    );
+    expect(ready(k).message).toBe(
+      'Source artifact not found, retrying in 100ms',
+    );
 
-    store.patch(GITREPO, 'flux-system', 'flux-system', 'merge', { spec: { ref: { branch: 'main' } } });
-    await waitFor('Ready source', () => ready(store.get(GITREPO, 'flux-system', 'flux-system'))?.status === 'True');
+    store.patch(GITREPO, 'flux-system', 'flux-system', 'merge', {
+      spec: { ref: { branch: 'main' } },
+    });
+    await waitFor(
+      'Ready source',
+      () =>
+        ready(store.get(GITREPO, 'flux-system', 'flux-system'))?.status ===
+        'True',
+    );
   });
 
   it('reports a repository that does not exist', async () => {
-    await setup({}, demoFluxObjects({ url: 'https://github.com/example/missing' }));
+    await setup(
+      {},
+      demoFluxObjects({ url: 'https://github.com/example/missing' }),
+    );
     const r = await waitFor('failure', () => {
       const c = ready(store.get(GITREPO, 'flux-system', 'flux-system'));
       return c?.status === 'False' && c;
     });
-    expect(r.message).toBe("failed to checkout and determine revision: unable to clone 'https://github.com/example/missing': repository not found");
+    expect(r.message).toBe(
+      "failed to checkout and determine revision: unable to clone 'https://github.com/example/missing': repository not found",
+    );
   });
 
   it('reports a missing credentials Secret as AuthenticationFailed', async () => {
@@ -93,7 +136,10 @@ describe('GitRepository', () => {
       const c = ready(store.get(GITREPO, 'flux-system', 'flux-system'));
       return c?.status === 'False' && c;
     });
-    expect(r).toMatchObject({ reason: 'AuthenticationFailed', message: `failed to get secret 'flux-system/github-deploy-key': secrets "github-deploy-key" not found` });
+    expect(r).toMatchObject({
+      reason: 'AuthenticationFailed',
+      message: `failed to get secret 'flux-system/github-deploy-key': secrets "github-deploy-key" not found`,
+    });
   });
 
   it('fetches on spec.interval without a reconcile request', async () => {
@@ -101,8 +147,16 @@ describe('GitRepository', () => {
     objects[1].spec.interval = '100ms';
     await setup({}, objects);
     const first = await repo.commit(seed, 'seed');
-    await waitFor('first revision', () => store.get(GITREPO, 'flux-system', 'flux-system').status?.artifact?.revision === `main@sha1:${first}`);
-    const second = await repo.commit({ ...seed, 'README.md': '# fleet\n' }, 'docs');
+    await waitFor(
+      'first revision',
+      () =>
+        store.get(GITREPO, 'flux-system', 'flux-system').status?.artifact
+          ?.revision === `main@sha1:${first}`,
+    );
+    const second = await repo.commit(
+      { ...seed, 'README.md': '# fleet\n' },
+      'docs',
+    );
     const source = await waitFor('second revision', () => {
       const s = store.get(GITREPO, 'flux-system', 'flux-system');
       return s.status?.artifact?.revision === `main@sha1:${second}` && s;
@@ -122,9 +176,15 @@ describe('Kustomization', () => {
     await repo.commit(seed, 'seed');
     requestFetch();
     // Before the source has an artifact the reason is ArtifactFailed too ("Source artifact not found").
-    const r = await waitFor('path not found', () => ready(ks())?.message.startsWith('kustomization path') && ready(ks()));
+    const r = await waitFor(
+      'path not found',
+      () =>
+        ready(ks())?.message.startsWith('kustomization path') && ready(ks()),
+    );
     expect(r.reason).toBe('ArtifactFailed');
-    expect(r.message).toMatch(/^kustomization path not found: stat \/.*\/kustomization-[^/]+\/clusters\/prod\/podinfo: no such file or directory$/);
+    expect(r.message).toMatch(
+      /^kustomization path not found: stat \/.*\/kustomization-[^/]+\/clusters\/prod\/podinfo: no such file or directory$/,
+    );
   });
 
   it('waits for a dependency that is not ready, then proceeds once it is', async () => {
@@ -136,15 +196,38 @@ describe('Kustomization', () => {
     await setup({}, [...objects, infra]);
     const sha = await repo.commit(seed, 'seed without infrastructure');
     requestFetch();
-    const r = await waitFor('DependencyNotReady', () => ready(ks())?.reason === 'DependencyNotReady' && ready(ks()));
-    expect(r).toMatchObject({ status: 'False', message: "dependency 'flux-system/infra' is not ready" });
+    const r = await waitFor(
+      'DependencyNotReady',
+      () => ready(ks())?.reason === 'DependencyNotReady' && ready(ks()),
+    );
+    expect(r).toMatchObject({
+      status: 'False',
+      message: "dependency 'flux-system/infra' is not ready",
+    });
     expect(ready(ks('infra'))?.reason).toBe('ArtifactFailed');
-    const events = store.list(EVENT, { namespace: 'flux-system', fieldSelector: 'involvedObject.name=podinfo,reason=DependencyNotReady' }).items;
-    expect(events[0].message).toBe('Dependencies do not meet ready condition, retrying in 100ms');
+    const events = store.list(EVENT, {
+      namespace: 'flux-system',
+      fieldSelector: 'involvedObject.name=podinfo,reason=DependencyNotReady',
+    }).items;
+    expect(events[0].message).toBe(
+      'Dependencies do not meet ready condition, retrying in 100ms',
+    );
 
-    const fixSha = await repo.commit({ ...seed, 'infrastructure/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n' }, 'add infrastructure');
+    const fixSha = await repo.commit(
+      {
+        ...seed,
+        'infrastructure/kustomization.yaml':
+          'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+      },
+      'add infrastructure',
+    );
     requestFetch();
-    await waitFor('podinfo Ready after infra', () => ks().status?.lastAppliedRevision === `main@sha1:${fixSha}` && ready(ks())?.status === 'True');
+    await waitFor(
+      'podinfo Ready after infra',
+      () =>
+        ks().status?.lastAppliedRevision === `main@sha1:${fixSha}` &&
+        ready(ks())?.status === 'True',
+    );
     expect(sha).not.toBe(fixSha);
   });
 
@@ -154,7 +237,10 @@ describe('Kustomization', () => {
     await setup({}, objects);
     await repo.commit(seed, 'seed');
     requestFetch();
-    await waitFor('source', () => store.get(GITREPO, 'flux-system', 'flux-system').status?.artifact);
+    await waitFor(
+      'source',
+      () => store.get(GITREPO, 'flux-system', 'flux-system').status?.artifact,
+    );
     await new Promise(r => setTimeout(r, 300));
     expect(ks().status).toBeUndefined();
   });
@@ -163,17 +249,42 @@ describe('Kustomization', () => {
     await setup({ healthCheckCapMs: 10_000 });
     const good = await repo.commit(seed, 'seed');
     requestFetch();
-    await waitFor('seed ready', () => ks().status?.lastAppliedRevision === `main@sha1:${good}`);
-    const bad = await repo.commit(SCENARIOS['bad-image'].apply(seed, { seed }), 'bad');
+    await waitFor(
+      'seed ready',
+      () => ks().status?.lastAppliedRevision === `main@sha1:${good}`,
+    );
+    const bad = await repo.commit(
+      SCENARIOS['bad-image'].apply(seed, { seed }),
+      'bad',
+    );
     requestFetch();
-    await waitFor('health check of the bad commit', () => ks().status?.lastAttemptedRevision === `main@sha1:${bad}` &&
-      (ks().status.conditions ?? []).some((c: any) => c.type === 'Reconciling' && c.message.startsWith('Running health checks')));
-    expect(ready(ks())).toMatchObject({ status: 'Unknown', reason: 'Progressing' });
+    await waitFor(
+      'health check of the bad commit',
+      () =>
+        ks().status?.lastAttemptedRevision === `main@sha1:${bad}` &&
+        (ks().status.conditions ?? []).some(
+          (c: any) =>
+            c.type === 'Reconciling' &&
+            c.message.startsWith('Running health checks'),
+        ),
+    );
+    expect(ready(ks())).toMatchObject({
+      status: 'Unknown',
+      reason: 'Progressing',
+    });
     const fix = await repo.commit(seed, 'revert');
     requestFetch();
-    await waitFor('fix applied', () => ks().status?.lastAppliedRevision === `main@sha1:${fix}`);
-    const events = store.list(EVENT, { namespace: 'flux-system', fieldSelector: 'involvedObject.name=podinfo' }).items;
-    expect(events.map(e => e.message)).toContain('New revision detected during health check, cancelling');
+    await waitFor(
+      'fix applied',
+      () => ks().status?.lastAppliedRevision === `main@sha1:${fix}`,
+    );
+    const events = store.list(EVENT, {
+      namespace: 'flux-system',
+      fieldSelector: 'involvedObject.name=podinfo',
+    }).items;
+    expect(events.map(e => e.message)).toContain(
+      'New revision detected during health check, cancelling',
+    );
     expect(events.some(e => e.reason === 'HealthCheckFailed')).toBe(false);
   });
 
@@ -181,25 +292,51 @@ describe('Kustomization', () => {
     await setup({ kubectlPath: null });
     const first = await repo.commit(seed, 'seed');
     requestFetch();
-    await waitFor('ready', () => ks().status?.lastAppliedRevision === `main@sha1:${first}`);
+    await waitFor(
+      'ready',
+      () => ks().status?.lastAppliedRevision === `main@sha1:${first}`,
+    );
     expect(store.tryGet(SERVICE, 'podinfo', 'podinfo')).toBeDefined();
     const withoutService = SCENARIOS['missing-file'].apply(seed, { seed });
-    withoutService['clusters/demo/podinfo/kustomization.yaml'] = withoutService['clusters/demo/podinfo/kustomization.yaml'].replace('  - service.yaml\n', '');
+    withoutService['clusters/demo/podinfo/kustomization.yaml'] = withoutService[
+      'clusters/demo/podinfo/kustomization.yaml'
+    ].replace('  - service.yaml\n', '');
     const second = await repo.commit(withoutService, 'drop service');
     requestFetch();
-    await waitFor('second ready', () => ks().status?.lastAppliedRevision === `main@sha1:${second}`);
+    await waitFor(
+      'second ready',
+      () => ks().status?.lastAppliedRevision === `main@sha1:${second}`,
+    );
     expect(store.tryGet(SERVICE, 'podinfo', 'podinfo')).toBeUndefined();
-    expect(ks().status.inventory.entries.map((e: any) => e.id)).not.toContain('podinfo_podinfo__Service');
-    const events = store.list(EVENT, { namespace: 'flux-system', fieldSelector: 'involvedObject.name=podinfo' }).items;
-    expect(events.map(e => e.message)).toContain('Service/podinfo/podinfo deleted');
+    expect(ks().status.inventory.entries.map((e: any) => e.id)).not.toContain(
+      'podinfo_podinfo__Service',
+    );
+    const events = store.list(EVENT, {
+      namespace: 'flux-system',
+      fieldSelector: 'involvedObject.name=podinfo',
+    }).items;
+    expect(events.map(e => e.message)).toContain(
+      'Service/podinfo/podinfo deleted',
+    );
   });
 
   it('reports the build error of the built-in builder when kubectl is absent', async () => {
     await setup({ kubectlPath: null });
-    const sha = await repo.commit(SCENARIOS['missing-file'].apply(seed, { seed }), 'drop service file');
+    const sha = await repo.commit(
+      SCENARIOS['missing-file'].apply(seed, { seed }),
+      'drop service file',
+    );
     requestFetch();
-    const r = await waitFor('BuildFailed', () => ks().status?.lastAttemptedRevision === `main@sha1:${sha}` && ready(ks())?.reason === 'BuildFailed' && ready(ks()));
-    expect(r.message).toMatch(/^kustomize build failed: accumulating resources: accumulation err='accumulating resources from 'service\.yaml': evalsymlink failure/);
+    const r = await waitFor(
+      'BuildFailed',
+      () =>
+        ks().status?.lastAttemptedRevision === `main@sha1:${sha}` &&
+        ready(ks())?.reason === 'BuildFailed' &&
+        ready(ks()),
+    );
+    expect(r.message).toMatch(
+      /^kustomize build failed: accumulating resources: accumulation err='accumulating resources from 'service\.yaml': evalsymlink failure/,
+    );
   });
 });
 
@@ -209,12 +346,31 @@ describe('HelmRelease', () => {
   const helmObjects = (values: Record<string, unknown>): KubeObject[] => [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'podinfo' } },
-    { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'podinfo', namespace: 'flux-system' }, spec: { interval: '1h', url: 'https://stefanprodan.github.io/podinfo' } },
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmRepository',
+      metadata: { name: 'podinfo', namespace: 'flux-system' },
+      spec: { interval: '1h', url: 'https://stefanprodan.github.io/podinfo' },
+    },
     {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'podinfo', namespace: 'podinfo' },
-      spec: { interval: '10m', chart: { spec: { chart: 'podinfo', version: '6.5.0', sourceRef: { kind: 'HelmRepository', name: 'podinfo', namespace: 'flux-system' } } }, values },
+      spec: {
+        interval: '10m',
+        chart: {
+          spec: {
+            chart: 'podinfo',
+            version: '6.5.0',
+            sourceRef: {
+              kind: 'HelmRepository',
+              name: 'podinfo',
+              namespace: 'flux-system',
+            },
+          },
+        },
+        values,
+      },
     },
   ];
 
@@ -224,17 +380,40 @@ describe('HelmRelease', () => {
       const h = store.get(HR, 'podinfo', 'podinfo');
       return ready(h)?.status === 'True' && h;
     });
-    expect(ready(hr)).toMatchObject({ reason: 'InstallSucceeded', message: 'Helm install succeeded for release podinfo/podinfo.v1 with chart podinfo@6.5.0' });
-    expect(hr.status).toMatchObject({ lastAttemptedRevision: '6.5.0', observedGeneration: 1, history: [expect.objectContaining({ status: 'deployed', version: 1, chartVersion: '6.5.0' })] });
-    expect(store.get(DEPLOYMENT, 'podinfo', 'podinfo').status.availableReplicas).toBe(2);
-    expect(ready(store.get(HELMREPO, 'flux-system', 'podinfo'))?.status).toBe('True');
+    expect(ready(hr)).toMatchObject({
+      reason: 'InstallSucceeded',
+      message:
+        'Helm install succeeded for release podinfo/podinfo.v1 with chart podinfo@6.5.0',
+    });
+    expect(hr.status).toMatchObject({
+      lastAttemptedRevision: '6.5.0',
+      observedGeneration: 1,
+      history: [
+        expect.objectContaining({
+          status: 'deployed',
+          version: 1,
+          chartVersion: '6.5.0',
+        }),
+      ],
+    });
+    expect(
+      store.get(DEPLOYMENT, 'podinfo', 'podinfo').status.availableReplicas,
+    ).toBe(2);
+    expect(ready(store.get(HELMREPO, 'flux-system', 'podinfo'))?.status).toBe(
+      'True',
+    );
 
-    store.patch(HR, 'podinfo', 'podinfo', 'merge', { spec: { values: { replicaCount: 3 } } });
+    store.patch(HR, 'podinfo', 'podinfo', 'merge', {
+      spec: { values: { replicaCount: 3 } },
+    });
     const upgraded = await waitFor('upgraded', () => {
       const h = store.get(HR, 'podinfo', 'podinfo');
       return ready(h)?.reason === 'UpgradeSucceeded' && h;
     });
-    expect(upgraded.status.history.map((h: any) => h.status)).toEqual(['deployed', 'superseded']);
+    expect(upgraded.status.history.map((h: any) => h.status)).toEqual([
+      'deployed',
+      'superseded',
+    ]);
   });
 
   it('fails an install whose values break the chart schema', async () => {
@@ -245,17 +424,31 @@ describe('HelmRelease', () => {
     });
     expect(ready(hr)).toMatchObject({
       reason: 'InstallFailed',
-      message: "Helm install failed for release podinfo/podinfo with chart podinfo@6.5.0: values don't meet the specifications of the schema(s) in the following chart(s):\npodinfo:\n- at '/replicaCount': got string, want integer",
+      message:
+        "Helm install failed for release podinfo/podinfo with chart podinfo@6.5.0: values don't meet the specifications of the schema(s) in the following chart(s):\npodinfo:\n- at '/replicaCount': got string, want integer",
     });
     expect(hr.status.history[0].status).toBe('failed');
-    expect(hr.status.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Stalled', reason: 'RetriesExceeded' })]));
+    expect(hr.status.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'Stalled', reason: 'RetriesExceeded' }),
+      ]),
+    );
   });
 
   it('fails a chart version that does not exist', async () => {
     const objects = helmObjects({});
     objects[3].spec.chart.spec.version = '9.0.0';
     await setup({}, objects);
-    const r = await waitFor('ArtifactFailed', () => ready(store.get(HR, 'podinfo', 'podinfo'))?.status === 'False' && ready(store.get(HR, 'podinfo', 'podinfo')));
-    expect(r).toMatchObject({ reason: 'ArtifactFailed', message: "HelmChart 'flux-system/podinfo-podinfo' is not ready: no chart version found for podinfo-9.0.0" });
+    const r = await waitFor(
+      'ArtifactFailed',
+      () =>
+        ready(store.get(HR, 'podinfo', 'podinfo'))?.status === 'False' &&
+        ready(store.get(HR, 'podinfo', 'podinfo')),
+    );
+    expect(r).toMatchObject({
+      reason: 'ArtifactFailed',
+      message:
+        "HelmChart 'flux-system/podinfo-podinfo' is not ready: no chart version found for podinfo-9.0.0",
+    });
   });
 });

@@ -7,31 +7,81 @@ const run = promisify(execFile);
 
 export type BranchLookup =
   | { ok: true; sha: string; message: string }
-  | { ok: false; error: 'repository-not-found' | 'ref-not-found' | 'git-failed'; detail: string };
+  | {
+      ok: false;
+      error: 'repository-not-found' | 'ref-not-found' | 'git-failed';
+      detail: string;
+    };
 
-export async function resolveBranch(gitDir: string | undefined, branch: string): Promise<BranchLookup> {
-  if (!gitDir || !existsSync(gitDir)) return { ok: false, error: 'repository-not-found', detail: 'repository not found' };
+export async function resolveBranch(
+  gitDir: string | undefined,
+  branch: string,
+): Promise<BranchLookup> {
+  if (!gitDir || !existsSync(gitDir))
+    return {
+      ok: false,
+      error: 'repository-not-found',
+      detail: 'repository not found',
+    };
   try {
-    const { stdout } = await run('git', ['--git-dir', gitDir, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+    const { stdout } = await run('git', [
+      '--git-dir',
+      gitDir,
+      'rev-parse',
+      '--verify',
+      '--quiet',
+      `refs/heads/${branch}^{commit}`,
+    ]);
     const sha = stdout.trim();
-    const { stdout: subject } = await run('git', ['--git-dir', gitDir, 'log', '-1', '--format=%s', sha]);
+    const { stdout: subject } = await run('git', [
+      '--git-dir',
+      gitDir,
+      'log',
+      '-1',
+      '--format=%s',
+      sha,
+    ]);
     return { ok: true, sha, message: subject.trim() };
   } catch (error: any) {
-    if (error?.code === 1) return { ok: false, error: 'ref-not-found', detail: `couldn't find remote ref "refs/heads/${branch}"` };
-    return { ok: false, error: 'git-failed', detail: String(error?.stderr || error?.message || error).trim() };
+    if (error?.code === 1)
+      return {
+        ok: false,
+        error: 'ref-not-found',
+        detail: `couldn't find remote ref "refs/heads/${branch}"`,
+      };
+    return {
+      ok: false,
+      error: 'git-failed',
+      detail: String(error?.stderr || error?.message || error).trim(),
+    };
   }
 }
 
 export async function treeId(gitDir: string, sha: string): Promise<string> {
-  const { stdout } = await run('git', ['--git-dir', gitDir, 'rev-parse', `${sha}^{tree}`]);
+  const { stdout } = await run('git', [
+    '--git-dir',
+    gitDir,
+    'rev-parse',
+    `${sha}^{tree}`,
+  ]);
   return stdout.trim();
 }
 
 /** Writes the tree of `sha` into `destDir` (git archive | tar -x). */
-export function extractCommit(gitDir: string, sha: string, destDir: string): Promise<void> {
+export function extractCommit(
+  gitDir: string,
+  sha: string,
+  destDir: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const archive = spawn('git', ['--git-dir', gitDir, 'archive', '--format=tar', sha], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const tar = spawn('tar', ['-x', '-C', destDir], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const archive = spawn(
+      'git',
+      ['--git-dir', gitDir, 'archive', '--format=tar', sha],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const tar = spawn('tar', ['-x', '-C', destDir], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     archive.stderr.on('data', d => (stderr += d));
     tar.stderr.on('data', d => (stderr += d));

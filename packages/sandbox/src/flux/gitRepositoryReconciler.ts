@@ -7,7 +7,10 @@ import { parseGoDuration } from './duration';
 import { recordEvent } from './events';
 import { resolveBranch, treeId } from './git';
 
-export const GIT_REPOSITORY = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' };
+export const GIT_REPOSITORY = {
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'GitRepository',
+};
 export const REQUESTED_AT = 'reconcile.fluxcd.io/requestedAt';
 
 export type ResolveRepoDir = (url: string) => string | undefined;
@@ -22,15 +25,32 @@ interface FetchOutcome {
 }
 
 /** The status after a fetch attempt, in source-controller's words (pure). */
-export function gitRepositoryStatus(obj: KubeObject, outcome: FetchOutcome, now: Date): any {
+export function gitRepositoryStatus(
+  obj: KubeObject,
+  outcome: FetchOutcome,
+  now: Date,
+): any {
   const status = { ...(obj.status ?? {}) };
   let conditions = status.conditions;
   if (outcome.ok) {
     const message = `stored artifact for revision '${outcome.revision}'`;
     conditions = removeCondition(conditions, 'FetchFailed');
     conditions = removeCondition(conditions, 'Reconciling');
-    conditions = setCondition(conditions, { type: 'Ready', status: 'True', reason: 'Succeeded', message }, now);
-    conditions = setCondition(conditions, { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message }, now);
+    conditions = setCondition(
+      conditions,
+      { type: 'Ready', status: 'True', reason: 'Succeeded', message },
+      now,
+    );
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'ArtifactInStorage',
+        status: 'True',
+        reason: 'Succeeded',
+        message,
+      },
+      now,
+    );
     const changed = status.artifact?.revision !== outcome.revision;
     const sha = outcome.revision!.split('sha1:')[1];
     status.artifact = changed
@@ -44,8 +64,26 @@ export function gitRepositoryStatus(obj: KubeObject, outcome: FetchOutcome, now:
         }
       : status.artifact;
   } else {
-    conditions = setCondition(conditions, { type: 'FetchFailed', status: 'True', reason: outcome.reason!, message: outcome.message! }, now);
-    conditions = setCondition(conditions, { type: 'Ready', status: 'False', reason: outcome.reason!, message: outcome.message! }, now);
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'FetchFailed',
+        status: 'True',
+        reason: outcome.reason!,
+        message: outcome.message!,
+      },
+      now,
+    );
+    conditions = setCondition(
+      conditions,
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: outcome.reason!,
+        message: outcome.message!,
+      },
+      now,
+    );
   }
   status.conditions = conditions;
   status.observedGeneration = obj.metadata.generation;
@@ -57,7 +95,10 @@ export function gitRepositoryStatus(obj: KubeObject, outcome: FetchOutcome, now:
 export class GitRepositoryReconciler {
   private readonly lastFetch = new Map<string, number>();
 
-  constructor(private readonly store: KubeStore, private readonly resolveRepoDir: ResolveRepoDir) {}
+  constructor(
+    private readonly store: KubeStore,
+    private readonly resolveRepoDir: ResolveRepoDir,
+  ) {}
 
   private isDue(obj: KubeObject, nowMs: number): boolean {
     const key = obj.metadata.uid!;
@@ -65,7 +106,8 @@ export class GitRepositoryReconciler {
     if (last === undefined) return true;
     if (obj.status?.observedGeneration !== obj.metadata.generation) return true;
     const requestedAt = obj.metadata.annotations?.[REQUESTED_AT];
-    if (requestedAt && requestedAt !== obj.status?.lastHandledReconcileAt) return true;
+    if (requestedAt && requestedAt !== obj.status?.lastHandledReconcileAt)
+      return true;
     const interval = parseGoDuration(obj.spec?.interval) ?? 60_000;
     return nowMs - last >= interval;
   }
@@ -83,7 +125,14 @@ export class GitRepositoryReconciler {
     const ref = obj.spec?.ref ?? {};
     const branch: string = ref.branch ?? 'master';
     const secretName: string | undefined = obj.spec?.secretRef?.name;
-    if (secretName && !this.store.tryGet({ apiVersion: 'v1', kind: 'Secret' }, obj.metadata.namespace, secretName)) {
+    if (
+      secretName &&
+      !this.store.tryGet(
+        { apiVersion: 'v1', kind: 'Secret' },
+        obj.metadata.namespace,
+        secretName,
+      )
+    ) {
       return {
         ok: false,
         reason: 'AuthenticationFailed',
@@ -93,7 +142,10 @@ export class GitRepositoryReconciler {
     const gitDir = this.resolveRepoDir(url);
     const result = await resolveBranch(gitDir, branch);
     if (!result.ok) {
-      const detail = result.error === 'repository-not-found' ? 'repository not found' : result.detail;
+      const detail =
+        result.error === 'repository-not-found'
+          ? 'repository not found'
+          : result.detail;
       return {
         ok: false,
         reason: 'GitOperationFailed',
@@ -111,21 +163,48 @@ export class GitRepositoryReconciler {
 
   private async reconcile(obj: KubeObject, now: Date): Promise<void> {
     const outcome = await this.fetch(obj);
-    const current = this.store.tryGet(GIT_REPOSITORY, obj.metadata.namespace, obj.metadata.name!);
+    const current = this.store.tryGet(
+      GIT_REPOSITORY,
+      obj.metadata.namespace,
+      obj.metadata.name!,
+    );
     if (!current) return;
     const previousRevision = current.status?.artifact?.revision;
-    const previousReady = current.status?.conditions?.find((c: any) => c.type === 'Ready');
-    const updated = this.store.update(GIT_REPOSITORY, { ...current, status: gitRepositoryStatus(current, outcome, now) }, { subresource: 'status' });
+    const previousReady = current.status?.conditions?.find(
+      (c: any) => c.type === 'Ready',
+    );
+    const updated = this.store.update(
+      GIT_REPOSITORY,
+      { ...current, status: gitRepositoryStatus(current, outcome, now) },
+      { subresource: 'status' },
+    );
     if (outcome.ok && previousRevision !== outcome.revision) {
-      recordEvent(this.store, updated, {
-        type: 'Normal',
-        reason: 'NewArtifact',
-        message: `stored artifact for commit '${outcome.subject}'`,
-        component: 'source-controller',
-        annotations: { 'source.toolkit.fluxcd.io/revision': outcome.revision! },
-      }, now);
+      recordEvent(
+        this.store,
+        updated,
+        {
+          type: 'Normal',
+          reason: 'NewArtifact',
+          message: `stored artifact for commit '${outcome.subject}'`,
+          component: 'source-controller',
+          annotations: {
+            'source.toolkit.fluxcd.io/revision': outcome.revision!,
+          },
+        },
+        now,
+      );
     } else if (!outcome.ok && previousReady?.message !== outcome.message) {
-      recordEvent(this.store, updated, { type: 'Warning', reason: outcome.reason!, message: outcome.message!, component: 'source-controller' }, now);
+      recordEvent(
+        this.store,
+        updated,
+        {
+          type: 'Warning',
+          reason: outcome.reason!,
+          message: outcome.message!,
+          component: 'source-controller',
+        },
+        now,
+      );
     }
   }
 }

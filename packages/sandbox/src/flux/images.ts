@@ -19,10 +19,16 @@ export function parseImage(image: string): ImageRef {
   const lastColon = withoutDigest.lastIndexOf(':');
   const hasTag = lastColon > withoutDigest.lastIndexOf('/');
   const name = hasTag ? withoutDigest.slice(0, lastColon) : withoutDigest;
-  const tag = at >= 0 ? image.slice(at + 1) : hasTag ? withoutDigest.slice(lastColon + 1) : 'latest';
+  let tag = 'latest';
+  if (at >= 0) tag = image.slice(at + 1);
+  else if (hasTag) tag = withoutDigest.slice(lastColon + 1);
   const first = name.split('/')[0];
-  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const repository = hasRegistry ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`;
+  const hasRegistry =
+    name.includes('/') &&
+    (first.includes('.') || first.includes(':') || first === 'localhost');
+  const repository = hasRegistry
+    ? name
+    : `docker.io/${name.includes('/') ? name : `library/${name}`}`;
   return { image, repository, tag };
 }
 
@@ -39,18 +45,49 @@ interface CatalogEntry {
 export const IMAGE_CATALOG: Record<string, CatalogEntry> = {
   'ghcr.io/stefanprodan/podinfo': {
     app: 'podinfo',
-    tags: ['6.5.0', '6.5.1', '6.5.2', '6.5.3', '6.5.4', '6.6.0', '6.6.1', '6.6.2', '6.6.3', '6.7.0'],
+    tags: [
+      '6.5.0',
+      '6.5.1',
+      '6.5.2',
+      '6.5.3',
+      '6.5.4',
+      '6.6.0',
+      '6.6.1',
+      '6.6.2',
+      '6.6.3',
+      '6.7.0',
+    ],
     minMemoryBytes: 32 * MEBIBYTE,
     sizeBytes: 19_672_417,
   },
   'docker.io/library/nginx': {
     app: 'nginx',
-    tags: ['1.25', '1.26', '1.27', '1.27.0', '1.27.1', '1.27.2', '1.27-alpine', 'stable', 'latest'],
+    tags: [
+      '1.25',
+      '1.26',
+      '1.27',
+      '1.27.0',
+      '1.27.1',
+      '1.27.2',
+      '1.27-alpine',
+      'stable',
+      'latest',
+    ],
     minMemoryBytes: 8 * MEBIBYTE,
     sizeBytes: 72_099_501,
   },
-  'docker.io/library/busybox': { app: 'idle', tags: ['1.36', '1.37', 'latest'], minMemoryBytes: MEBIBYTE, sizeBytes: 2_160_406 },
-  'registry.k8s.io/pause': { app: 'idle', tags: ['3.9', '3.10'], minMemoryBytes: MEBIBYTE, sizeBytes: 320_368 },
+  'docker.io/library/busybox': {
+    app: 'idle',
+    tags: ['1.36', '1.37', 'latest'],
+    minMemoryBytes: MEBIBYTE,
+    sizeBytes: 2_160_406,
+  },
+  'registry.k8s.io/pause': {
+    app: 'idle',
+    tags: ['3.9', '3.10'],
+    minMemoryBytes: MEBIBYTE,
+    sizeBytes: 320_368,
+  },
 };
 
 export function lookupImage(image: string): CatalogEntry | undefined {
@@ -62,7 +99,9 @@ export function lookupImage(image: string): CatalogEntry | undefined {
 /** The containerd error text the kubelet reports for an image that does not exist. */
 export function imageNotFoundMessage(image: string): string {
   const ref = parseImage(image);
-  const qualified = ref.image.startsWith(ref.repository) ? ref.image : `${ref.repository}:${ref.tag}`;
+  const qualified = ref.image.startsWith(ref.repository)
+    ? ref.image
+    : `${ref.repository}:${ref.tag}`;
   return `rpc error: code = NotFound desc = failed to pull and unpack image "${qualified}": failed to resolve reference "${qualified}": ${qualified}: not found`;
 }
 
@@ -72,19 +111,53 @@ export interface ContainerSpec {
   command?: string[];
   args?: string[];
   env?: Array<{ name: string; value?: string }>;
-  resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> };
+  resources?: {
+    limits?: Record<string, unknown>;
+    requests?: Record<string, unknown>;
+  };
 }
 
 export type ContainerOutcome =
   | { kind: 'image-not-found'; message: string }
   | { kind: 'runs'; logs: string[]; sizeBytes: number }
-  | { kind: 'exits'; exitCode: number; reason: 'Error' | 'OOMKilled'; logs: string[]; sizeBytes: number };
+  | {
+      kind: 'exits';
+      exitCode: number;
+      reason: 'Error' | 'OOMKilled';
+      logs: string[];
+      sizeBytes: number;
+    };
 
 const PODINFO_FLAGS = new Set([
-  'backend-url', 'cache-server', 'cert-path', 'config', 'config-path', 'data-path', 'grpc-port',
-  'grpc-service-name', 'h2c', 'help', 'host', 'level', 'port', 'port-metrics', 'random-delay',
-  'random-delay-max', 'random-delay-min', 'random-delay-unit', 'random-error', 'secure-port',
-  'stress-cpu', 'stress-memory', 'ui-color', 'ui-logo', 'ui-message', 'ui-path', 'unhealthy', 'unready', 'version',
+  'backend-url',
+  'cache-server',
+  'cert-path',
+  'config',
+  'config-path',
+  'data-path',
+  'grpc-port',
+  'grpc-service-name',
+  'h2c',
+  'help',
+  'host',
+  'level',
+  'port',
+  'port-metrics',
+  'random-delay',
+  'random-delay-max',
+  'random-delay-min',
+  'random-delay-unit',
+  'random-error',
+  'secure-port',
+  'stress-cpu',
+  'stress-memory',
+  'ui-color',
+  'ui-logo',
+  'ui-message',
+  'ui-path',
+  'unhealthy',
+  'unready',
+  'version',
 ]);
 
 function podinfoUnknownFlag(args: string[]): string | undefined {
@@ -107,12 +180,43 @@ function flagValue(args: string[], flag: string): string | undefined {
 function podinfoLogs(tag: string, args: string[], now: Date): string[] {
   const ts = now.getTime() / 1000;
   const port = flagValue(args, 'port') ?? '9898';
-  const line = (caller: string, msg: string, extra: Record<string, string> = {}) =>
-    JSON.stringify({ level: 'info', ts, caller, msg, ...extra });
+  const line = (
+    caller: string,
+    msg: string,
+    extra: Record<string, string> = {},
+  ) => JSON.stringify({ level: 'info', ts, caller, msg, ...extra });
   return [
-    line('podinfo/main.go:153', 'Starting podinfo', { version: tag, revision: 'sandbox', port }),
+    line('podinfo/main.go:153', 'Starting podinfo', {
+      version: tag,
+      revision: 'sandbox',
+      port,
+    }),
     line('api/server.go:251', 'Starting HTTP Server.', { addr: `:${port}` }),
   ];
+}
+
+function startupLogs(
+  app: AppKind,
+  tag: string,
+  args: string[],
+  now: Date,
+): string[] {
+  switch (app) {
+    case 'podinfo':
+      return podinfoLogs(tag, args, now);
+    case 'nginx':
+      return [
+        '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+        '/docker-entrypoint.sh: Configuration complete; ready for start up',
+        `${now
+          .toISOString()
+          .slice(0, 19)
+          .replace('T', ' ')
+          .replace(/-/g, '/')} [notice] 1#1: nginx/${tag}`,
+      ];
+    default:
+      return [];
+  }
 }
 
 function memoryLimit(container: ContainerSpec): number | undefined {
@@ -120,12 +224,19 @@ function memoryLimit(container: ContainerSpec): number | undefined {
 }
 
 /** What happens when the kubelet runs this container. */
-export function runContainer(container: ContainerSpec, now: Date): ContainerOutcome {
+export function runContainer(
+  container: ContainerSpec,
+  now: Date,
+): ContainerOutcome {
   const image = container.image ?? '';
   const entry = lookupImage(image);
-  if (!entry) return { kind: 'image-not-found', message: imageNotFoundMessage(image) };
+  if (!entry)
+    return { kind: 'image-not-found', message: imageNotFoundMessage(image) };
   const ref = parseImage(image);
-  const args = [...(container.command ?? []).slice(1), ...(container.args ?? [])];
+  const args = [
+    ...(container.command ?? []).slice(1),
+    ...(container.args ?? []),
+  ];
   const limit = memoryLimit(container);
 
   if (entry.app === 'podinfo') {
@@ -147,18 +258,15 @@ export function runContainer(container: ContainerSpec, now: Date): ContainerOutc
       };
     }
   }
-  const logs =
-    entry.app === 'podinfo'
-      ? podinfoLogs(ref.tag, args, now)
-      : entry.app === 'nginx'
-      ? [
-          '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
-          '/docker-entrypoint.sh: Configuration complete; ready for start up',
-          `${now.toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/')} [notice] 1#1: nginx/${ref.tag}`,
-        ]
-      : [];
+  const logs = startupLogs(entry.app, ref.tag, args, now);
   if (limit !== undefined && limit < entry.minMemoryBytes) {
-    return { kind: 'exits', exitCode: 137, reason: 'OOMKilled', logs, sizeBytes: entry.sizeBytes };
+    return {
+      kind: 'exits',
+      exitCode: 137,
+      reason: 'OOMKilled',
+      logs,
+      sizeBytes: entry.sizeBytes,
+    };
   }
   return { kind: 'runs', logs, sizeBytes: entry.sizeBytes };
 }

@@ -1,6 +1,11 @@
 export { startFluxSimulation } from './simulation';
 export type { FluxSimulation, FluxSimulationOptions } from './simulation';
-export { SCENARIOS, scenarioNames, ScenarioNotApplicable, APP_DIR } from './scenarios';
+export {
+  SCENARIOS,
+  scenarioNames,
+  ScenarioNotApplicable,
+  APP_DIR,
+} from './scenarios';
 export type { Scenario, RepoFiles, TaxonomyCategory } from './scenarios';
 export { readRepoFiles, seedDirectory } from './seed';
 export { demoFluxObjects, installDemoFluxObjects } from './demo';

@@ -10,15 +10,37 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { KubeStore } from '../kube/store';
 import { findByKind } from '../kube/resources';
 import { KubeObject } from '../kube/types';
-import { ApplyError, applyAllStaged, changeSetLog, ChangeSetEntry, formatObject, inventoryId, ObjectRef, parseInventoryEntry, pruneStale, refOf } from './apply';
+import {
+  ApplyError,
+  applyAllStaged,
+  changeSetLog,
+  ChangeSetEntry,
+  formatObject,
+  inventoryId,
+  ObjectRef,
+  parseInventoryEntry,
+  pruneStale,
+  refOf,
+} from './apply';
 import { getCondition } from './conditions';
 import { formatGoDuration, parseGoDuration } from './duration';
 import { recordEvent } from './events';
 import { extractCommit } from './git';
-import { GIT_REPOSITORY, REQUESTED_AT, ResolveRepoDir } from './gitRepositoryReconciler';
+import {
+  GIT_REPOSITORY,
+  REQUESTED_AT,
+  ResolveRepoDir,
+} from './gitRepositoryReconciler';
 import { objectHealth } from './health';
 import { BuildError, kustomizeBuild } from './kustomizeBuild';
-import { FailureReason, KUSTOMIZATION, markFailed, markProgressing, markReconcilingMessage, markSucceeded } from './kustomizationStatus';
+import {
+  FailureReason,
+  KUSTOMIZATION,
+  markFailed,
+  markProgressing,
+  markReconcilingMessage,
+  markSucceeded,
+} from './kustomizationStatus';
 import { substituteVariables, SubstitutionError } from './substitute';
 
 export interface KustomizationReconcilerOptions {
@@ -64,17 +86,28 @@ class ReconcileFailure extends Error {
 
 function sourceRefOf(obj: KubeObject) {
   const ref = obj.spec?.sourceRef ?? {};
-  return { kind: ref.kind ?? 'GitRepository', name: ref.name, namespace: ref.namespace ?? obj.metadata.namespace };
+  return {
+    kind: ref.kind ?? 'GitRepository',
+    name: ref.name,
+    namespace: ref.namespace ?? obj.metadata.namespace,
+  };
 }
 
 function timeoutOf(obj: KubeObject): number {
-  return parseGoDuration(obj.spec?.timeout) ?? parseGoDuration(obj.spec?.interval) ?? 300_000;
+  return (
+    parseGoDuration(obj.spec?.timeout) ??
+    parseGoDuration(obj.spec?.interval) ??
+    300_000
+  );
 }
 
 export class KustomizationReconciler {
   private readonly states = new Map<string, State>();
 
-  constructor(private readonly store: KubeStore, private readonly options: KustomizationReconcilerOptions) {}
+  constructor(
+    private readonly store: KubeStore,
+    private readonly options: KustomizationReconcilerOptions,
+  ) {}
 
   async reconcileAll(now: Date): Promise<void> {
     const live = new Set<string>();
@@ -87,7 +120,8 @@ export class KustomizationReconciler {
         // The object may have been deleted or changed meanwhile; the next tick retries.
       }
     }
-    for (const uid of [...this.states.keys()]) if (!live.has(uid)) this.states.delete(uid);
+    for (const uid of [...this.states.keys()])
+      if (!live.has(uid)) this.states.delete(uid);
   }
 
   private state(obj: KubeObject): State {
@@ -107,17 +141,32 @@ export class KustomizationReconciler {
 
   private async reconcileOne(obj: KubeObject, now: Date) {
     const state = this.state(obj);
-    const revision: string | undefined = this.source(obj)?.status?.artifact?.revision;
-    const attempt: AttemptKey = { revision, generation: obj.metadata.generation, requestedAt: obj.metadata.annotations?.[REQUESTED_AT] };
+    const revision: string | undefined =
+      this.source(obj)?.status?.artifact?.revision;
+    const attempt: AttemptKey = {
+      revision,
+      generation: obj.metadata.generation,
+      requestedAt: obj.metadata.annotations?.[REQUESTED_AT],
+    };
 
     if (state.health) {
       const h = state.health;
-      const superseded = (revision && revision !== h.revision) || obj.metadata.generation !== h.generation || attempt.requestedAt !== h.requestedAt;
+      const superseded =
+        (revision && revision !== h.revision) ||
+        obj.metadata.generation !== h.generation ||
+        attempt.requestedAt !== h.requestedAt;
       if (!superseded) {
         this.checkHealth(obj, state, now);
         return;
       }
-      if (revision && revision !== h.revision) this.event(obj, h.revision, 'Normal', 'New revision detected during health check, cancelling', now);
+      if (revision && revision !== h.revision)
+        this.event(
+          obj,
+          h.revision,
+          'Normal',
+          'New revision detected during health check, cancelling',
+          now,
+        );
       state.health = undefined;
     }
 
@@ -126,40 +175,94 @@ export class KustomizationReconciler {
       state.lastAttempt.revision !== attempt.revision ||
       state.lastAttempt.generation !== attempt.generation ||
       state.lastAttempt.requestedAt !== attempt.requestedAt;
-    const dependenciesNowReady = state.waitingForDependencies && this.checkDependencies(obj, revision) === undefined;
-    if (!changed && !dependenciesNowReady && now.getTime() < state.nextDueAt) return;
+    const dependenciesNowReady =
+      state.waitingForDependencies &&
+      this.checkDependencies(obj, revision) === undefined;
+    if (!changed && !dependenciesNowReady && now.getTime() < state.nextDueAt)
+      return;
     state.lastAttempt = attempt;
     await this.reconcile(obj, state, now);
   }
 
-  private event(obj: KubeObject, revision: string | undefined, type: 'Normal' | 'Warning', message: string, now: Date, reason?: string) {
-    const current = this.store.tryGet(KUSTOMIZATION, obj.metadata.namespace, obj.metadata.name!) ?? obj;
-    const eventReason = reason ?? getCondition(current.status?.conditions, 'Ready')?.reason ?? (type === 'Normal' ? 'info' : 'error');
-    recordEvent(this.store, current, {
-      type,
-      reason: eventReason,
-      message,
-      component: 'kustomize-controller',
-      ...(revision ? { annotations: { 'kustomize.toolkit.fluxcd.io/revision': revision } } : {}),
-    }, now);
+  private event(
+    obj: KubeObject,
+    revision: string | undefined,
+    type: 'Normal' | 'Warning',
+    message: string,
+    now: Date,
+    reason?: string,
+  ) {
+    const current =
+      this.store.tryGet(
+        KUSTOMIZATION,
+        obj.metadata.namespace,
+        obj.metadata.name!,
+      ) ?? obj;
+    const eventReason =
+      reason ??
+      getCondition(current.status?.conditions, 'Ready')?.reason ??
+      (type === 'Normal' ? 'info' : 'error');
+    recordEvent(
+      this.store,
+      current,
+      {
+        type,
+        reason: eventReason,
+        message,
+        component: 'kustomize-controller',
+        ...(revision
+          ? {
+              annotations: { 'kustomize.toolkit.fluxcd.io/revision': revision },
+            }
+          : {}),
+      },
+      now,
+    );
   }
 
-  private writeStatus(obj: KubeObject, change: (current: KubeObject) => any): KubeObject {
-    return this.store.mutate(KUSTOMIZATION, obj.metadata.namespace, obj.metadata.name!, current => ({ ...current, status: change(current) }), { subresource: 'status' });
+  private writeStatus(
+    obj: KubeObject,
+    change: (current: KubeObject) => any,
+  ): KubeObject {
+    return this.store.mutate(
+      KUSTOMIZATION,
+      obj.metadata.namespace,
+      obj.metadata.name!,
+      current => ({ ...current, status: change(current) }),
+      { subresource: 'status' },
+    );
   }
 
   /** Flux's checkDependencies: exists, observed, Ready, and up to date when sharing the source. */
-  private checkDependencies(obj: KubeObject, revision: string | undefined): string | undefined {
-    for (const dep of (obj.spec?.dependsOn ?? []) as Array<{ name: string; namespace?: string }>) {
+  private checkDependencies(
+    obj: KubeObject,
+    revision: string | undefined,
+  ): string | undefined {
+    for (const dep of (obj.spec?.dependsOn ?? []) as Array<{
+      name: string;
+      namespace?: string;
+    }>) {
       const namespace = dep.namespace ?? obj.metadata.namespace;
       const id = `${namespace}/${dep.name}`;
       const depObj = this.store.tryGet(KUSTOMIZATION, namespace, dep.name);
-      if (!depObj) return `dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`;
-      if (!depObj.status?.conditions?.length || depObj.metadata.generation !== depObj.status.observedGeneration) return `dependency '${id}' is not ready`;
-      if (getCondition(depObj.status.conditions, 'Ready')?.status !== 'True') return `dependency '${id}' is not ready`;
+      if (!depObj)
+        return `dependency '${id}' not found: kustomizations.kustomize.toolkit.fluxcd.io "${dep.name}" not found`;
+      if (
+        !depObj.status?.conditions?.length ||
+        depObj.metadata.generation !== depObj.status.observedGeneration
+      )
+        return `dependency '${id}' is not ready`;
+      if (getCondition(depObj.status.conditions, 'Ready')?.status !== 'True')
+        return `dependency '${id}' is not ready`;
       const a = sourceRefOf(obj);
       const b = sourceRefOf(depObj);
-      if (revision && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && depObj.status.lastAppliedRevision !== revision) {
+      if (
+        revision &&
+        a.kind === b.kind &&
+        a.name === b.name &&
+        a.namespace === b.namespace &&
+        depObj.status.lastAppliedRevision !== revision
+      ) {
         return `dependency '${id}' revision is not up to date`;
       }
     }
@@ -174,8 +277,12 @@ export class KustomizationReconciler {
       const ref = sourceRefOf(obj);
       const message = !source
         ? `${ref.kind}.source.toolkit.fluxcd.io "${ref.name}" not found`
-        : `Source artifact not found, retrying in ${formatGoDuration(requeueMs)}`;
-      this.writeStatus(obj, current => markFailed(current, 'ArtifactFailed', message, now));
+        : `Source artifact not found, retrying in ${formatGoDuration(
+            requeueMs,
+          )}`;
+      this.writeStatus(obj, current =>
+        markFailed(current, 'ArtifactFailed', message, now),
+      );
       state.nextDueAt = now.getTime() + requeueMs;
       return;
     }
@@ -185,8 +292,18 @@ export class KustomizationReconciler {
     if ((obj.spec?.dependsOn ?? []).length > 0) {
       const dependencyError = this.checkDependencies(obj, revision);
       if (dependencyError) {
-        this.writeStatus(obj, current => markFailed(current, 'DependencyNotReady', dependencyError, now));
-        this.event(obj, revision, 'Normal', `Dependencies do not meet ready condition, retrying in ${formatGoDuration(requeueMs)}`, now);
+        this.writeStatus(obj, current =>
+          markFailed(current, 'DependencyNotReady', dependencyError, now),
+        );
+        this.event(
+          obj,
+          revision,
+          'Normal',
+          `Dependencies do not meet ready condition, retrying in ${formatGoDuration(
+            requeueMs,
+          )}`,
+          now,
+        );
         state.nextDueAt = now.getTime() + requeueMs;
         state.waitingForDependencies = true;
         return;
@@ -195,18 +312,43 @@ export class KustomizationReconciler {
 
     const startedAt = now.getTime();
     const timeout = formatGoDuration(timeoutOf(obj));
-    this.writeStatus(obj, current => markProgressing(current, `Fetching manifests for revision ${revision} with a timeout of ${timeout}`, now));
+    this.writeStatus(obj, current =>
+      markProgressing(
+        current,
+        `Fetching manifests for revision ${revision} with a timeout of ${timeout}`,
+        now,
+      ),
+    );
     const workDir = await mkdtemp(join(tmpdir(), 'kustomization-'));
     try {
-      const changeSet = await this.buildAndApply(obj, source, revision, workDir, timeout, now);
-      const current = this.store.get(KUSTOMIZATION, obj.metadata.namespace, obj.metadata.name!);
+      const changeSet = await this.buildAndApply(
+        obj,
+        source,
+        revision,
+        workDir,
+        timeout,
+        now,
+      );
+      const current = this.store.get(
+        KUSTOMIZATION,
+        obj.metadata.namespace,
+        obj.metadata.name!,
+      );
       const targets = this.healthTargets(current, changeSet);
       if (targets.length > 0) {
         const message = `Running health checks for revision ${revision} with a timeout of ${timeout}`;
         this.writeStatus(obj, c => {
           const status = markReconcilingMessage(c, message, now);
-          const conditions = status.conditions.filter((x: any) => x.type !== 'Healthy');
-          conditions.push({ type: 'Healthy', status: 'Unknown', reason: 'Progressing', message, lastTransitionTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') });
+          const conditions = status.conditions.filter(
+            (x: any) => x.type !== 'Healthy',
+          );
+          conditions.push({
+            type: 'Healthy',
+            status: 'Unknown',
+            reason: 'Progressing',
+            message,
+            lastTransitionTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          });
           return { ...status, conditions };
         });
         const cap = this.options.healthCheckCapMs ?? 20_000;
@@ -223,84 +365,160 @@ export class KustomizationReconciler {
       }
       this.succeed(obj, state, revision, undefined, startedAt, now);
     } catch (error) {
-      const failure = error instanceof ReconcileFailure ? error : new ReconcileFailure('ReconciliationFailed', String((error as Error)?.message ?? error));
+      const failure =
+        error instanceof ReconcileFailure
+          ? error
+          : new ReconcileFailure(
+              'ReconciliationFailed',
+              String((error as Error)?.message ?? error),
+            );
       this.fail(obj, state, revision, failure.reason, failure.message, now);
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
   }
 
-  private async buildAndApply(obj: KubeObject, source: KubeObject, revision: string, workDir: string, timeout: string, now: Date): Promise<ChangeSetEntry[]> {
+  private async buildAndApply(
+    obj: KubeObject,
+    source: KubeObject,
+    revision: string,
+    workDir: string,
+    timeout: string,
+    now: Date,
+  ): Promise<ChangeSetEntry[]> {
     const gitDir = this.options.resolveRepoDir(source.spec?.url ?? '');
     const sha = revision.split('sha1:')[1] ?? revision.split('/').pop();
-    if (!gitDir || !sha) throw new ReconcileFailure('ArtifactFailed', `failed to download artifact, error: GET ${source.status?.artifact?.url} 404 Not Found`);
+    if (!gitDir || !sha)
+      throw new ReconcileFailure(
+        'ArtifactFailed',
+        `failed to download artifact, error: GET ${source.status?.artifact?.url} 404 Not Found`,
+      );
     await extractCommit(gitDir, sha, workDir);
 
     const dirPath = resolve(workDir, obj.spec?.path ?? './');
     if (dirPath !== workDir && !dirPath.startsWith(workDir + sep)) {
-      throw new ReconcileFailure('ArtifactFailed', `kustomization path not found: stat ${join(workDir, obj.spec?.path ?? '')}: no such file or directory`);
+      throw new ReconcileFailure(
+        'ArtifactFailed',
+        `kustomization path not found: stat ${join(
+          workDir,
+          obj.spec?.path ?? '',
+        )}: no such file or directory`,
+      );
     }
     try {
       await stat(dirPath);
     } catch {
-      throw new ReconcileFailure('ArtifactFailed', `kustomization path not found: stat ${dirPath}: no such file or directory`);
+      throw new ReconcileFailure(
+        'ArtifactFailed',
+        `kustomization path not found: stat ${dirPath}: no such file or directory`,
+      );
     }
 
     this.writeStatus(obj, current => ({
-      ...markReconcilingMessage(current, `Building manifests for revision ${revision} with a timeout of ${timeout}`, now),
+      ...markReconcilingMessage(
+        current,
+        `Building manifests for revision ${revision} with a timeout of ${timeout}`,
+        now,
+      ),
       lastAttemptedRevision: revision,
     }));
 
     let built: string;
     try {
-      built = await kustomizeBuild(dirPath, { kubectlPath: this.options.kubectlPath });
+      built = await kustomizeBuild(dirPath, {
+        kubectlPath: this.options.kubectlPath,
+      });
     } catch (error) {
-      const message = error instanceof BuildError ? error.message : String(error);
-      throw new ReconcileFailure('BuildFailed', `kustomize build failed: ${message}`);
+      const message =
+        error instanceof BuildError ? error.message : String(error);
+      throw new ReconcileFailure(
+        'BuildFailed',
+        `kustomize build failed: ${message}`,
+      );
     }
     const objects = await this.postBuild(obj, built);
 
-    this.writeStatus(obj, current => markReconcilingMessage(current, `Detecting drift for revision ${revision} with a timeout of ${timeout}`, now));
+    this.writeStatus(obj, current =>
+      markReconcilingMessage(
+        current,
+        `Detecting drift for revision ${revision} with a timeout of ${timeout}`,
+        now,
+      ),
+    );
     for (const o of objects) {
       if (o.kind === 'Secret' && o.sops && !obj.spec?.decryption) {
-        throw new ReconcileFailure('ReconciliationFailed', `${formatObject(refOf(o))} is SOPS encrypted, configuring decryption is required for this secret to be reconciled`);
+        throw new ReconcileFailure(
+          'ReconciliationFailed',
+          `${formatObject(
+            refOf(o),
+          )} is SOPS encrypted, configuring decryption is required for this secret to be reconciled`,
+        );
       }
     }
 
-    const owner = { ownerName: obj.metadata.name!, ownerNamespace: obj.metadata.namespace!, force: obj.spec?.force === true };
+    const owner = {
+      ownerName: obj.metadata.name!,
+      ownerNamespace: obj.metadata.namespace!,
+      force: obj.spec?.force === true,
+    };
     let changeSet: ChangeSetEntry[];
     try {
       changeSet = applyAllStaged(this.store, objects, owner);
     } catch (error) {
-      if (error instanceof ApplyError) throw new ReconcileFailure('ReconciliationFailed', `${error.message}\n${changeSetLog(error.changeSet)}`);
+      if (error instanceof ApplyError)
+        throw new ReconcileFailure(
+          'ReconciliationFailed',
+          `${error.message}\n${changeSetLog(error.changeSet)}`,
+        );
       throw error;
     }
     const applyLog = changeSetLog(changeSet);
     if (applyLog) this.event(obj, revision, 'Normal', applyLog, now);
 
-    const newInventory = changeSet.map(e => ({ id: inventoryId(e.ref), v: e.ref.apiVersion.split('/').pop()! }));
+    const newInventory = changeSet.map(e => ({
+      id: inventoryId(e.ref),
+      v: e.ref.apiVersion.split('/').pop()!,
+    }));
     const newIds = new Set(newInventory.map(e => e.id));
-    const stale = ((obj.status?.inventory?.entries ?? []) as Array<{ id: string; v: string }>)
+    const stale = (
+      (obj.status?.inventory?.entries ?? []) as Array<{ id: string; v: string }>
+    )
       .filter(e => !newIds.has(e.id))
       .map(parseInventoryEntry);
-    this.writeStatus(obj, current => ({ ...current.status, inventory: { entries: newInventory } }));
+    this.writeStatus(obj, current => ({
+      ...current.status,
+      inventory: { entries: newInventory },
+    }));
     if (obj.spec?.prune) {
       const pruned = pruneStale(this.store, stale, owner);
-      if (pruned.length > 0) this.event(obj, revision, 'Normal', changeSetLog(pruned), now);
+      if (pruned.length > 0)
+        this.event(obj, revision, 'Normal', changeSetLog(pruned), now);
     }
     return changeSet;
   }
 
   /** targetNamespace and postBuild substitutions on each built resource. */
-  private async postBuild(obj: KubeObject, built: string): Promise<KubeObject[]> {
+  private async postBuild(
+    obj: KubeObject,
+    built: string,
+  ): Promise<KubeObject[]> {
     const docs = parseAllDocuments(built);
     const objects: KubeObject[] = [];
     for (const doc of docs) {
-      if (doc.errors.length > 0) throw new ReconcileFailure('BuildFailed', `kustomize build failed: ${doc.errors[0].message.split('\n')[0]}`);
+      if (doc.errors.length > 0)
+        throw new ReconcileFailure(
+          'BuildFailed',
+          `kustomize build failed: ${doc.errors[0].message.split('\n')[0]}`,
+        );
       const value = doc.toJS();
       if (!value) continue;
       if (!value.apiVersion || !value.kind || !value.metadata?.name) {
-        throw new ReconcileFailure('BuildFailed', `failed to decode Kubernetes apiVersion, kind and name from: ${JSON.stringify(value)}`);
+        throw new ReconcileFailure(
+          'BuildFailed',
+          `failed to decode Kubernetes apiVersion, kind and name from: ${JSON.stringify(
+            value,
+          )}`,
+        );
       }
       objects.push(value);
     }
@@ -315,40 +533,80 @@ export class KustomizationReconciler {
     if (!postBuild) return objects;
     const vars = this.substitutionVariables(obj);
     return objects.map(o => {
-      const skip = o.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled' || o.metadata?.labels?.['kustomize.toolkit.fluxcd.io/substitute'] === 'disabled';
+      const skip =
+        o.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/substitute'] ===
+          'disabled' ||
+        o.metadata?.labels?.['kustomize.toolkit.fluxcd.io/substitute'] ===
+          'disabled';
       if (skip) return o;
       try {
-        const text = substituteVariables(stringify(o), vars, this.options.strictSubstitutions ?? true);
+        const text = substituteVariables(
+          stringify(o),
+          vars,
+          this.options.strictSubstitutions ?? true,
+        );
         return parseAllDocuments(text)[0].toJS() as KubeObject;
       } catch (error) {
-        const message = error instanceof SubstitutionError ? error.message : String(error);
-        throw new ReconcileFailure('BuildFailed', `post build failed for '${o.metadata.name}': ${message}`);
+        const message =
+          error instanceof SubstitutionError ? error.message : String(error);
+        throw new ReconcileFailure(
+          'BuildFailed',
+          `post build failed for '${o.metadata.name}': ${message}`,
+        );
       }
     });
   }
 
   private substitutionVariables(obj: KubeObject): Record<string, string> {
     const vars: Record<string, string> = {};
-    for (const from of (obj.spec?.postBuild?.substituteFrom ?? []) as Array<{ kind: string; name: string; optional?: boolean }>) {
-      const ref = from.kind === 'Secret' ? { apiVersion: 'v1', kind: 'Secret' } : { apiVersion: 'v1', kind: 'ConfigMap' };
+    for (const from of (obj.spec?.postBuild?.substituteFrom ?? []) as Array<{
+      kind: string;
+      name: string;
+      optional?: boolean;
+    }>) {
+      const ref =
+        from.kind === 'Secret'
+          ? { apiVersion: 'v1', kind: 'Secret' }
+          : { apiVersion: 'v1', kind: 'ConfigMap' };
       const source = this.store.tryGet(ref, obj.metadata.namespace, from.name);
       if (!source) {
         if (from.optional) continue;
-        throw new ReconcileFailure('BuildFailed', `post build failed for '${obj.metadata.name}': substitute from '${from.kind}/${from.name}' error: ${from.kind === 'Secret' ? 'secrets' : 'configmaps'} "${from.name}" not found`);
+        throw new ReconcileFailure(
+          'BuildFailed',
+          `post build failed for '${obj.metadata.name}': substitute from '${
+            from.kind
+          }/${from.name}' error: ${
+            from.kind === 'Secret' ? 'secrets' : 'configmaps'
+          } "${from.name}" not found`,
+        );
       }
       for (const [k, v] of Object.entries(source.data ?? {})) {
-        vars[k] = from.kind === 'Secret' ? Buffer.from(String(v), 'base64').toString('utf8') : String(v);
+        vars[k] =
+          from.kind === 'Secret'
+            ? Buffer.from(String(v), 'base64').toString('utf8')
+            : String(v);
       }
     }
     Object.assign(vars, obj.spec?.postBuild?.substitute ?? {});
     return vars;
   }
 
-  private healthTargets(obj: KubeObject, changeSet: ChangeSetEntry[]): ObjectRef[] {
-    const self = (r: ObjectRef) => r.kind === 'Kustomization' && r.name === obj.metadata.name && r.namespace === obj.metadata.namespace;
+  private healthTargets(
+    obj: KubeObject,
+    changeSet: ChangeSetEntry[],
+  ): ObjectRef[] {
+    const self = (r: ObjectRef) =>
+      r.kind === 'Kustomization' &&
+      r.name === obj.metadata.name &&
+      r.namespace === obj.metadata.namespace;
     if (obj.spec?.wait) return changeSet.map(e => e.ref).filter(r => !self(r));
     return ((obj.spec?.healthChecks ?? []) as any[])
-      .map(h => ({ apiVersion: h.apiVersion ?? '', kind: h.kind, name: h.name, namespace: h.namespace ?? obj.metadata.namespace }))
+      .map(h => ({
+        apiVersion: h.apiVersion ?? '',
+        kind: h.kind,
+        name: h.name,
+        namespace: h.namespace ?? obj.metadata.namespace,
+      }))
       .filter(r => !self(r));
   }
 
@@ -356,43 +614,100 @@ export class KustomizationReconciler {
     const h = state.health!;
     const results = h.targets.map(ref => {
       const type = findByKind(ref.apiVersion, ref.kind);
-      const live = type ? this.store.tryGet(type, ref.namespace, ref.name) : undefined;
+      const live = type
+        ? this.store.tryGet(type, ref.namespace, ref.name)
+        : undefined;
       return { ref, status: objectHealth(live) };
     });
     const elapsed = formatGoDuration(now.getTime() - h.startedAt);
-    const describe = (list: typeof results) => `[${list.map(r => `${formatObject(r.ref)} status: '${r.status}'`).join(', ')}]`;
+    const describe = (list: typeof results) =>
+      `[${list
+        .map(r => `${formatObject(r.ref)} status: '${r.status}'`)
+        .join(', ')}]`;
     const stalled = results.filter(r => r.status === 'Failed');
     if (stalled.length > 0) {
-      const inner = `failed early due to stalled resources: ${describe(stalled)}`;
+      const inner = `failed early due to stalled resources: ${describe(
+        stalled,
+      )}`;
       state.health = undefined;
-      this.fail(obj, state, h.revision, 'HealthCheckFailed', `health check failed after ${elapsed}: ${inner}`, now, inner);
+      this.fail(
+        obj,
+        state,
+        h.revision,
+        'HealthCheckFailed',
+        `health check failed after ${elapsed}: ${inner}`,
+        now,
+        inner,
+      );
       return;
     }
     if (results.every(r => r.status === 'Current')) {
       state.health = undefined;
       const message = `Health check passed in ${elapsed}`;
-      const wasHealthy = getCondition(obj.status?.conditions, 'Healthy')?.status === 'True';
+      const wasHealthy =
+        getCondition(obj.status?.conditions, 'Healthy')?.status === 'True';
       if (!wasHealthy) this.event(obj, h.revision, 'Normal', message, now);
       this.succeed(obj, state, h.revision, message, h.reconcileStartedAt, now);
       return;
     }
     if (now.getTime() >= h.deadline) {
-      const inner = `timeout waiting for: ${describe(results.filter(r => r.status !== 'Current'))}`;
+      const inner = `timeout waiting for: ${describe(
+        results.filter(r => r.status !== 'Current'),
+      )}`;
       state.health = undefined;
-      this.fail(obj, state, h.revision, 'HealthCheckFailed', `health check failed after ${elapsed}: ${inner}`, now, inner);
+      this.fail(
+        obj,
+        state,
+        h.revision,
+        'HealthCheckFailed',
+        `health check failed after ${elapsed}: ${inner}`,
+        now,
+        inner,
+      );
     }
   }
 
-  private succeed(obj: KubeObject, state: State, revision: string, healthMessage: string | undefined, startedAt: number, now: Date) {
+  private succeed(
+    obj: KubeObject,
+    state: State,
+    revision: string,
+    healthMessage: string | undefined,
+    startedAt: number,
+    now: Date,
+  ) {
     const interval = parseGoDuration(obj.spec?.interval) ?? 600_000;
-    this.writeStatus(obj, current => markSucceeded(current, revision, healthMessage, now));
-    this.event(obj, revision, 'Normal', `Reconciliation finished in ${formatGoDuration(now.getTime() - startedAt)}, next run in ${formatGoDuration(interval)}`, now, 'ReconciliationSucceeded');
+    this.writeStatus(obj, current =>
+      markSucceeded(current, revision, healthMessage, now),
+    );
+    this.event(
+      obj,
+      revision,
+      'Normal',
+      `Reconciliation finished in ${formatGoDuration(
+        now.getTime() - startedAt,
+      )}, next run in ${formatGoDuration(interval)}`,
+      now,
+      'ReconciliationSucceeded',
+    );
     state.nextDueAt = now.getTime() + interval;
   }
 
-  private fail(obj: KubeObject, state: State, revision: string, reason: FailureReason, message: string, now: Date, healthyMessage?: string) {
-    const retry = parseGoDuration(obj.spec?.retryInterval) ?? parseGoDuration(obj.spec?.interval) ?? 600_000;
-    this.writeStatus(obj, current => markFailed(current, reason, message, now, healthyMessage));
+  private fail(
+    obj: KubeObject,
+    state: State,
+    revision: string,
+    reason: FailureReason,
+    message: string,
+    now: Date,
+    healthyMessage?: string,
+  ) {
+    const retry =
+      parseGoDuration(obj.spec?.retryInterval) ??
+      parseGoDuration(obj.spec?.interval) ??
+      600_000;
+    this.writeStatus(obj, current =>
+      markFailed(current, reason, message, now, healthyMessage),
+    );
     this.event(obj, revision, 'Warning', message, now, reason);
     state.nextDueAt = now.getTime() + retry;
   }

@@ -11,7 +11,11 @@ import { parseAllDocuments, stringify } from 'yaml';
 
 const run = promisify(execFile);
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const KUSTOMIZATION_FILES = [
+  'kustomization.yaml',
+  'kustomization.yml',
+  'Kustomization',
+];
 
 export class BuildError extends Error {}
 
@@ -31,11 +35,16 @@ export async function generateKustomization(dirPath: string): Promise<void> {
   const resources: string[] = [];
   for (const file of await listManifests(dirPath)) {
     const text = await fs.readFile(file, 'utf8');
-    if (/^\s*apiVersion:/m.test(text) && /^\s*kind:/m.test(text)) resources.push(relative(dirPath, file));
+    if (/^\s*apiVersion:/m.test(text) && /^\s*kind:/m.test(text))
+      resources.push(relative(dirPath, file));
   }
   await fs.writeFile(
     join(dirPath, 'kustomization.yaml'),
-    stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }),
+    stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources,
+    }),
   );
 }
 
@@ -43,17 +52,27 @@ export interface KustomizeOptions {
   kubectlPath?: string | null;
 }
 
-export async function kustomizeBuild(dirPath: string, options: KustomizeOptions = {}): Promise<string> {
+export async function kustomizeBuild(
+  dirPath: string,
+  options: KustomizeOptions = {},
+): Promise<string> {
   await generateKustomization(dirPath);
-  const kubectl = options.kubectlPath === undefined ? findKubectl() : options.kubectlPath;
+  const kubectl =
+    options.kubectlPath === undefined ? findKubectl() : options.kubectlPath;
   if (kubectl) {
     try {
-      const { stdout } = await run(kubectl, ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dirPath], {
-        maxBuffer: 32 * 1024 * 1024,
-      });
+      const { stdout } = await run(
+        kubectl,
+        ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', dirPath],
+        {
+          maxBuffer: 32 * 1024 * 1024,
+        },
+      );
       return stdout;
     } catch (error: any) {
-      throw new BuildError(kubectlErrorMessage(String(error?.stderr ?? error?.message ?? error)));
+      throw new BuildError(
+        kubectlErrorMessage(String(error?.stderr ?? error?.message ?? error)),
+      );
     }
   }
   return minimalBuild(dirPath);
@@ -73,7 +92,9 @@ export function kubectlErrorMessage(stderr: string): string {
 }
 
 export function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/local/bin'])) {
+  for (const dir of (process.env.PATH ?? '')
+    .split(':')
+    .concat(['/usr/bin', '/usr/local/bin'])) {
     if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
   }
   return undefined;
@@ -85,7 +106,10 @@ async function readKustomization(dir: string): Promise<any | undefined> {
     if (existsSync(file)) {
       const docs = parseAllDocuments(await fs.readFile(file, 'utf8'));
       const error = docs.flatMap(d => d.errors)[0];
-      if (error) throw new BuildError(`map[string]interface {}(nil): yaml: ${error.message.split('\n')[0]}`);
+      if (error)
+        throw new BuildError(
+          `map[string]interface {}(nil): yaml: ${error.message.split('\n')[0]}`,
+        );
       return docs[0]?.toJS() ?? {};
     }
   }
@@ -118,7 +142,9 @@ async function collect(dir: string): Promise<any[]> {
       if (doc.errors.length > 0) {
         const line = doc.errors[0].linePos?.[0]?.line ?? 0;
         throw new BuildError(
-          `accumulating resources: accumulating resources from '${resource}': MalformedYAMLError: yaml: line ${line}: ${doc.errors[0].message.split('\n')[0]} in File: ${resource}`,
+          `accumulating resources: accumulating resources from '${resource}': MalformedYAMLError: yaml: line ${line}: ${
+            doc.errors[0].message.split('\n')[0]
+          } in File: ${resource}`,
         );
       }
       const value = doc.toJS();
@@ -127,7 +153,8 @@ async function collect(dir: string): Promise<any[]> {
   }
   if (k.namespace) {
     for (const o of out) {
-      if (o.kind !== 'Namespace') o.metadata = { ...(o.metadata ?? {}), namespace: k.namespace };
+      if (o.kind !== 'Namespace')
+        o.metadata = { ...(o.metadata ?? {}), namespace: k.namespace };
     }
   }
   return out;

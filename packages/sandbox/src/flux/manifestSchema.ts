@@ -16,8 +16,13 @@ export type FieldType =
   | { object: Record<string, FieldType> }
   | { list: FieldType; key?: string[] };
 
-const obj = (fields: Record<string, FieldType>): FieldType => ({ object: fields });
-const list = (item: FieldType, ...key: string[]): FieldType => ({ list: item, key: key.length ? key : undefined });
+const obj = (fields: Record<string, FieldType>): FieldType => ({
+  object: fields,
+});
+const list = (item: FieldType, ...key: string[]): FieldType => ({
+  list: item,
+  key: key.length ? key : undefined,
+});
 
 const objectMeta = obj({
   name: 'string',
@@ -34,13 +39,26 @@ const objectMeta = obj({
   managedFields: list('any'),
 });
 
-const labelSelector = obj({ matchLabels: 'stringMap', matchExpressions: list('any') });
+const labelSelector = obj({
+  matchLabels: 'stringMap',
+  matchExpressions: list('any'),
+});
 
 const envVar = obj({ name: 'string', value: 'string', valueFrom: 'any' });
 
-const containerPort = obj({ name: 'string', containerPort: 'integer', hostPort: 'integer', hostIP: 'string', protocol: 'string' });
+const containerPort = obj({
+  name: 'string',
+  containerPort: 'integer',
+  hostPort: 'integer',
+  hostIP: 'string',
+  protocol: 'string',
+});
 
-const resources = obj({ limits: 'quantityMap', requests: 'quantityMap', claims: list('any') });
+const resources = obj({
+  limits: 'quantityMap',
+  requests: 'quantityMap',
+  claims: list('any'),
+});
 
 const container = obj({
   name: 'string',
@@ -115,8 +133,18 @@ const podTemplate = obj({ metadata: objectMeta, spec: podSpec });
 
 const status: FieldType = 'any';
 
-function kind(spec: FieldType, extra: Record<string, FieldType> = {}): FieldType {
-  return obj({ apiVersion: 'string', kind: 'string', metadata: objectMeta, spec, status, ...extra });
+function kind(
+  spec: FieldType,
+  extra: Record<string, FieldType> = {},
+): FieldType {
+  return obj({
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: objectMeta,
+    spec,
+    status,
+    ...extra,
+  });
 }
 
 export const SCHEMAS: Record<string, FieldType> = {
@@ -148,7 +176,13 @@ export const SCHEMAS: Record<string, FieldType> = {
     }),
   ),
   'apps/DaemonSet': kind(
-    obj({ selector: labelSelector, template: podTemplate, updateStrategy: 'any', minReadySeconds: 'integer', revisionHistoryLimit: 'integer' }),
+    obj({
+      selector: labelSelector,
+      template: podTemplate,
+      updateStrategy: 'any',
+      minReadySeconds: 'integer',
+      revisionHistoryLimit: 'integer',
+    }),
   ),
   'batch/Job': kind(
     obj({
@@ -172,7 +206,18 @@ export const SCHEMAS: Record<string, FieldType> = {
     obj({
       type: 'string',
       selector: 'stringMap',
-      ports: list(obj({ name: 'string', protocol: 'string', appProtocol: 'string', port: 'integer', targetPort: 'intOrString', nodePort: 'integer' }), 'port', 'protocol'),
+      ports: list(
+        obj({
+          name: 'string',
+          protocol: 'string',
+          appProtocol: 'string',
+          port: 'integer',
+          targetPort: 'intOrString',
+          nodePort: 'integer',
+        }),
+        'port',
+        'protocol',
+      ),
       clusterIP: 'string',
       clusterIPs: list('string'),
       externalIPs: list('string'),
@@ -192,8 +237,31 @@ export const SCHEMAS: Record<string, FieldType> = {
       trafficDistribution: 'string',
     }),
   ),
-  '/ConfigMap': obj({ apiVersion: 'string', kind: 'string', metadata: objectMeta, data: 'stringMap', binaryData: 'stringMap', immutable: 'boolean' }),
-  '/Secret': obj({ apiVersion: 'string', kind: 'string', metadata: objectMeta, data: 'stringMap', stringData: 'stringMap', type: 'string', immutable: 'boolean', sops: 'any' }),
+  '/ConfigMap': obj({
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: objectMeta,
+    data: 'stringMap',
+    binaryData: 'stringMap',
+    immutable: 'boolean',
+  }),
+  '/Secret': obj({
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: objectMeta,
+    data: 'stringMap',
+    stringData: 'stringMap',
+    type: 'string',
+    immutable: 'boolean',
+    sops: 'any',
+  }),
   '/Namespace': kind(obj({ finalizers: list('string') })),
-  '/ServiceAccount': obj({ apiVersion: 'string', kind: 'string', metadata: objectMeta, secrets: list('any'), imagePullSecrets: list('any'), automountServiceAccountToken: 'boolean' }),
+  '/ServiceAccount': obj({
+    apiVersion: 'string',
+    kind: 'string',
+    metadata: objectMeta,
+    secrets: list('any'),
+    imagePullSecrets: list('any'),
+    automountServiceAccountToken: 'boolean',
+  }),
 };

@@ -26,7 +26,12 @@ export interface Scenario {
   /** The failure GORT should diagnose; undefined for a fix. */
   category?: TaxonomyCategory;
   /** The Ready reason kustomize-controller reports. */
-  expectedReason: 'ReconciliationSucceeded' | 'HealthCheckFailed' | 'ReconciliationFailed' | 'BuildFailed' | 'ArtifactFailed';
+  expectedReason:
+    | 'ReconciliationSucceeded'
+    | 'HealthCheckFailed'
+    | 'ReconciliationFailed'
+    | 'BuildFailed'
+    | 'ArtifactFailed';
   apply(files: RepoFiles, context: { seed: RepoFiles }): RepoFiles;
 }
 
@@ -37,11 +42,19 @@ const KUSTOMIZATION = `${APP_DIR}/kustomization.yaml`;
 
 export class ScenarioNotApplicable extends Error {}
 
-function edit(files: RepoFiles, path: string, change: (text: string) => string): RepoFiles {
+function edit(
+  files: RepoFiles,
+  path: string,
+  change: (text: string) => string,
+): RepoFiles {
   const before = files[path];
-  if (before === undefined) throw new ScenarioNotApplicable(`${path} does not exist`);
+  if (before === undefined)
+    throw new ScenarioNotApplicable(`${path} does not exist`);
   const after = change(before);
-  if (after === before) throw new ScenarioNotApplicable(`${path} has nothing this scenario can change`);
+  if (after === before)
+    throw new ScenarioNotApplicable(
+      `${path} has nothing this scenario can change`,
+    );
   return { ...files, [path]: after };
 }
 
@@ -56,14 +69,24 @@ export const SCENARIOS: Record<string, Scenario> = {
     category: 'image-pull',
     expectedReason: 'HealthCheckFailed',
     // A typo in the tag: 6.51 instead of 6.5.1.
-    apply: files => edit(files, DEPLOYMENT, replace(/(image: ghcr\.io\/stefanprodan\/podinfo:)\S+/, '$16.51')),
+    apply: files =>
+      edit(
+        files,
+        DEPLOYMENT,
+        replace(/(image: ghcr\.io\/stefanprodan\/podinfo:)\S+/, '$16.51'),
+      ),
   },
   crashloop: {
     name: 'crashloop',
     commitMessage: 'Enable verbose tracing for podinfo',
     category: 'workload-failed',
     expectedReason: 'HealthCheckFailed',
-    apply: files => edit(files, DEPLOYMENT, replace(/(\n(\s+)- --level=\S+)/, '$1\n$2- --trace-requests')),
+    apply: files =>
+      edit(
+        files,
+        DEPLOYMENT,
+        replace(/(\n(\s+)- --level=\S+)/, '$1\n$2- --trace-requests'),
+      ),
   },
   oom: {
     name: 'oom',
@@ -82,7 +105,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     commitMessage: 'Scale podinfo to two replicas',
     category: 'invalid-manifest',
     expectedReason: 'ReconciliationFailed',
-    apply: files => edit(files, DEPLOYMENT, replace(/replicas: \d+/, 'replicas: "two"')),
+    apply: files =>
+      edit(files, DEPLOYMENT, replace(/replicas: \d+/, 'replicas: "two"')),
   },
   'missing-namespace': {
     name: 'missing-namespace',
@@ -90,8 +114,16 @@ export const SCENARIOS: Record<string, Scenario> = {
     category: 'missing-dependency-object',
     expectedReason: 'ReconciliationFailed',
     apply: files => {
-      const moved = edit(files, DEPLOYMENT, replace(/namespace: podinfo\n/, 'namespace: podinfo-staging\n'));
-      return edit(moved, SERVICE, replace(/namespace: podinfo\n/, 'namespace: podinfo-staging\n'));
+      const moved = edit(
+        files,
+        DEPLOYMENT,
+        replace(/namespace: podinfo\n/, 'namespace: podinfo-staging\n'),
+      );
+      return edit(
+        moved,
+        SERVICE,
+        replace(/namespace: podinfo\n/, 'namespace: podinfo-staging\n'),
+      );
     },
   },
   'immutable-selector': {
@@ -102,10 +134,23 @@ export const SCENARIOS: Record<string, Scenario> = {
     apply: files => {
       const relabelled = edit(files, DEPLOYMENT, text =>
         text
-          .replace(/(matchLabels:\s*\n\s+)app: podinfo/, '$1app.kubernetes.io/name: podinfo')
-          .replace(/(template:\s*\n\s+metadata:\s*\n\s+labels:\s*\n\s+)app: podinfo/, '$1app.kubernetes.io/name: podinfo'),
+          .replace(
+            /(matchLabels:\s*\n\s+)app: podinfo/,
+            '$1app.kubernetes.io/name: podinfo',
+          )
+          .replace(
+            /(template:\s*\n\s+metadata:\s*\n\s+labels:\s*\n\s+)app: podinfo/,
+            '$1app.kubernetes.io/name: podinfo',
+          ),
       );
-      return edit(relabelled, SERVICE, replace(/(selector:\s*\n\s+)app: podinfo/, '$1app.kubernetes.io/name: podinfo'));
+      return edit(
+        relabelled,
+        SERVICE,
+        replace(
+          /(selector:\s*\n\s+)app: podinfo/,
+          '$1app.kubernetes.io/name: podinfo',
+        ),
+      );
     },
   },
   'yaml-error': {
@@ -114,7 +159,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     category: 'invalid-yaml',
     expectedReason: 'BuildFailed',
     // A mis-indented key: `protocol` one level too deep under `containerPort`.
-    apply: files => edit(files, DEPLOYMENT, replace(/(\n(\s+)containerPort: 9898\n)\s+protocol: TCP/, '$1$2  protocol: TCP')),
+    apply: files =>
+      edit(
+        files,
+        DEPLOYMENT,
+        replace(
+          /(\n(\s+)containerPort: 9898\n)\s+protocol: TCP/,
+          '$1$2  protocol: TCP',
+        ),
+      ),
   },
   'missing-file': {
     name: 'missing-file',
@@ -122,7 +175,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     category: 'kustomize-build',
     expectedReason: 'BuildFailed',
     apply: files => {
-      if (files[SERVICE] === undefined) throw new ScenarioNotApplicable(`${SERVICE} does not exist`);
+      if (files[SERVICE] === undefined)
+        throw new ScenarioNotApplicable(`${SERVICE} does not exist`);
       const { [SERVICE]: _removed, ...rest } = files;
       return rest;
     },
@@ -132,7 +186,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     commitMessage: 'Give podinfo more CPU for the load test',
     category: 'unschedulable',
     expectedReason: 'HealthCheckFailed',
-    apply: files => edit(files, DEPLOYMENT, replace(/(requests:\s*\n\s+cpu: )\S+/, '$116')),
+    apply: files =>
+      edit(files, DEPLOYMENT, replace(/(requests:\s*\n\s+cpu: )\S+/, '$116')),
   },
   'missing-crd': {
     name: 'missing-crd',
@@ -157,7 +212,11 @@ export const SCENARIOS: Record<string, Scenario> = {
           '',
         ].join('\n'),
       };
-      return edit(withMonitor, KUSTOMIZATION, replace(/(\n(\s+)- service\.yaml)/, '$1\n$2- servicemonitor.yaml'));
+      return edit(
+        withMonitor,
+        KUSTOMIZATION,
+        replace(/(\n(\s+)- service\.yaml)/, '$1\n$2- servicemonitor.yaml'),
+      );
     },
   },
   substitution: {
@@ -165,7 +224,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     commitMessage: 'Show the region in the podinfo UI',
     category: 'substitution',
     expectedReason: 'BuildFailed',
-    apply: files => edit(files, DEPLOYMENT, replace(/"Hello from \$\{CLUSTER_NAME\}"/, '"Hello from ${CLUSTER_NAME} in ${CLUSTER_REGION}"')),
+    apply: files =>
+      edit(
+        files,
+        DEPLOYMENT,
+        replace(
+          /"Hello from \$\{CLUSTER_NAME\}"/,
+          '"Hello from ${CLUSTER_NAME} in ${CLUSTER_REGION}"',
+        ),
+      ),
   },
   fix: {
     name: 'fix',

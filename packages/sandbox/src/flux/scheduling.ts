@@ -29,21 +29,34 @@ function podRequests(spec: any): NodeCapacity {
   return { cpu, memory };
 }
 
-export type ScheduleResult = { scheduled: true; node: string } | { scheduled: false; message: string };
+export type ScheduleResult =
+  | { scheduled: true; node: string }
+  | { scheduled: false; message: string };
 
-export function schedulePod(podName: string, spec: any, cluster: SandboxCluster = DEFAULT_CLUSTER): ScheduleResult {
+export function schedulePod(
+  podName: string,
+  spec: any,
+  cluster: SandboxCluster = DEFAULT_CLUSTER,
+): ScheduleResult {
   const wanted = podRequests(spec);
   const n = cluster.nodes.length;
   const reasons: string[] = [];
-  if (wanted.cpu > cluster.allocatable.cpu) reasons.push(`${n} Insufficient cpu`);
-  if (wanted.memory > cluster.allocatable.memory) reasons.push(`${n} Insufficient memory`);
+  if (wanted.cpu > cluster.allocatable.cpu)
+    reasons.push(`${n} Insufficient cpu`);
+  if (wanted.memory > cluster.allocatable.memory)
+    reasons.push(`${n} Insufficient memory`);
   if (reasons.length > 0) {
     return {
       scheduled: false,
-      message: `0/${n} nodes are available: ${reasons.join(', ')}. preemption: 0/${n} nodes are available: ${n} No preemption victims found for incoming pod.`,
+      message: `0/${n} nodes are available: ${reasons.join(
+        ', ',
+      )}. preemption: 0/${n} nodes are available: ${n} No preemption victims found for incoming pod.`,
     };
   }
   // Spread pods deterministically by name.
-  const hash = [...podName].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
+  const hash = [...podName].reduce(
+    (h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0,
+    7,
+  );
   return { scheduled: true, node: cluster.nodes[hash % n] };
 }

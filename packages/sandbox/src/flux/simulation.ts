@@ -1,6 +1,9 @@
 /** The Flux controller loop over the in-memory API: sources, Kustomizations, HelmReleases, workloads. */
 import { KubeStore } from '../kube/store';
-import { GitRepositoryReconciler, ResolveRepoDir } from './gitRepositoryReconciler';
+import {
+  GitRepositoryReconciler,
+  ResolveRepoDir,
+} from './gitRepositoryReconciler';
 import { HelmReleaseReconciler } from './helmReleaseReconciler';
 import { Kubelet } from './kubelet';
 import { KustomizationReconciler } from './kustomizationReconciler';
@@ -32,7 +35,9 @@ export interface FluxSimulation {
   stop(): Promise<void>;
 }
 
-export function startFluxSimulation(options: FluxSimulationOptions): FluxSimulation {
+export function startFluxSimulation(
+  options: FluxSimulationOptions,
+): FluxSimulation {
   const { store } = options;
   const sources = new GitRepositoryReconciler(store, options.resolveRepoDir);
   const kustomizations = new KustomizationReconciler(store, {
@@ -42,9 +47,14 @@ export function startFluxSimulation(options: FluxSimulationOptions): FluxSimulat
     strictSubstitutions: options.strictSubstitutions,
     kubectlPath: options.kubectlPath,
   });
-  const helmReleases = new HelmReleaseReconciler(store, { healthCheckCapMs: options.healthCheckCapMs });
+  const helmReleases = new HelmReleaseReconciler(store, {
+    healthCheckCapMs: options.healthCheckCapMs,
+  });
   const controllers = new WorkloadControllers(store);
-  const kubelet = new Kubelet(store, { cluster: options.cluster, crashLoopTicks: options.crashLoopTicks });
+  const kubelet = new Kubelet(store, {
+    cluster: options.cluster,
+    crashLoopTicks: options.crashLoopTicks,
+  });
 
   let running: Promise<void> | undefined;
   let stopped = false;

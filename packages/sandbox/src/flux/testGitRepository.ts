@@ -25,12 +25,22 @@ export interface TestGitRepository {
   cleanup(): Promise<void>;
 }
 
-export async function createTestGitRepository(branch = 'main'): Promise<TestGitRepository> {
+export async function createTestGitRepository(
+  branch = 'main',
+): Promise<TestGitRepository> {
   const root = await mkdtemp(join(tmpdir(), 'gitops-'));
   const gitDir = join(root, 'repo.git');
   const work = join(root, 'work');
-  const git = (cwd: string, ...args: string[]) => run('git', args, { cwd, env: gitEnv });
-  await git(root, 'init', '--quiet', '--bare', `--initial-branch=${branch}`, gitDir);
+  const git = (cwd: string, ...args: string[]) =>
+    run('git', args, { cwd, env: gitEnv });
+  await git(
+    root,
+    'init',
+    '--quiet',
+    '--bare',
+    `--initial-branch=${branch}`,
+    gitDir,
+  );
   await git(root, 'init', '--quiet', `--initial-branch=${branch}`, work);
   await git(work, 'remote', 'add', 'origin', gitDir);
   return {

@@ -1,5 +1,9 @@
 /** Polls until `probe` returns a truthy value (tests only). */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | null, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | null,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

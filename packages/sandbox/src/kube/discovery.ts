@@ -1,7 +1,16 @@
 /** Discovery documents for /version, /api, /apis and the per-version resource lists (pure). */
 import { groupVersion, RESOURCE_TYPES, servedGroups } from './resources';
 
-const readWrite = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const readWrite = [
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
+];
 
 export function versionInfo() {
   return {
@@ -26,7 +35,10 @@ export function coreVersions(serverAddress: string) {
 }
 
 function apiGroup(group: string, versions: string[]) {
-  const entries = versions.map(v => ({ groupVersion: groupVersion(group, v), version: v }));
+  const entries = versions.map(v => ({
+    groupVersion: groupVersion(group, v),
+    version: v,
+  }));
   return { name: group, versions: entries, preferredVersion: entries[0] };
 }
 
@@ -38,13 +50,21 @@ export function groupList() {
   };
 }
 
-export function group(name: string) {
+export function apiGroupDocument(name: string) {
   const found = servedGroups().find(g => g.group === name);
-  return found ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(found.group, found.versions) } : undefined;
+  return found
+    ? {
+        kind: 'APIGroup',
+        apiVersion: 'v1',
+        ...apiGroup(found.group, found.versions),
+      }
+    : undefined;
 }
 
 export function resourceList(group: string, version: string) {
-  const types = RESOURCE_TYPES.filter(t => t.group === group && t.versions.includes(version));
+  const types = RESOURCE_TYPES.filter(
+    t => t.group === group && t.versions.includes(version),
+  );
   if (types.length === 0) return undefined;
   const resources = types.flatMap(t => {
     const main = {
@@ -57,7 +77,15 @@ export function resourceList(group: string, version: string) {
       ...(t.categories ? { categories: t.categories } : {}),
     };
     const status = t.hasStatus
-      ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }]
+      ? [
+          {
+            name: `${t.plural}/status`,
+            singularName: '',
+            namespaced: t.namespaced,
+            kind: t.kind,
+            verbs: ['get', 'patch', 'update'],
+          },
+        ]
       : [];
     const extra = (t.subresources ?? []).map(s => ({
       name: `${t.plural}/${s}`,
@@ -68,5 +96,10 @@ export function resourceList(group: string, version: string) {
     }));
     return [main, ...status, ...extra];
   });
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: groupVersion(group, version),
+    resources,
+  };
 }

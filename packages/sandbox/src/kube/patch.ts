@@ -7,7 +7,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
-  const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  const result: Record<string, unknown> = isPlainObject(target)
+    ? { ...target }
+    : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
     else result[key] = applyMergePatch(result[key], value);
@@ -24,7 +26,8 @@ interface JsonPatchOp {
 
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
-  if (!pointer.startsWith('/')) throw badRequest(`invalid JSON pointer "${pointer}"`);
+  if (!pointer.startsWith('/'))
+    throw badRequest(`invalid JSON pointer "${pointer}"`);
   return pointer
     .slice(1)
     .split('/')
@@ -34,7 +37,11 @@ function parsePointer(pointer: string): string[] {
 function parentOf(doc: unknown, tokens: string[], pointer: string): any {
   let current: any = doc;
   for (const token of tokens.slice(0, -1)) {
-    if (current === null || typeof current !== 'object' || !(token in current)) {
+    if (
+      current === null ||
+      typeof current !== 'object' ||
+      !(token in current)
+    ) {
       throw badRequest(`jsonpatch: path "${pointer}" does not exist`);
     }
     current = current[token];
@@ -48,7 +55,11 @@ function parentOf(doc: unknown, tokens: string[], pointer: string): any {
 function getAt(doc: unknown, pointer: string): unknown {
   let current: any = doc;
   for (const token of parsePointer(pointer)) {
-    if (current === null || typeof current !== 'object' || !(token in current)) {
+    if (
+      current === null ||
+      typeof current !== 'object' ||
+      !(token in current)
+    ) {
       throw badRequest(`jsonpatch: path "${pointer}" does not exist`);
     }
     current = current[token];
@@ -63,17 +74,27 @@ function removeAt(doc: unknown, pointer: string): unknown {
   if (Array.isArray(parent)) {
     const index = Number(last);
     if (!Number.isInteger(index) || index < 0 || index >= parent.length) {
-      throw badRequest(`jsonpatch remove operation: index "${last}" out of bounds`);
+      throw badRequest(
+        `jsonpatch remove operation: index "${last}" out of bounds`,
+      );
     }
     return parent.splice(index, 1)[0];
   }
-  if (!(last in parent)) throw badRequest(`jsonpatch remove operation does not apply: doc is missing path: "${pointer}"`);
+  if (!(last in parent))
+    throw badRequest(
+      `jsonpatch remove operation does not apply: doc is missing path: "${pointer}"`,
+    );
   const value = parent[last];
   delete parent[last];
   return value;
 }
 
-function addAt(doc: unknown, pointer: string, value: unknown, replace: boolean): unknown {
+function addAt(
+  doc: unknown,
+  pointer: string,
+  value: unknown,
+  replace: boolean,
+): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) return structuredClone(value);
   const parent = parentOf(doc, tokens, pointer);
@@ -84,14 +105,19 @@ function addAt(doc: unknown, pointer: string, value: unknown, replace: boolean):
       throw badRequest(`jsonpatch: index "${last}" out of bounds`);
     }
     if (replace) {
-      if (index >= parent.length) throw badRequest(`jsonpatch replace operation does not apply: doc is missing path: "${pointer}"`);
+      if (index >= parent.length)
+        throw badRequest(
+          `jsonpatch replace operation does not apply: doc is missing path: "${pointer}"`,
+        );
       parent[index] = structuredClone(value);
     } else {
       parent.splice(index, 0, structuredClone(value));
     }
   } else {
     if (replace && !(last in parent)) {
-      throw badRequest(`jsonpatch replace operation does not apply: doc is missing key: ${pointer}`);
+      throw badRequest(
+        `jsonpatch replace operation does not apply: doc is missing key: ${pointer}`,
+      );
     }
     parent[last] = structuredClone(value);
   }
@@ -99,10 +125,15 @@ function addAt(doc: unknown, pointer: string, value: unknown, replace: boolean):
 }
 
 export function applyJsonPatch(target: unknown, ops: unknown): unknown {
-  if (!Array.isArray(ops)) throw badRequest('json patch must be an array of operations');
+  if (!Array.isArray(ops))
+    throw badRequest('json patch must be an array of operations');
   let doc = structuredClone(target);
   for (const raw of ops as JsonPatchOp[]) {
-    if (!isPlainObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') {
+    if (
+      !isPlainObject(raw) ||
+      typeof raw.op !== 'string' ||
+      typeof raw.path !== 'string'
+    ) {
       throw badRequest('json patch operation must have "op" and "path"');
     }
     switch (raw.op) {
@@ -124,8 +155,13 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
         doc = addAt(doc, raw.path, getAt(doc, raw.from ?? ''), false);
         break;
       case 'test':
-        if (JSON.stringify(getAt(doc, raw.path)) !== JSON.stringify(raw.value)) {
-          throw new KubeApiError('Invalid', `the server rejected our request due to an error in our request: testing value ${raw.path} failed`);
+        if (
+          JSON.stringify(getAt(doc, raw.path)) !== JSON.stringify(raw.value)
+        ) {
+          throw new KubeApiError(
+            'Invalid',
+            `the server rejected our request due to an error in our request: testing value ${raw.path} failed`,
+          );
         }
         break;
       default:
@@ -137,7 +173,9 @@ export function applyJsonPatch(target: unknown, ops: unknown): unknown {
 
 export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
 
-export function patchTypeFromContentType(contentType: string | undefined): PatchType | undefined {
+export function patchTypeFromContentType(
+  contentType: string | undefined,
+): PatchType | undefined {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
   switch (mediaType) {
     case 'application/merge-patch+json':
@@ -153,8 +191,14 @@ export function patchTypeFromContentType(contentType: string | undefined): Patch
   }
 }
 
-export function applyPatch(type: PatchType, target: unknown, patch: unknown): unknown {
+export function applyPatch(
+  type: PatchType,
+  target: unknown,
+  patch: unknown,
+): unknown {
   // Strategic merge and server-side apply are treated as merge patches: our kinds have no
   // list merge keys that the simulation depends on.
-  return type === 'json' ? applyJsonPatch(target, patch) : applyMergePatch(target, patch);
+  return type === 'json'
+    ? applyJsonPatch(target, patch)
+    : applyMergePatch(target, patch);
 }

@@ -20,7 +20,8 @@ export type ApiPath =
 
 export function parseApiPath(pathname: string): ApiPath {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (segments.length === 1 && segments[0] === 'version') return { kind: 'version' };
+  if (segments.length === 1 && segments[0] === 'version')
+    return { kind: 'version' };
   let group: string;
   let version: string;
   let rest: string[];
@@ -48,13 +49,27 @@ export function parseApiPath(pathname: string): ApiPath {
   const base = { kind: 'resource' as const, group, version, legacyWatch };
   if (rest[0] === 'namespaces' && group === '') {
     // /namespaces, /namespaces/<name>, /namespaces/<name>/status address Namespace objects.
-    if (rest.length <= 2 || (rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
-      return { ...base, plural: 'namespaces', name: rest[1], subresource: rest[2] };
+    if (
+      rest.length <= 2 ||
+      (rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))
+    ) {
+      return {
+        ...base,
+        plural: 'namespaces',
+        name: rest[1],
+        subresource: rest[2],
+      };
     }
   }
   if (rest[0] === 'namespaces' && rest.length >= 3) {
     if (rest.length > 5) return { kind: 'unknown' };
-    return { ...base, namespace: rest[1], plural: rest[2], name: rest[3], subresource: rest[4] };
+    return {
+      ...base,
+      namespace: rest[1],
+      plural: rest[2],
+      name: rest[3],
+      subresource: rest[4],
+    };
   }
   if (rest.length > 3) return { kind: 'unknown' };
   return { ...base, plural: rest[0], name: rest[1], subresource: rest[2] };

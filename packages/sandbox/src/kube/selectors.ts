@@ -36,12 +36,17 @@ function invalid(kind: string, selector: string, why: string): KubeApiError {
   );
 }
 
-export function parseLabelSelector(selector: string | undefined | null): LabelRequirement[] {
+export function parseLabelSelector(
+  selector: string | undefined | null,
+): LabelRequirement[] {
   if (!selector) return [];
   return splitTerms(selector).map(term => {
     const setMatch = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
     if (setMatch) {
-      const values = setMatch[3].split(',').map(v => v.trim()).filter(Boolean);
+      const values = setMatch[3]
+        .split(',')
+        .map(v => v.trim())
+        .filter(Boolean);
       return { key: setMatch[1], op: setMatch[2] as 'in' | 'notin', values };
     }
     const eqMatch = /^([^\s!=()]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/.exec(term);
@@ -84,7 +89,9 @@ export interface FieldRequirement {
   value: string;
 }
 
-export function parseFieldSelector(selector: string | undefined | null): FieldRequirement[] {
+export function parseFieldSelector(
+  selector: string | undefined | null,
+): FieldRequirement[] {
   if (!selector) return [];
   return splitTerms(selector).map(term => {
     const m = /^([A-Za-z0-9_.\-/]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
@@ -101,11 +108,18 @@ export function fieldValue(obj: unknown, path: string): string {
     current = current[part];
   }
   if (current === undefined || current === null) return '';
-  return typeof current === 'object' ? JSON.stringify(current) : String(current);
+  return typeof current === 'object'
+    ? JSON.stringify(current)
+    : String(current);
 }
 
-export function matchesFields(requirements: FieldRequirement[], obj: KubeObject): boolean {
-  return requirements.every(r => (fieldValue(obj, r.path) === r.value) !== r.negate);
+export function matchesFields(
+  requirements: FieldRequirement[],
+  obj: KubeObject,
+): boolean {
+  return requirements.every(
+    r => (fieldValue(obj, r.path) === r.value) !== r.negate,
+  );
 }
 
 export function compileSelector(
@@ -115,5 +129,6 @@ export function compileSelector(
   const labels = parseLabelSelector(labelSelector);
   const fields = parseFieldSelector(fieldSelector);
   if (labels.length === 0 && fields.length === 0) return matchAll;
-  return obj => matchesLabels(labels, obj.metadata?.labels) && matchesFields(fields, obj);
+  return obj =>
+    matchesLabels(labels, obj.metadata?.labels) && matchesFields(fields, obj);
 }

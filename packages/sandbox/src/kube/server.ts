@@ -4,7 +4,13 @@ import https from 'node:https';
 import { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, KubeApiError, statusBody } from './errors';
-import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
+import {
+  apiGroupDocument,
+  coreVersions,
+  groupList,
+  resourceList,
+  versionInfo,
+} from './discovery';
 import { parseApiPath } from './paths';
 import { findByPlural, groupVersion, ResourceType } from './resources';
 import { KubeStore } from './store';
@@ -35,12 +41,18 @@ export interface KubeApiServer {
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-type ResourceRequest = Extract<ReturnType<typeof parseApiPath>, { kind: 'resource' }>;
+type ResourceRequest = Extract<
+  ReturnType<typeof parseApiPath>,
+  { kind: 'resource' }
+>;
 
 function sendJson(res: ServerResponse, code: number, body: unknown) {
   if (res.headersSent) return;
   const payload = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  res.writeHead(code, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(payload),
+  });
   res.end(payload);
 }
 
@@ -48,7 +60,10 @@ function sendError(res: ServerResponse, error: unknown) {
   const apiError =
     error instanceof KubeApiError
       ? error
-      : new KubeApiError('BadRequest', error instanceof Error ? error.message : String(error));
+      : new KubeApiError(
+          'BadRequest',
+          error instanceof Error ? error.message : String(error),
+        );
   sendJson(res, apiError.code, apiError.toStatus());
 }
 
@@ -77,12 +92,18 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
     if (mediaType.endsWith('yaml')) return parseYaml(raw);
     return JSON.parse(raw);
   } catch (e) {
-    throw badRequest(`the request body could not be decoded: ${(e as Error).message}`);
+    throw badRequest(
+      `the request body could not be decoded: ${(e as Error).message}`,
+    );
   }
 }
 
 /** Objects are stored at the preferred version; answer at the version the client asked for. */
-function atVersion(obj: KubeObject, type: ResourceType, version: string): KubeObject {
+function atVersion(
+  obj: KubeObject,
+  type: ResourceType,
+  version: string,
+): KubeObject {
   return { ...obj, apiVersion: groupVersion(type.group, version) };
 }
 
@@ -92,7 +113,9 @@ function isAuthorized(req: IncomingMessage, token: string): boolean {
   return !!match && match[1].trim() === token;
 }
 
-export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
+export async function startKubeApiServer(
+  options: KubeApiServerOptions,
+): Promise<KubeApiServer> {
   const store = options.store ?? new KubeStore();
   const host = options.host ?? '127.0.0.1';
   const openWatches = new Set<() => void>();
@@ -101,7 +124,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     handle(req, res).catch(error => sendError(res, error));
   };
   const server = options.tls
-    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    ? https.createServer(
+        { cert: options.tls.cert, key: options.tls.key },
+        listener,
+      )
     : http.createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -112,27 +138,49 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const path = parseApiPath(url.pathname);
     const method = req.method ?? 'GET';
-    const notFoundPath = () => sendJson(res, 404, statusBody('NotFound', 'the server could not find the requested resource'));
+    const notFoundPath = () =>
+      sendJson(
+        res,
+        404,
+        statusBody(
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
     const onlyGet = (body: unknown) => {
-      if (method !== 'GET') sendJson(res, 405, statusBody('MethodNotAllowed', `method ${method} not allowed`));
+      if (method !== 'GET')
+        sendJson(
+          res,
+          405,
+          statusBody('MethodNotAllowed', `method ${method} not allowed`),
+        );
       else if (body === undefined) notFoundPath();
       else sendJson(res, 200, body);
     };
     switch (path.kind) {
       case 'version':
-        return onlyGet(versionInfo());
+        onlyGet(versionInfo());
+        return;
       case 'coreVersions':
-        return onlyGet(coreVersions(`${host}:${(server.address() as AddressInfo).port}`));
+        onlyGet(
+          coreVersions(`${host}:${(server.address() as AddressInfo).port}`),
+        );
+        return;
       case 'groups':
-        return onlyGet(groupList());
+        onlyGet(groupList());
+        return;
       case 'group':
-        return onlyGet(group(path.group));
+        onlyGet(apiGroupDocument(path.group));
+        return;
       case 'resourceList':
-        return onlyGet(resourceList(path.group, path.version));
+        onlyGet(resourceList(path.group, path.version));
+        return;
       case 'resource':
-        return handleResource(req, res, url, path, method);
+        await handleResource(req, res, url, path, method);
+        return;
       default:
-        return notFoundPath();
+        notFoundPath();
+        return;
     }
   }
 
@@ -145,11 +193,25 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   ) {
     const type = findByPlural(path.group, path.version, path.plural);
     if (!type) {
-      sendJson(res, 404, statusBody('NotFound', 'the server could not find the requested resource'));
+      sendJson(
+        res,
+        404,
+        statusBody(
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
       return;
     }
     if (path.namespace && !type.namespaced) {
-      sendJson(res, 404, statusBody('NotFound', 'the server could not find the requested resource'));
+      sendJson(
+        res,
+        404,
+        statusBody(
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
       return;
     }
     const q = url.searchParams;
@@ -157,68 +219,161 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const version = path.version;
     const subresource = path.subresource;
     const methodNotAllowed = () =>
-      sendJson(res, 405, statusBody('MethodNotAllowed', `the server does not allow this method on the requested resource`));
+      sendJson(
+        res,
+        405,
+        statusBody(
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource`,
+        ),
+      );
 
-    if (subresource && subresource !== 'status' && !(subresource === 'log' && type.kind === 'Pod')) {
-      sendJson(res, 404, statusBody('NotFound', 'the server could not find the requested resource'));
+    if (
+      subresource &&
+      subresource !== 'status' &&
+      !(subresource === 'log' && type.kind === 'Pod')
+    ) {
+      sendJson(
+        res,
+        404,
+        statusBody(
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
       return;
     }
     if (subresource === 'status' && !type.hasStatus) {
-      sendJson(res, 404, statusBody('NotFound', 'the server could not find the requested resource'));
+      sendJson(
+        res,
+        404,
+        statusBody(
+          'NotFound',
+          'the server could not find the requested resource',
+        ),
+      );
       return;
     }
 
     if (!path.name) {
       if (method === 'GET') {
-        const watch = path.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
-        if (watch) return streamWatch(req, res, type, version, namespace, q);
-        return sendList(req, res, type, version, namespace, q);
+        const watch =
+          path.legacyWatch ||
+          q.get('watch') === 'true' ||
+          q.get('watch') === '1';
+        if (watch) {
+          streamWatch(req, res, type, version, namespace, q);
+          return;
+        }
+        sendList(req, res, type, version, namespace, q);
+        return;
       }
       if (method === 'POST') {
-        const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const body = parseBody(
+          await readBody(req),
+          req.headers['content-type'],
+        ) as KubeObject;
         const created = store.create(type, body, { namespace });
-        return sendJson(res, 201, atVersion(created, type, version));
+        sendJson(res, 201, atVersion(created, type, version));
+        return;
       }
-      return methodNotAllowed();
+      methodNotAllowed();
+      return;
     }
 
     if (subresource === 'log') {
-      if (method !== 'GET') return methodNotAllowed();
+      if (method !== 'GET') {
+        methodNotAllowed();
+        return;
+      }
       const text = readPodLog(store, namespace ?? '', path.name, q);
-      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+      res.writeHead(200, {
+        'Content-Type': 'text/plain',
+        'Content-Length': Buffer.byteLength(text),
+      });
       res.end(text);
       return;
     }
 
-    const writeOptions = subresource === 'status' ? { subresource: 'status' as const } : {};
+    const writeOptions =
+      subresource === 'status' ? { subresource: 'status' as const } : {};
     switch (method) {
       case 'GET':
-        return sendJson(res, 200, atVersion(store.get(type, namespace, path.name), type, version));
+        sendJson(
+          res,
+          200,
+          atVersion(store.get(type, namespace, path.name), type, version),
+        );
+        return;
       case 'PUT': {
-        const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
+        const body = parseBody(
+          await readBody(req),
+          req.headers['content-type'],
+        ) as KubeObject;
         if (body?.metadata?.name && body.metadata.name !== path.name) {
-          throw badRequest('the name of the object does not match the name on the URL');
+          throw badRequest(
+            'the name of the object does not match the name on the URL',
+          );
         }
-        const input = { ...body, metadata: { ...(body?.metadata ?? {}), name: path.name, namespace } };
-        return sendJson(res, 200, atVersion(store.update(type, input, writeOptions), type, version));
+        const input = {
+          ...body,
+          metadata: { ...(body?.metadata ?? {}), name: path.name, namespace },
+        };
+        sendJson(
+          res,
+          200,
+          atVersion(store.update(type, input, writeOptions), type, version),
+        );
+        return;
       }
       case 'PATCH': {
         const patchType = patchTypeFromContentType(req.headers['content-type']);
         if (!patchType) {
-          sendJson(res, 415, statusBody('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`));
+          sendJson(
+            res,
+            415,
+            statusBody(
+              'UnsupportedMediaType',
+              `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+            ),
+          );
           return;
         }
         const raw = await readBody(req);
-        const patch = patchType === 'apply' ? parseBody(raw, 'application/yaml') : parseBody(raw, 'application/json');
-        return sendJson(res, 200, atVersion(store.patch(type, namespace, path.name, patchType, patch, writeOptions), type, version));
+        const patch =
+          patchType === 'apply'
+            ? parseBody(raw, 'application/yaml')
+            : parseBody(raw, 'application/json');
+        sendJson(
+          res,
+          200,
+          atVersion(
+            store.patch(
+              type,
+              namespace,
+              path.name,
+              patchType,
+              patch,
+              writeOptions,
+            ),
+            type,
+            version,
+          ),
+        );
+        return;
       }
       case 'DELETE': {
-        if (subresource) return methodNotAllowed();
+        if (subresource) {
+          methodNotAllowed();
+          return;
+        }
         const deleted = store.delete(type, namespace, path.name);
-        return sendJson(res, 200, atVersion(deleted, type, version));
+        sendJson(res, 200, atVersion(deleted, type, version));
+        return;
       }
       default:
-        return methodNotAllowed();
+        methodNotAllowed();
+        return;
     }
   }
 
@@ -239,12 +394,21 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const versioned = page.items.map(o => atVersion(o, type, version));
     if (wantsTable(req.headers.accept)) {
       const table = toTable(type.kind, versioned, resourceVersion);
-      return sendJson(res, 200, { ...table, metadata: { ...table.metadata, ...(page.continue ? { continue: page.continue } : {}) } });
+      return sendJson(res, 200, {
+        ...table,
+        metadata: {
+          ...table.metadata,
+          ...(page.continue ? { continue: page.continue } : {}),
+        },
+      });
     }
     return sendJson(res, 200, {
       kind: `${type.kind}List`,
       apiVersion: groupVersion(type.group, version),
-      metadata: { resourceVersion, ...(page.continue ? { continue: page.continue } : {}) },
+      metadata: {
+        resourceVersion,
+        ...(page.continue ? { continue: page.continue } : {}),
+      },
       items: versioned,
     });
   }
@@ -258,12 +422,20 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     q: URLSearchParams,
   ) {
     const asTable = wantsTable(req.headers.accept);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     const write = (event: WatchEvent) => {
       if (res.writableEnded) return;
       let object: unknown = event.object;
-      if (asTable && (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')) {
+      if (
+        asTable &&
+        (event.type === 'ADDED' ||
+          event.type === 'MODIFIED' ||
+          event.type === 'DELETED')
+      ) {
         const obj = atVersion(event.object as KubeObject, type, version);
         object = toTable(type.kind, [obj], obj.metadata.resourceVersion ?? '');
       } else if (event.type !== 'ERROR' && event.type !== 'BOOKMARK') {
@@ -296,13 +468,18 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         write,
       );
     } catch (error) {
-      const apiError = error instanceof KubeApiError ? error : badRequest(String(error));
-      res.write(`${JSON.stringify({ type: 'ERROR', object: apiError.toStatus() })}\n`);
+      const apiError =
+        error instanceof KubeApiError ? error : badRequest(String(error));
+      res.write(
+        `${JSON.stringify({ type: 'ERROR', object: apiError.toStatus() })}\n`,
+      );
       finish();
       return;
     }
 
-    const timeoutSeconds = Number(q.get('timeoutSeconds') ?? options.defaultWatchTimeoutSeconds ?? 1800);
+    const timeoutSeconds = Number(
+      q.get('timeoutSeconds') ?? options.defaultWatchTimeoutSeconds ?? 1800,
+    );
     if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) {
       timers.push(setTimeout(finish, timeoutSeconds * 1000));
     }
@@ -340,18 +517,26 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 }
 
 /** `limit`/`continue` over the sorted list; the token is the offset of the next item. */
-function paginate(items: KubeObject[], q: URLSearchParams): { items: KubeObject[]; continue?: string } {
+function paginate(
+  items: KubeObject[],
+  q: URLSearchParams,
+): { items: KubeObject[]; continue?: string } {
   const limit = Number(q.get('limit') ?? 0);
   let offset = 0;
   const token = q.get('continue');
   if (token) {
     offset = Number(Buffer.from(token, 'base64').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0) throw badRequest('invalid continue token');
+    if (!Number.isInteger(offset) || offset < 0)
+      throw badRequest('invalid continue token');
   }
-  if (!Number.isInteger(limit) || limit <= 0) return { items: items.slice(offset) };
+  if (!Number.isInteger(limit) || limit <= 0)
+    return { items: items.slice(offset) };
   const end = offset + limit;
   return {
     items: items.slice(offset, end),
-    continue: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined,
+    continue:
+      end < items.length
+        ? Buffer.from(String(end)).toString('base64')
+        : undefined,
   };
 }

@@ -56,14 +56,19 @@ interface Watcher {
 }
 
 const typeKeyOf = (t: ResourceType) => `${t.group}/${t.kind}`;
-const objectKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
+const objectKey = (namespace: string | undefined, name: string) =>
+  `${namespace ?? ''}/${name}`;
 const clone = <T>(v: T): T => structuredClone(v);
 
 /** JSON with sorted keys, so that equal objects compare equal regardless of key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map(k => [k, v[k]]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map(k => [k, v[k]]),
+        )
       : v,
   );
 }
@@ -77,7 +82,8 @@ function specPart(obj: KubeObject): string {
 function randomSuffix(length: number): string {
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  for (let i = 0; i < length; i++)
+    out += alphabet[Math.floor(Math.random() * alphabet.length)];
   return out;
 }
 
@@ -107,47 +113,100 @@ export class KubeStore {
     return String(this.revision);
   }
 
-  get(ref: ObjectType, namespace: string | undefined, name: string): KubeObject {
+  get(
+    ref: ObjectType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
     const type = this.resourceType(ref);
-    const obj = this.bucket(type).get(objectKey(this.scope(type, namespace), name));
+    const obj = this.bucket(type).get(
+      objectKey(this.scope(type, namespace), name),
+    );
     if (!obj) throw notFound(type, name);
     return clone(obj);
   }
 
-  tryGet(ref: ObjectType, namespace: string | undefined, name: string): KubeObject | undefined {
+  tryGet(
+    ref: ObjectType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject | undefined {
     const type = this.resourceType(ref);
-    const obj = this.bucket(type).get(objectKey(this.scope(type, namespace), name));
+    const obj = this.bucket(type).get(
+      objectKey(this.scope(type, namespace), name),
+    );
     return obj ? clone(obj) : undefined;
   }
 
-  list(ref: ObjectType, options: ListOptions = {}): { items: KubeObject[]; resourceVersion: string } {
+  list(
+    ref: ObjectType,
+    options: ListOptions = {},
+  ): { items: KubeObject[]; resourceVersion: string } {
     const type = this.resourceType(ref);
-    const selector = compileSelector(options.labelSelector, options.fieldSelector);
+    const selector = compileSelector(
+      options.labelSelector,
+      options.fieldSelector,
+    );
     const items = [...this.bucket(type).values()]
-      .filter(o => !options.namespace || !type.namespaced || o.metadata.namespace === options.namespace)
+      .filter(
+        o =>
+          !options.namespace ||
+          !type.namespaced ||
+          o.metadata.namespace === options.namespace,
+      )
       .filter(selector)
-      .sort((a, b) => objectKey(a.metadata.namespace, a.metadata.name!).localeCompare(objectKey(b.metadata.namespace, b.metadata.name!)))
+      .sort((a, b) =>
+        objectKey(a.metadata.namespace, a.metadata.name!).localeCompare(
+          objectKey(b.metadata.namespace, b.metadata.name!),
+        ),
+      )
       .map(clone);
     return { items, resourceVersion: this.currentResourceVersion() };
   }
 
-  create(ref: ObjectType, input: KubeObject, options: { namespace?: string } = {}): KubeObject {
+  create(
+    ref: ObjectType,
+    input: KubeObject,
+    options: { namespace?: string } = {},
+  ): KubeObject {
     const type = this.resourceType(ref);
     const obj = this.normalizeInput(type, input);
-    const namespace = this.scope(type, options.namespace ?? obj.metadata.namespace);
-    if (type.namespaced && !namespace) throw badRequest('the namespace of the object must be set');
-    if (options.namespace && obj.metadata.namespace && obj.metadata.namespace !== options.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    const namespace = this.scope(
+      type,
+      options.namespace ?? obj.metadata.namespace,
+    );
+    if (type.namespaced && !namespace)
+      throw badRequest('the namespace of the object must be set');
+    if (
+      options.namespace &&
+      obj.metadata.namespace &&
+      obj.metadata.namespace !== options.namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     if (!obj.metadata.name && obj.metadata.generateName) {
       obj.metadata.name = `${obj.metadata.generateName}${randomSuffix(5)}`;
     }
     const name = obj.metadata.name;
     if (!name) {
-      throw new KubeApiError('Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
+      throw new KubeApiError(
+        'Invalid',
+        `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
     }
-    if (type.namespaced && !this.bucket(this.resourceType({ apiVersion: 'v1', kind: 'Namespace' })).has(objectKey(undefined, namespace!))) {
-      throw new KubeApiError('NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (
+      type.namespaced &&
+      !this.bucket(
+        this.resourceType({ apiVersion: 'v1', kind: 'Namespace' }),
+      ).has(objectKey(undefined, namespace!))
+    ) {
+      throw new KubeApiError(
+        'NotFound',
+        `namespaces "${namespace}" not found`,
+        { name: namespace, kind: 'namespaces' },
+      );
     }
     const bucket = this.bucket(type);
     const key = objectKey(namespace, name);
@@ -174,7 +233,11 @@ export class KubeStore {
     return clone(stored);
   }
 
-  update(ref: ObjectType, input: KubeObject, options: WriteOptions = {}): KubeObject {
+  update(
+    ref: ObjectType,
+    input: KubeObject,
+    options: WriteOptions = {},
+  ): KubeObject {
     const type = this.resourceType(ref);
     const obj = this.normalizeInput(type, input);
     const namespace = this.scope(type, obj.metadata.namespace);
@@ -184,11 +247,17 @@ export class KubeStore {
     const key = objectKey(namespace, name);
     const existing = bucket.get(key);
     if (!existing) throw notFound(type, name);
-    if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== existing.metadata.resourceVersion) {
+    if (
+      obj.metadata.resourceVersion &&
+      obj.metadata.resourceVersion !== existing.metadata.resourceVersion
+    ) {
       throw conflict(type, name);
     }
     if (obj.metadata.uid && obj.metadata.uid !== existing.metadata.uid) {
-      throw new KubeApiError('Conflict', `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${existing.metadata.uid}`);
+      throw new KubeApiError(
+        'Conflict',
+        `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${existing.metadata.uid}`,
+      );
     }
 
     let next: KubeObject;
@@ -217,8 +286,16 @@ export class KubeStore {
         next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
       }
     }
-    if (canonicalJson({ ...next, metadata: { ...next.metadata, resourceVersion: '' } }) ===
-        canonicalJson({ ...existing, metadata: { ...existing.metadata, resourceVersion: '' } })) {
+    if (
+      canonicalJson({
+        ...next,
+        metadata: { ...next.metadata, resourceVersion: '' },
+      }) ===
+      canonicalJson({
+        ...existing,
+        metadata: { ...existing.metadata, resourceVersion: '' },
+      })
+    ) {
       return clone(existing); // no-op writes do not produce a new resourceVersion, like the API server
     }
     next.metadata.resourceVersion = String(++this.revision);
@@ -239,20 +316,37 @@ export class KubeStore {
     const existing = this.tryGet(type, namespace, name);
     if (!existing) {
       if (patchType === 'apply' && !options.subresource) {
-        return this.create(type, { ...(patch as KubeObject), metadata: { ...(patch as KubeObject).metadata, name } }, { namespace });
+        return this.create(
+          type,
+          {
+            ...(patch as KubeObject),
+            metadata: { ...(patch as KubeObject).metadata, name },
+          },
+          { namespace },
+        );
       }
       throw notFound(type, name);
     }
     const patched = applyPatch(patchType, existing, patch);
-    if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
+    if (
+      typeof patched !== 'object' ||
+      patched === null ||
+      Array.isArray(patched)
+    ) {
       throw badRequest('patch did not produce an object');
     }
     const next = patched as KubeObject;
-    next.metadata = { ...(next.metadata ?? {}), name, ...(type.namespaced ? { namespace: existing.metadata.namespace } : {}) };
+    next.metadata = {
+      ...(next.metadata ?? {}),
+      name,
+      ...(type.namespaced ? { namespace: existing.metadata.namespace } : {}),
+    };
     // A patch carries the resourceVersion precondition only when it names one explicitly.
     const explicitVersion = (patch as any)?.metadata?.resourceVersion;
-    if (!explicitVersion || patchType === 'json') next.metadata.resourceVersion = existing.metadata.resourceVersion;
-    if (options.subresource === 'status') return this.update(type, next, { subresource: 'status' });
+    if (!explicitVersion || patchType === 'json')
+      next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (options.subresource === 'status')
+      return this.update(type, next, { subresource: 'status' });
     const updated = this.update(type, next);
     // A merge patch on a status-less main resource path would drop status changes; kinds with a
     // status subresource keep status only through /status, as the real API does.
@@ -273,19 +367,36 @@ export class KubeStore {
   }
 
   /** Creates the object, or replaces its spec-side content if it exists (keeps status). */
-  upsert(ref: ObjectType, obj: KubeObject): { object: KubeObject; action: 'created' | 'configured' | 'unchanged' } {
-    const existing = this.tryGet(ref, obj.metadata.namespace, obj.metadata.name!);
+  upsert(
+    ref: ObjectType,
+    obj: KubeObject,
+  ): { object: KubeObject; action: 'created' | 'configured' | 'unchanged' } {
+    const existing = this.tryGet(
+      ref,
+      obj.metadata.namespace,
+      obj.metadata.name!,
+    );
     if (!existing) return { object: this.create(ref, obj), action: 'created' };
-    const next = { ...clone(obj), metadata: { ...clone(obj.metadata), resourceVersion: undefined } };
+    const next = {
+      ...clone(obj),
+      metadata: { ...clone(obj.metadata), resourceVersion: undefined },
+    };
     delete next.metadata.resourceVersion;
     const updated = this.update(ref, next);
     return {
       object: updated,
-      action: updated.metadata.resourceVersion === existing.metadata.resourceVersion ? 'unchanged' : 'configured',
+      action:
+        updated.metadata.resourceVersion === existing.metadata.resourceVersion
+          ? 'unchanged'
+          : 'configured',
     };
   }
 
-  delete(ref: ObjectType, namespace: string | undefined, name: string): KubeObject {
+  delete(
+    ref: ObjectType,
+    namespace: string | undefined,
+    name: string,
+  ): KubeObject {
     const type = this.resourceType(ref);
     const bucket = this.bucket(type);
     const key = objectKey(this.scope(type, namespace), name);
@@ -295,7 +406,8 @@ export class KubeStore {
     const deleted = clone(existing);
     deleted.metadata.resourceVersion = String(++this.revision);
     this.record(type, 'DELETED', deleted);
-    if (type.kind === 'Pod') this.logs.removePod(deleted.metadata.namespace!, name);
+    if (type.kind === 'Pod')
+      this.logs.removePod(deleted.metadata.namespace!, name);
     this.collectGarbage(deleted);
     return clone(deleted);
   }
@@ -304,9 +416,16 @@ export class KubeStore {
    * Subscribes to changes. Throws a `Gone` KubeApiError when `resourceVersion` is older than the
    * retained history, so the caller relists, as with the real API.
    */
-  watch(ref: ObjectType, options: WatchOptions, listener: (event: WatchEvent) => void): () => void {
+  watch(
+    ref: ObjectType,
+    options: WatchOptions,
+    listener: (event: WatchEvent) => void,
+  ): () => void {
     const type = this.resourceType(ref);
-    const selector = compileSelector(options.labelSelector, options.fieldSelector);
+    const selector = compileSelector(
+      options.labelSelector,
+      options.fieldSelector,
+    );
     const watcher: Watcher = {
       typeKey: typeKeyOf(type),
       namespace: type.namespaced ? options.namespace : undefined,
@@ -315,15 +434,21 @@ export class KubeStore {
     };
     const rv = options.resourceVersion;
     if (!rv || rv === '0') {
-      for (const obj of this.list(type, options).items) listener({ type: 'ADDED', object: obj });
+      for (const obj of this.list(type, options).items)
+        listener({ type: 'ADDED', object: obj });
     } else {
       const from = Number(rv);
-      if (!Number.isInteger(from) || from < 0) throw badRequest(`invalid resource version "${rv}"`);
+      if (!Number.isInteger(from) || from < 0)
+        throw badRequest(`invalid resource version "${rv}"`);
       if (from < this.compactedRevision) {
-        throw new KubeApiError('Gone', `too old resource version: ${from} (${this.compactedRevision + 1})`);
+        throw new KubeApiError(
+          'Gone',
+          `too old resource version: ${from} (${this.compactedRevision + 1})`,
+        );
       }
       for (const entry of this.history) {
-        if (entry.rv > from && entry.typeKey === watcher.typeKey) this.deliver(watcher, entry);
+        if (entry.rv > from && entry.typeKey === watcher.typeKey)
+          this.deliver(watcher, entry);
       }
     }
     this.watchers.add(watcher);
@@ -334,9 +459,12 @@ export class KubeStore {
 
   private deliver(watcher: Watcher, entry: HistoryEntry): void {
     const inScope = (o?: KubeObject) =>
-      !!o && (!watcher.namespace || o.metadata.namespace === watcher.namespace) && watcher.selector(o);
+      !!o &&
+      (!watcher.namespace || o.metadata.namespace === watcher.namespace) &&
+      watcher.selector(o);
     const nowMatches = inScope(entry.object);
-    const wasMatching = entry.type === 'MODIFIED' ? inScope(entry.previous) : nowMatches;
+    const wasMatching =
+      entry.type === 'MODIFIED' ? inScope(entry.previous) : nowMatches;
     let type: WatchEvent['type'] | undefined;
     if (entry.type === 'MODIFIED') {
       if (nowMatches && wasMatching) type = 'MODIFIED';
@@ -353,8 +481,19 @@ export class KubeStore {
     }
   }
 
-  private record(type: ResourceType, eventType: HistoryEntry['type'], obj: KubeObject, previous?: KubeObject) {
-    const entry: HistoryEntry = { rv: this.revision, typeKey: typeKeyOf(type), type: eventType, object: clone(obj), previous: previous && clone(previous) };
+  private record(
+    type: ResourceType,
+    eventType: HistoryEntry['type'],
+    obj: KubeObject,
+    previous?: KubeObject,
+  ) {
+    const entry: HistoryEntry = {
+      rv: this.revision,
+      typeKey: typeKeyOf(type),
+      type: eventType,
+      object: clone(obj),
+      previous: previous && clone(previous),
+    };
     this.history.push(entry);
     const limit = this.options.historySize ?? 5000;
     while (this.history.length > limit) {
@@ -370,9 +509,16 @@ export class KubeStore {
     for (const type of RESOURCE_TYPES) {
       for (const obj of [...this.bucket(type).values()]) {
         const ownedBy = obj.metadata.ownerReferences?.some(r => r.uid === uid);
-        const inDeletedNamespace = owner.kind === 'Namespace' && type.namespaced && obj.metadata.namespace === owner.metadata.name;
+        const inDeletedNamespace =
+          owner.kind === 'Namespace' &&
+          type.namespaced &&
+          obj.metadata.namespace === owner.metadata.name;
         if (ownedBy || inDeletedNamespace) {
-          if (this.bucket(type).has(objectKey(obj.metadata.namespace, obj.metadata.name!))) {
+          if (
+            this.bucket(type).has(
+              objectKey(obj.metadata.namespace, obj.metadata.name!),
+            )
+          ) {
             this.delete(type, obj.metadata.namespace, obj.metadata.name!);
           }
         }
@@ -385,14 +531,20 @@ export class KubeStore {
       throw badRequest('the body of the request was not a Kubernetes object');
     }
     if (input.kind && input.kind !== type.kind) {
-      throw badRequest(`the kind "${input.kind}" of the body does not match the resource "${type.plural}"`);
+      throw badRequest(
+        `the kind "${input.kind}" of the body does not match the resource "${type.plural}"`,
+      );
     }
     const metadata = input.metadata ?? {};
-    if (typeof metadata !== 'object' || Array.isArray(metadata)) throw badRequest('metadata must be an object');
+    if (typeof metadata !== 'object' || Array.isArray(metadata))
+      throw badRequest('metadata must be an object');
     return { ...clone(input), metadata: clone(metadata) };
   }
 
-  private scope(type: ResourceType, namespace: string | undefined): string | undefined {
+  private scope(
+    type: ResourceType,
+    namespace: string | undefined,
+  ): string | undefined {
     return type.namespaced ? namespace || undefined : undefined;
   }
 

@@ -20,10 +20,21 @@ export async function createSelfSignedCertificate(): Promise<TlsMaterial> {
   const dir = await mkdtemp(join(tmpdir(), 'kube-tls-'));
   try {
     await run('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      '-subj', '/CN=gort-sandbox-kube-api',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-subj',
+      '/CN=gort-sandbox-kube-api',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
     ]);
     return {
       cert: await readFile(join(dir, 'cert.pem'), 'utf8'),

@@ -25,7 +25,12 @@ export interface KubeObject {
   [key: string]: any;
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+export type WatchEventType =
+  | 'ADDED'
+  | 'MODIFIED'
+  | 'DELETED'
+  | 'BOOKMARK'
+  | 'ERROR';
 
 export interface WatchEvent {
   type: WatchEventType;

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   EntityGortStatus,
+  EntityGortStatusList,
   FluxObjectStatus,
   formatWatchedObject,
   Watcher,
@@ -96,6 +97,22 @@ export class GortStatusService {
       objects: this.objectStatuses(watcher),
       ...(latest.items[0] ? { latestRun: latest.items[0] } : {}),
     };
+  }
+
+  /** Every followed entity with its live state and latest run (org-wide page). */
+  async allStatuses(): Promise<EntityGortStatusList> {
+    const watchers = await this.deps.watcherStore.list();
+    const items: EntityGortStatus[] = [];
+    for (const watcher of watchers) {
+      const latest = await this.deps.runStore.listRuns({ entityRef: watcher.entityRef, limit: 1 });
+      items.push({
+        entityRef: watcher.entityRef,
+        watcher,
+        objects: this.objectStatuses(watcher),
+        ...(latest.items[0] ? { latestRun: latest.items[0] } : {}),
+      });
+    }
+    return { items };
   }
 
   /** Starts a run against the revision the entity's source serves now. */

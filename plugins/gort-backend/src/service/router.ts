@@ -109,6 +109,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     res.json(body);
   });
 
+  router.get('/entities/status', async (req, res) => {
+    await authorize(req, gortRunReadPermission);
+    res.json(await statusService.allStatuses());
+  });
+
   router.get('/entities/:namespace/:kind/:name/status', async (req, res) => {
     await authorize(req, gortRunReadPermission);
     const { namespace, kind, name } = parseOrThrow(entityParams, req.params, 'entity');

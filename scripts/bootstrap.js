@@ -207,16 +207,48 @@ function test(env) {
   }
 }
 
+const sandboxBin = path.join(root, 'packages', 'sandbox', 'bin', 'gort-sandbox');
+
+/** Runs children together; when one ends, or on Ctrl-C, all are stopped. */
+function runTogether(env, commands) {
+  const children = commands.map(([command, args]) =>
+    spawn(command, args, { cwd: root, stdio: 'inherit', env }),
+  );
+  let exiting = false;
+  const stopAll = signal => {
+    for (const child of children) {
+      if (child.exitCode === null) child.kill(signal);
+    }
+  };
+  process.on('SIGINT', () => stopAll('SIGINT'));
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+  for (const child of children) {
+    child.on('exit', code => {
+      if (exiting) return;
+      exiting = true;
+      stopAll('SIGTERM');
+      setTimeout(() => process.exit(code ?? 0), 2000).unref();
+    });
+  }
+}
+
 function start(env) {
-  const child = spawn('backstage-cli', ['repo', 'start', ...process.argv.slice(3)], {
-    cwd: root,
-    stdio: 'inherit',
-    env,
-  });
-  const forward = signal => child.kill(signal);
-  process.on('SIGINT', forward);
-  process.on('SIGTERM', forward);
-  child.on('exit', code => process.exit(code ?? 0));
+  const commands = [];
+  if (process.env.GORT_SANDBOX !== '0') {
+    log('starting the demo sandbox (set GORT_SANDBOX=0 to use real clusters and GitHub)');
+    commands.push(['node', [sandboxBin, 'start']]);
+  }
+  commands.push(['backstage-cli', ['repo', 'start', ...process.argv.slice(3)]]);
+  runTogether(env, commands);
+}
+
+function sandbox(env) {
+  runTogether(env, [['node', [sandboxBin, 'start']]]);
+}
+
+function demoPush(env) {
+  const status = run('node', [sandboxBin, 'push', ...process.argv.slice(3)], { env });
+  process.exit(status);
 }
 
 const command = process.argv[2];
@@ -224,6 +256,8 @@ const commands = {
   setup: () => setup(),
   test: () => test(setup()),
   start: () => start(setup()),
+  sandbox: () => sandbox(setup()),
+  'demo-push': () => demoPush(setup()),
 };
 if (!commands[command]) {
   fail(`usage: node scripts/bootstrap.js <${Object.keys(commands).join('|')}>`);

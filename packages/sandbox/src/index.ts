@@ -1,10 +1,15 @@
 /**
- * Local stand-ins that speak real protocols, for tests and the demo:
- * GitHub REST over real git repositories, Anthropic Messages, and (see
- * ./kube, ./flux) a Kubernetes API with Flux controller behaviour.
+ * Local stand-ins that speak real protocols, for tests and the demo: a
+ * Kubernetes API with Flux controller behaviour, GitHub REST over real git
+ * repositories, and the Anthropic Messages API.
  *
  * @packageDocumentation
  */
 export * from './git';
 export * from './github';
 export * from './anthropic';
+export * from './kube';
+export * from './flux';
+export { startSandbox, DEMO_REPO, SANDBOX_DEFAULTS } from './sandbox';
+export type { Sandbox, SandboxOptions } from './sandbox';
+export { demoPush } from './cli/demoPush';

@@ -320,6 +320,70 @@ describe('Kustomization', () => {
     );
   });
 
+  it('fails health checks early when a Job fails', async () => {
+    const objects = demoFluxObjects({ url: URL });
+    objects[2].spec.path = './jobs';
+    await setup({ healthCheckCapMs: 10_000 }, objects);
+    const job = [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: db-migrate',
+      '  namespace: flux-system',
+      'spec:',
+      '  backoffLimit: 0',
+      '  template:',
+      '    spec:',
+      '      restartPolicy: Never',
+      '      containers:',
+      '        - name: migrate',
+      '          image: ghcr.io/stefanprodan/podinfo:6.5.0',
+      '          args: ["--migrate"]',
+      '',
+    ].join('\n');
+    const sha = await repo.commit(
+      { ...seed, 'jobs/job.yaml': job },
+      'add migration job',
+    );
+    requestFetch();
+    const r = await waitFor(
+      'HealthCheckFailed',
+      () =>
+        ks().status?.lastAttemptedRevision === `main@sha1:${sha}` &&
+        ready(ks())?.reason === 'HealthCheckFailed' &&
+        ready(ks()),
+    );
+    expect(r.message).toMatch(
+      /^health check failed after [\d.]+m?s: failed early due to stalled resources: \[Job\/flux-system\/db-migrate status: 'Failed'\]$/,
+    );
+    const failedJob = store.get(
+      { apiVersion: 'batch/v1', kind: 'Job' },
+      'flux-system',
+      'db-migrate',
+    );
+    expect(failedJob.status.conditions[0]).toMatchObject({
+      type: 'Failed',
+      reason: 'BackoffLimitExceeded',
+    });
+  });
+
+  it('rejects a Job without a valid restartPolicy at dry-run', async () => {
+    const objects = demoFluxObjects({ url: URL });
+    objects[2].spec.path = './jobs';
+    await setup({}, objects);
+    const job =
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n  namespace: flux-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: busybox:1.36\n';
+    await repo.commit({ ...seed, 'jobs/job.yaml': job }, 'job');
+    requestFetch();
+    const r = await waitFor(
+      'ReconciliationFailed',
+      () => ready(ks())?.reason === 'ReconciliationFailed' && ready(ks()),
+    );
+    expect(r.message).toBe(
+      'Job/flux-system/j dry-run failed (Invalid): Job.batch "j" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"\n',
+    );
+  });
+
   it('reports the build error of the built-in builder when kubectl is absent', async () => {
     await setup({ kubectlPath: null });
     const sha = await repo.commit(

@@ -65,6 +65,8 @@ export class Kubelet {
     }
     for (const uid of [...this.pods.keys()])
       if (!live.has(uid)) this.pods.delete(uid);
+    for (const key of [...this.restarts.keys()])
+      if (!live.has(key.split('/')[0])) this.restarts.delete(key);
   }
 
   private event(

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import { join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments, stringify } from 'yaml';
 
@@ -91,10 +91,9 @@ export function kubectlErrorMessage(stderr: string): string {
   return stderr.trim().replace(/^error:\s*/i, '');
 }
 
+/** kubectl on PATH, if any. */
 export function findKubectl(): string | undefined {
-  for (const dir of (process.env.PATH ?? '')
-    .split(':')
-    .concat(['/usr/bin', '/usr/local/bin'])) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && existsSync(join(dir, 'kubectl'))) return join(dir, 'kubectl');
   }
   return undefined;

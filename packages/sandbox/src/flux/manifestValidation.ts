@@ -186,8 +186,18 @@ function validateFields(obj: any): string[] {
         ...validatePodTemplate(spec.template?.spec, 'spec.template.spec'),
       ];
     }
-    case 'Job':
-      return validatePodTemplate(spec.template?.spec, 'spec.template.spec');
+    case 'Job': {
+      const restartPolicy = spec.template?.spec?.restartPolicy ?? 'Always';
+      const causes = ['OnFailure', 'Never'].includes(restartPolicy)
+        ? []
+        : [
+            `spec.template.spec.restartPolicy: Unsupported value: "${restartPolicy}": supported values: "OnFailure", "Never"`,
+          ];
+      return [
+        ...causes,
+        ...validatePodTemplate(spec.template?.spec, 'spec.template.spec'),
+      ];
+    }
     case 'Service':
       return (spec.ports ?? []).flatMap((p: any, i: number) =>
         typeof p?.port === 'number' && (p.port < 1 || p.port > 65535)

@@ -228,10 +228,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       edit(
         files,
         DEPLOYMENT,
-        replace(
-          /"Hello from \$\{CLUSTER_NAME\}"/,
-          '"Hello from ${CLUSTER_NAME} in ${CLUSTER_REGION}"',
-        ),
+        replace(/(Hello from \$\{CLUSTER_NAME\})/, '$1 in ${CLUSTER_REGION}'),
       ),
   },
   fix: {

@@ -1,14 +1,17 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { startKubeApiServer, KubeApiServer } from './server';
 import { createSelfSignedCertificate } from './tls';
 
 const run = promisify(execFile);
-const KUBECTL = '/usr/bin/kubectl';
-const hasKubectl = existsSync(KUBECTL);
+const KUBECTL = (process.env.PATH ?? '')
+  .split(delimiter)
+  .map(dir => join(dir, 'kubectl'))
+  .find(path => existsSync(path));
+const hasKubectl = KUBECTL !== undefined;
 // kubectl sends bearer tokens only over HTTPS, so this suite serves TLS with a throwaway certificate.
 const token = 'kubectl-token';
 
@@ -17,7 +20,7 @@ let home: string;
 
 async function kubectl(...args: string[]) {
   const { stdout } = await run(
-    KUBECTL,
+    KUBECTL!,
     [
       '--server',
       api.url,
@@ -260,7 +263,7 @@ function seed() {
 
     it('watches with get -w', async () => {
       const child = execFile(
-        KUBECTL,
+        KUBECTL!,
         [
           '--server',
           api.url,
@@ -316,5 +319,5 @@ function seed() {
 
 if (!hasKubectl) {
   // eslint-disable-next-line no-console
-  console.warn(`kubectl tests skipped: ${KUBECTL} is not installed`);
+  console.warn('kubectl tests skipped: kubectl is not on PATH');
 }

@@ -184,6 +184,74 @@ describe('Kubernetes API server stand-in', () => {
     expect((await call('GET', '/api/v1/namespaces/apps')).status).toBe(200);
   });
 
+  it('survives hostile requests with Status errors', async () => {
+    const attempts: Array<[string, string, unknown, string?]> = [
+      ['POST', '/api/v1/namespaces/apps/configmaps', 'null'],
+      ['POST', '/api/v1/namespaces/apps/configmaps', '[]'],
+      [
+        'POST',
+        '/api/v1/namespaces/apps/configmaps',
+        { kind: 'Pod', metadata: { name: 'x' } },
+      ],
+      ['POST', '/api/v1/namespaces/apps/configmaps', { metadata: 'x' }],
+      ['POST', '/api/v1/namespaces/apps/configmaps', { metadata: {} }],
+      [
+        'PUT',
+        '/api/v1/namespaces/apps/configmaps/missing',
+        { metadata: { name: 'missing' } },
+      ],
+      ['PUT', '/api/v1/namespaces/apps', { metadata: { name: 'other' } }],
+      [
+        'PATCH',
+        '/api/v1/namespaces/apps',
+        '{"metadata":',
+        'application/merge-patch+json',
+      ],
+      [
+        'PATCH',
+        '/api/v1/namespaces/apps',
+        { op: 'add' },
+        'application/json-patch+json',
+      ],
+      [
+        'PATCH',
+        '/api/v1/namespaces/apps',
+        [{ op: 'remove', path: '/nope/deeper' }],
+        'application/json-patch+json',
+      ],
+      [
+        'PATCH',
+        '/api/v1/namespaces/apps',
+        [{ op: 'frobnicate', path: '/x' }],
+        'application/json-patch+json',
+      ],
+      [
+        'GET',
+        '/api/v1/namespaces/apps/pods?watch=true&resourceVersion=abc',
+        undefined,
+      ],
+      ['GET', '/api/v1/pods?fieldSelector=metadata.name', undefined],
+      ['GET', '/api/v1/pods?continue=%%%', undefined],
+      ['GET', '/api/v1/namespaces/apps/pods/nope/log', undefined],
+      ['GET', '/api/v1/namespaces/apps/pods/nope/exec', undefined],
+      ['DELETE', '/api/v1/namespaces/apps/pods', undefined],
+      ['GET', '/apis/apps/v1/namespaces/a/b/c/d/e/f', undefined],
+      ['GET', '/%E0%A4%A', undefined],
+    ];
+    for (const [method, path, body, type] of attempts) {
+      const res = await call(method, path, body, type);
+      expect({ path, status: res.status >= 400 }).toEqual({
+        path,
+        status: true,
+      });
+      expect(res.json ?? { kind: 'Status', status: 'Failure' }).toMatchObject({
+        kind: 'Status',
+        status: 'Failure',
+      });
+    }
+    expect((await call('GET', '/api/v1/namespaces/apps')).status).toBe(200);
+  });
+
   it('filters with label and field selectors', async () => {
     await call(
       'POST',

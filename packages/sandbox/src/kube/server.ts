@@ -421,6 +421,10 @@ export async function startKubeApiServer(
     namespace: string | undefined,
     q: URLSearchParams,
   ) {
+    const requestedVersion = q.get('resourceVersion');
+    if (requestedVersion && !/^\d+$/.test(requestedVersion)) {
+      throw badRequest(`invalid resource version "${requestedVersion}"`);
+    }
     const asTable = wantsTable(req.headers.accept);
     res.writeHead(200, {
       'Content-Type': 'application/json',
@@ -525,9 +529,9 @@ function paginate(
   let offset = 0;
   const token = q.get('continue');
   if (token) {
-    offset = Number(Buffer.from(token, 'base64').toString('utf8'));
-    if (!Number.isInteger(offset) || offset < 0)
-      throw badRequest('invalid continue token');
+    const decoded = Buffer.from(token, 'base64').toString('utf8');
+    if (!/^\d+$/.test(decoded)) throw badRequest('invalid continue token');
+    offset = Number(decoded);
   }
   if (!Number.isInteger(limit) || limit <= 0)
     return { items: items.slice(offset) };

@@ -232,6 +232,26 @@ function runTogether(env, commands) {
   }
 }
 
+function e2e(env) {
+  const testEnv = { ...env, CI: 'true' };
+  const reportFile = path.join(root, 'node_modules', '.cache', 'gort-test-reports', 'e2e.json');
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+  fs.rmSync(reportFile, { force: true });
+  let failure;
+  try {
+    runSteps(testEnv, [
+      ['end-to-end tests (real backend + sandbox)', 'npm', ['run', 'e2e', '--workspace', '@internal/gort-e2e-tests', '--', '--json', `--outputFile=${reportFile}`]],
+    ]);
+  } catch (error) {
+    failure = error;
+  }
+  const total = summarise([reportFile]);
+  process.stdout.write(`\ne2e: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  if (failure || total.failed > 0 || total.passed === 0) {
+    fail(failure ? failure.message : 'end-to-end tests failed');
+  }
+}
+
 function start(env) {
   const commands = [];
   if (process.env.GORT_SANDBOX !== '0') {
@@ -257,6 +277,7 @@ const commands = {
   test: () => test(setup()),
   start: () => start(setup()),
   sandbox: () => sandbox(setup()),
+  e2e: () => e2e(setup()),
   'demo-push': () => demoPush(setup()),
 };
 if (!commands[command]) {

@@ -57,6 +57,10 @@ export interface Sandbox {
   flux: FluxSimulation;
   git: GitRepoStore;
   repoCloneUrl: string;
+  /** Takes the Kubernetes API down (the cluster "goes away"); state is kept. */
+  stopKubeApi(): Promise<void>;
+  /** Brings it back on the same address with the same objects. */
+  startKubeApi(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,12 +113,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const repoCloneUrl = `${github.url}/${DEMO_REPO.owner}/${DEMO_REPO.repo}.git`;
 
   const tls = options.kubeTls ? await createSelfSignedCertificate() : undefined;
-  const kube = await startKubeApiServer({
+  let kube = await startKubeApiServer({
     host,
     port: options.kubePort ?? SANDBOX_DEFAULTS.kubePort,
     token,
     ...(tls ? { tls } : {}),
   });
+  const kubePort = Number(new URL(kube.url).port);
+  const kubeStore = kube.store;
+  let kubeRunning = true;
   installDemoFluxObjects(kube.store, { url: repoCloneUrl });
   if (options.sourceInterval) {
     const source = kube.store.tryGet(
@@ -142,21 +149,33 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   await writeFile(kubeconfigPath, kubeconfigYaml(kube.url, token, Boolean(tls)), { mode: 0o600 });
 
   return {
+    get kube() {
+      return kube;
+    },
     kubeUrl: kube.url,
     githubUrl: github.url,
     anthropicUrl: anthropic.url,
     token,
     anthropicApiKey,
     kubeconfigPath,
-    kube,
     github,
     anthropic,
     flux,
     git,
     repoCloneUrl,
+    async stopKubeApi() {
+      if (!kubeRunning) return;
+      kubeRunning = false;
+      await kube.close();
+    },
+    async startKubeApi() {
+      if (kubeRunning) return;
+      kube = await startKubeApiServer({ host, port: kubePort, token, store: kubeStore, ...(tls ? { tls } : {}) });
+      kubeRunning = true;
+    },
     async close() {
       await flux.stop();
-      await Promise.allSettled([kube.close(), github.close(), anthropic.close()]);
+      await Promise.allSettled([kubeRunning ? kube.close() : Promise.resolve(), github.close(), anthropic.close()]);
     },
   };
 }

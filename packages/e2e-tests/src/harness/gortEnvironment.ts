@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoPush, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@internal/gort-sandbox';
+import type { Run, RunList } from '@internal/plugin-gort-common';
+import { stringify } from 'yaml';
+import { BackendProcess, freePort } from './backendProcess';
+
+export const PODINFO = 'component:default/podinfo';
+const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+
+export interface GortEnvironmentOptions {
+  /** Backend replicas sharing one database (PostgreSQL when more than one). */
+  backends?: number;
+  database?: 'sqlite' | 'postgres';
+  /** More components following the same Kustomization (load tests). */
+  extraEntities?: number;
+  healthCheckCapMs?: number;
+  reconcileTimeout?: string;
+  lease?: string;
+}
+
+function entitiesYaml(extra: number, reconcileTimeout: string): string {
+  const component = (name: string) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: {
+        'gort.io/flux-app': 'flux-system/podinfo',
+        'github.com/project-slug': 'acme/podinfo-gitops',
+        'gort.io/reconcile-timeout': reconcileTimeout,
+      },
+    },
+    spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
+  });
+  const docs = [component('podinfo')];
+  for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`));
+  return docs.map(doc => `---\n${stringify(doc)}`).join('');
+}
+
+/**
+ * One or more real backends (packages/backend, GORT installed) wired to an
+ * in-process sandbox: the GitHub stand-in sends signed pushes to GORT's
+ * webhook, GORT watches the Kubernetes stand-in where Flux is simulated.
+ */
+export class GortEnvironment {
+  private tokens = new Map<string, string>();
+
+  private constructor(
+    readonly dir: string,
+    readonly sandbox: Sandbox,
+    readonly backends: BackendProcess[],
+    private readonly cleanup: () => Promise<void>,
+  ) {}
+
+  static async start(options: GortEnvironmentOptions = {}): Promise<GortEnvironment> {
+    const dir = await mkdtemp(join(tmpdir(), 'gort-e2e-'));
+    const sandbox = await startSandbox({
+      dataDir: join(dir, 'sandbox'),
+      kubePort: 0,
+      githubPort: 0,
+      anthropicPort: 0,
+      fluxTickMs: 200,
+      healthCheckCapMs: options.healthCheckCapMs ?? 4000,
+    });
+    const count = options.backends ?? 1;
+    const database = options.database ?? (count > 1 ? 'postgres' : 'sqlite');
+    const prefix = `gort_e2e_${randomBytes(4).toString('hex')}_`;
+    if (database === 'postgres' && !process.env[PG_ENV]) {
+      throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
+    }
+    const entitiesFile = join(dir, 'entities.yaml');
+    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s'));
+
+    const backends: BackendProcess[] = [];
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const config = {
+        app: { baseUrl: 'http://localhost:3000' },
+        backend: {
+          baseUrl: `http://127.0.0.1:${port}`,
+          listen: { port, host: '127.0.0.1' },
+          database:
+            database === 'postgres'
+              ? { client: 'pg', connection: process.env[PG_ENV], prefix }
+              : { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } },
+        },
+        auth: { providers: { guest: {} } },
+        catalog: {
+          rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
+          locations: [{ type: 'file', target: entitiesFile }],
+        },
+        permission: { enabled: true },
+        integrations: {
+          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+        },
+        gort: {
+          watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
+          webhook: { secret: SANDBOX_DEFAULTS.webhookSecret },
+          flux: { requestReconcile: true },
+          runs: { lease: options.lease ?? '3s' },
+          clusters: [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }],
+        },
+      };
+      const configFile = join(dir, `app-config.backend-${i}.yaml`);
+      await writeFile(configFile, stringify(config));
+      backends.push(new BackendProcess(`backend-${i}`, port, [configFile]));
+    }
+    await Promise.all(backends.map(b => b.start()));
+    sandbox.github.setWebhook({
+      url: `${backends[0].baseUrl}/api/gort/webhook`,
+      secret: SANDBOX_DEFAULTS.webhookSecret,
+    });
+
+    const cleanup = async () => {
+      await Promise.all(backends.map(b => b.stop()));
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const env = new GortEnvironment(dir, sandbox, backends, cleanup);
+    await env.waitFor('the catalog to be read into watchers', async () => {
+      const res = await env.api<{ items: unknown[] }>('/watchers');
+      return res.body.items?.length === 1 + (options.extraEntities ?? 0);
+    }, 90_000);
+    return env;
+  }
+
+  get backend(): BackendProcess {
+    return this.backends[0];
+  }
+
+  async close(): Promise<void> {
+    await this.cleanup();
+  }
+
+  async token(backend: BackendProcess = this.backend): Promise<string> {
+    const cached = this.tokens.get(backend.name);
+    if (cached) return cached;
+    const res = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    const body = await res.json();
+    const token = body.backstageIdentity?.token;
+    if (!token) throw new Error(`guest sign-in failed: ${JSON.stringify(body)}`);
+    this.tokens.set(backend.name, token);
+    return token;
+  }
+
+  async api<T = any>(
+    path: string,
+    init: RequestInit = {},
+    backend: BackendProcess = this.backend,
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${backend.baseUrl}/api/gort${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${await this.token(backend)}`,
+        'Content-Type': 'application/json',
+        ...(init.headers ?? {}),
+      },
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  /** Commits a sandbox scenario over git smart HTTP and pushes it. */
+  async push(scenario: string): Promise<string> {
+    const { sha } = await demoPush({ cloneUrl: this.sandbox.repoCloneUrl, token: this.sandbox.token, scenario });
+    return sha;
+  }
+
+  async runs(entityRef = PODINFO, limit = 100): Promise<RunList['items']> {
+    const res = await this.api<RunList>(`/runs?entityRef=${encodeURIComponent(entityRef)}&limit=${limit}`);
+    return res.body.items;
+  }
+
+  async run(id: string): Promise<Run> {
+    return (await this.api<Run>(`/runs/${id}`)).body;
+  }
+
+  /** The run of `entityRef` for commit `sha`, once `done(run)` holds. */
+  async waitForRun(sha: string, done: (run: Run) => boolean, entityRef = PODINFO, timeoutMs = 120_000): Promise<Run> {
+    let last: Run | undefined;
+    await this.waitFor(`the run of ${sha.slice(0, 7)}`, async () => {
+      const summary = (await this.runs(entityRef)).find(r => r.sha === sha);
+      if (!summary) return false;
+      last = await this.run(summary.id);
+      return done(last);
+    }, timeoutMs, () => JSON.stringify(last?.timeline ?? 'no run yet'));
+    return last!;
+  }
+
+  async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, describe?: () => string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        if (await check()) return;
+      } catch {
+        // not there yet
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `timed out waiting for ${what}${describe ? `: ${describe()}` : ''}\n--- ${this.backend.name} log tail ---\n${this.backend.log.slice(-3000)}`,
+        );
+      }
+      await new Promise(r => setTimeout(r, 250));
+    }
+  }
+}

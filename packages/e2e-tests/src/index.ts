@@ -1,0 +1,2 @@
+export * from './harness/backendProcess';
+export * from './harness/gortEnvironment';

@@ -1,6 +1,6 @@
 import { sign } from '@octokit/webhooks-methods';
 import { SANDBOX_DEFAULTS } from '@internal/gort-sandbox';
-import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
+import { GortEnvironment } from './harness/gortEnvironment';
 
 jest.setTimeout(300_000);
 

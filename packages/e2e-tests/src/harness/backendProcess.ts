@@ -70,7 +70,12 @@ export class BackendProcess {
       }
       await new Promise(r => setTimeout(r, 250));
     }
-    throw new Error(`backend ${this.name} not ready after ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
+    const problems = this.log
+      .split('\n')
+      .filter(line => /\b(error|warn)\b/i.test(line) && !line.includes('incomingRequest'))
+      .slice(-20)
+      .join('\n');
+    throw new Error(`backend ${this.name} not ready after ${timeoutMs} ms; warnings and errors:\n${problems}`);
   }
 
   /** Stops the process; SIGKILL simulates a crash (no shutdown hooks run). */

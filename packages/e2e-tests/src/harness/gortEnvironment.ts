@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPush, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@internal/gort-sandbox';
 import type { Run, RunList } from '@internal/plugin-gort-common';
+import knexFactory from 'knex';
 import { stringify } from 'yaml';
 import { BackendProcess, freePort } from './backendProcess';
 
@@ -38,6 +39,19 @@ function entitiesYaml(extra: number, reconcileTimeout: string): string {
   const docs = [component('podinfo')];
   for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`));
   return docs.map(doc => `---\n${stringify(doc)}`).join('');
+}
+
+/** Drops the per-plugin databases the backends created under `prefix`. */
+async function dropDatabases(prefix: string): Promise<void> {
+  const db = knexFactory({ client: 'pg', connection: process.env[PG_ENV] });
+  try {
+    const { rows } = await db.raw('SELECT datname FROM pg_database WHERE datname LIKE ?', [`${prefix}%`]);
+    for (const { datname } of rows as Array<{ datname: string }>) {
+      await db.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [datname]);
+    }
+  } finally {
+    await db.destroy();
+  }
 }
 
 /**
@@ -108,7 +122,8 @@ export class GortEnvironment {
       await writeFile(configFile, stringify(config));
       backends.push(new BackendProcess(`backend-${i}`, port, [configFile]));
     }
-    await Promise.all(backends.map(b => b.start()));
+    // One after another, as a rolling deployment starts replicas.
+    for (const backend of backends) await backend.start();
     sandbox.github.setWebhook({
       url: `${backends[0].baseUrl}/api/gort/webhook`,
       secret: SANDBOX_DEFAULTS.webhookSecret,
@@ -117,6 +132,7 @@ export class GortEnvironment {
     const cleanup = async () => {
       await Promise.all(backends.map(b => b.stop()));
       await sandbox.close();
+      if (database === 'postgres') await dropDatabases(prefix);
       await rm(dir, { recursive: true, force: true });
     };
     const env = new GortEnvironment(dir, sandbox, backends, cleanup);

@@ -36,10 +36,20 @@ export interface KubeApiServerOptions {
 export interface KubeApiServer {
   url: string;
   store: KubeStore;
+  /** Requests received so far, by verb (`list`, `watch`, `get`, …), for load figures. */
+  requestCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/** A rough Kubernetes verb for request accounting. */
+function requestVerb(req: IncomingMessage): string {
+  const url = req.url ?? '';
+  if (/[?&]watch=(true|1)/.test(url)) return 'watch';
+  if (req.method === 'GET') return url.endsWith('/log') || url.includes('/log?') ? 'log' : 'get-or-list';
+  return (req.method ?? 'other').toLowerCase();
+}
 
 type ResourceRequest = Extract<
   ReturnType<typeof parseApiPath>,
@@ -120,7 +130,10 @@ export async function startKubeApiServer(
   const host = options.host ?? '127.0.0.1';
   const openWatches = new Set<() => void>();
 
+  const counts: Record<string, number> = {};
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const verb = requestVerb(req);
+    counts[verb] = (counts[verb] ?? 0) + 1;
     handle(req, res).catch(error => sendError(res, error));
   };
   const server = options.tls
@@ -509,6 +522,7 @@ export async function startKubeApiServer(
   const port = (server.address() as AddressInfo).port;
 
   return {
+    requestCounts: () => ({ ...counts }),
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     store,
     close: () =>

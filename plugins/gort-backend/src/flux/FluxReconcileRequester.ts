@@ -3,22 +3,34 @@ import { ObjectLocation } from '../runs/judgeRunObject';
 import { ClusterReader } from './FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from './fluxKinds';
 
+const DEFAULT_DEDUPE_MS = 10_000;
+
 /**
  * Sets `reconcile.fluxcd.io/requestedAt` on the source, then on the object,
- * as `flux reconcile --with-source` does. Needs `patch` on those kinds.
+ * as `flux reconcile --with-source` does. Needs `patch` on those kinds. One
+ * push followed by many entities shares a source: each object is asked at
+ * most once per `dedupeMs`.
  */
 export class FluxReconcileRequester implements ReconcileRequester {
+  private readonly lastRequested = new Map<string, number>();
+
   constructor(
     private readonly readerFor: (cluster: string) => ClusterReader | undefined,
     private readonly clock: () => Date = () => new Date(),
+    private readonly dedupeMs = DEFAULT_DEDUPE_MS,
   ) {}
 
   async request(locations: ObjectLocation[]): Promise<void> {
     const at = this.clock();
+    for (const [key, when] of this.lastRequested) {
+      if (at.getTime() - when >= this.dedupeMs) this.lastRequested.delete(key);
+    }
     for (const location of locations) {
       const spec = fluxKindSpec(location.kind);
       const reader = this.readerFor(location.cluster);
-      if (!spec || !reader) continue;
+      const key = `${location.cluster}/${location.kind}/${location.namespace}/${location.name}`;
+      if (!spec || !reader || this.lastRequested.has(key)) continue;
+      this.lastRequested.set(key, at.getTime());
       await reader.requestReconcile(apiVersionOf(spec), location.kind, location.namespace, location.name, at);
     }
   }

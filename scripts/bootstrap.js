@@ -278,6 +278,7 @@ const commands = {
   start: () => start(setup()),
   sandbox: () => sandbox(setup()),
   e2e: () => e2e(setup()),
+  bench: () => process.exit(run('npm', ['run', 'bench', '--workspace', '@internal/gort-e2e-tests'], { env: setup() })),
   'demo-push': () => demoPush(setup()),
 };
 if (!commands[command]) {

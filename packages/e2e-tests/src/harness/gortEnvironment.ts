@@ -17,19 +17,25 @@ export interface GortEnvironmentOptions {
   database?: 'sqlite' | 'postgres';
   /** More components following the same Kustomization (load tests). */
   extraEntities?: number;
+  /** Flux objects the extra components follow instead (`namespace/name` by index). */
+  extraEntityObject?: (index: number) => string;
   healthCheckCapMs?: number;
   reconcileTimeout?: string;
   lease?: string;
 }
 
-function entitiesYaml(extra: number, reconcileTimeout: string): string {
-  const component = (name: string) => ({
+function entitiesYaml(
+  extra: number,
+  reconcileTimeout: string,
+  objectFor: (index: number) => string = () => 'flux-system/podinfo',
+): string {
+  const component = (name: string, fluxApp = 'flux-system/podinfo') => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name,
       annotations: {
-        'gort.io/flux-app': 'flux-system/podinfo',
+        'gort.io/flux-app': fluxApp,
         'github.com/project-slug': 'acme/podinfo-gitops',
         'gort.io/reconcile-timeout': reconcileTimeout,
       },
@@ -37,7 +43,7 @@ function entitiesYaml(extra: number, reconcileTimeout: string): string {
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
   });
   const docs = [component('podinfo')];
-  for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`));
+  for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i)));
   return docs.map(doc => `---\n${stringify(doc)}`).join('');
 }
 
@@ -69,7 +75,10 @@ export class GortEnvironment {
     private readonly cleanup: () => Promise<void>,
   ) {}
 
-  static async start(options: GortEnvironmentOptions = {}): Promise<GortEnvironment> {
+  static async start(
+    options: GortEnvironmentOptions = {},
+    beforeBackends?: (sandbox: Sandbox) => Promise<void> | void,
+  ): Promise<GortEnvironment> {
     const dir = await mkdtemp(join(tmpdir(), 'gort-e2e-'));
     const sandbox = await startSandbox({
       dataDir: join(dir, 'sandbox'),
@@ -79,6 +88,7 @@ export class GortEnvironment {
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
     });
+    await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;
     const database = options.database ?? (count > 1 ? 'postgres' : 'sqlite');
     const prefix = `gort_e2e_${randomBytes(4).toString('hex')}_`;
@@ -86,7 +96,7 @@ export class GortEnvironment {
       throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
-    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s'));
+    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject));
 
     const backends: BackendProcess[] = [];
     for (let i = 0; i < count; i++) {
@@ -139,7 +149,7 @@ export class GortEnvironment {
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
       return res.body.items?.length === 1 + (options.extraEntities ?? 0);
-    }, 90_000);
+    }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
   }
 

@@ -1,15 +1,20 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { isGortAvailable } from '@internal/plugin-gort-common';
+import SyncIcon from '@material-ui/icons/Sync';
 import { gortApiRef, GortClient } from './api';
+
+const rootRouteRef = createRouteRef();
 
 const gortApi = ApiBlueprint.make({
   params: defineParams =>
@@ -20,7 +25,11 @@ const gortApi = ApiBlueprint.make({
     }),
 });
 
-/** The GitOps tab on entities; shows the missing-annotation state elsewhere. */
+/**
+ * The GitOps tab on components (`entity-content:gort`); the run detail is
+ * nested under it at `runs/:runId`. Components without the annotation see how
+ * to add it.
+ */
 const gortEntityContent = EntityContentBlueprint.make({
   params: {
     path: '/gitops',
@@ -33,6 +42,7 @@ const gortEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-card:gort`: the compact summary on the Overview tab. */
 const gortEntityCard = EntityCardBlueprint.make({
   params: {
     filter: isGortAvailable,
@@ -41,8 +51,21 @@ const gortEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/** `page:gort` at `/gitops`; its title and icon make the "GitOps" sidebar item. */
+const gortPage = PageBlueprint.make({
+  params: {
+    path: '/gitops',
+    title: 'GitOps',
+    icon: <SyncIcon fontSize="inherit" />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/GortPage').then(m => <m.GortPageContent />),
+  },
+});
+
 /** GORT for the new frontend system. */
 export default createFrontendPlugin({
   pluginId: 'gort',
-  extensions: [gortApi, gortEntityContent, gortEntityCard],
+  routes: { root: rootRouteRef },
+  extensions: [gortApi, gortEntityContent, gortEntityCard, gortPage],
 });

@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { gortPlugin, EntityGortContent, EntityGortCard } from './plugin';
+export {
+  gortPlugin,
+  EntityGortContent,
+  EntityGortCard,
+  GortPage,
+} from './plugin';
 export { isGortAvailable } from '@internal/plugin-gort-common';
 export { gortApiRef, GortClient } from './api';
-export type { GortApi } from './api';
+export type { CreateRunResponse, GortApi, ListRunsRequest } from './api';

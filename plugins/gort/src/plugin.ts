@@ -2,6 +2,7 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   createRouteRef,
   discoveryApiRef,
   fetchApiRef,
@@ -23,7 +24,10 @@ export const gortPlugin = createPlugin({
   routes: { root: rootRouteRef },
 });
 
-/** The GitOps tab: use inside an `EntityLayout.Route`. */
+/**
+ * The GitOps tab: use as `<EntityLayout.Route path="/gitops" title="GitOps">`;
+ * the run detail is nested under it at `runs/:runId`.
+ */
 export const EntityGortContent = gortPlugin.provide(
   createComponentExtension({
     name: 'EntityGortContent',
@@ -42,5 +46,14 @@ export const EntityGortCard = gortPlugin.provide(
       lazy: () =>
         import('./components/EntityGortCard').then(m => m.EntityGortCard),
     },
+  }),
+);
+
+/** The org-wide page: `<Route path="/gitops" element={<GortPage />} />`. */
+export const GortPage = gortPlugin.provide(
+  createRoutableExtension({
+    name: 'GortPage',
+    component: () => import('./components/GortPage').then(m => m.GortPage),
+    mountPoint: rootRouteRef,
   }),
 );

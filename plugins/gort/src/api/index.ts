@@ -1,3 +1,3 @@
 export { gortApiRef } from './GortApi';
-export type { GortApi } from './GortApi';
-export { GortClient } from './GortClient';
+export type { CreateRunResponse, GortApi, ListRunsRequest } from './GortApi';
+export { GortClient, entityStatusPath } from './GortClient';

@@ -1,8 +1,10 @@
-import { WarningPanel } from '@backstage/core-components';
+import { CodeSnippet, WarningPanel } from '@backstage/core-components';
 import type { AnnotationProblem } from '@internal/plugin-gort-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { EXAMPLE_ANNOTATIONS } from '../../lib/exampleAnnotations';
 
 /** Annotation problems, each naming the annotation, the value and the fix. */
 export function AnnotationProblems(props: { problems: AnnotationProblem[] }) {
@@ -35,6 +37,14 @@ export function AnnotationProblems(props: { problems: AnnotationProblem[] }) {
           </ListItem>
         ))}
       </List>
+      <Typography variant="subtitle2" component="p">
+        Example:
+      </Typography>
+      <CodeSnippet
+        text={EXAMPLE_ANNOTATIONS}
+        language="yaml"
+        showCopyCodeButton
+      />
     </WarningPanel>
   );
 }

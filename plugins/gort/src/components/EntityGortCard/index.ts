@@ -1,1 +1,2 @@
 export { EntityGortCard } from './EntityGortCard';
+export { EntityGortSummary } from './EntityGortSummary';

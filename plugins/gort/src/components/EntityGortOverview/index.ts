@@ -1,0 +1,1 @@
+export { EntityGortOverview } from './EntityGortOverview';

@@ -1,0 +1,1 @@
+export { FluxObjectsTable } from './FluxObjectsTable';

@@ -1,0 +1,1 @@
+export { GortErrorState } from './GortErrorState';

@@ -1,0 +1,1 @@
+export { GortPage, GortPageContent } from './GortPage';

@@ -1,0 +1,1 @@
+export { GortSettingsCard } from './GortSettingsCard';

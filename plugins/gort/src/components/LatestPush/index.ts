@@ -1,0 +1,1 @@
+export { LatestPush } from './LatestPush';

@@ -1,0 +1,1 @@
+export { NotFollowed } from './NotFollowed';

@@ -1,0 +1,1 @@
+export { RunNowButton } from './RunNowButton';

@@ -22,6 +22,8 @@ export interface GortEnvironmentOptions {
   healthCheckCapMs?: number;
   reconcileTimeout?: string;
   lease?: string;
+  /** Serve the built app (packages/app/dist) from the backend, as in production. */
+  serveApp?: boolean;
 }
 
 function entitiesYaml(
@@ -102,7 +104,7 @@ export class GortEnvironment {
     for (let i = 0; i < count; i++) {
       const port = await freePort();
       const config = {
-        app: { baseUrl: 'http://localhost:3000' },
+        app: { baseUrl: options.serveApp ? `http://127.0.0.1:${port}` : 'http://localhost:3000', title: 'GORT for Backstage' },
         backend: {
           baseUrl: `http://127.0.0.1:${port}`,
           listen: { port, host: '127.0.0.1' },

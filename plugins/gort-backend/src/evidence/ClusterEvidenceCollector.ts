@@ -17,6 +17,7 @@ import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
 import { FailureDiagnoser } from '../runs/RunProcessor';
 import { FluxObjectLookup, ObjectLocation, sourceLocationOf } from '../runs/judgeRunObject';
 import { failingContainers, inventoryWorkloads, podSelectorOf } from './inventory';
+import { withRecordedFailure } from './recordedFailure';
 
 export interface EvidenceLimits {
   workloads: number;
@@ -98,7 +99,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       await this.collectWorkloads(object, reader, add, attempt, logs);
     }
 
-    const safeObjects = redactObject(objects);
+    const safeObjects = redactObject(withRecordedFailure(objects, input.failure));
     const target = this.targetOf(input);
     let found;
     try {

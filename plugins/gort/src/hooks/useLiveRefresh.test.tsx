@@ -159,19 +159,25 @@ describe('useLiveRefresh without signals', () => {
     expect(refresh).toHaveBeenCalledTimes(2);
   });
 
-  it('stops once the run is finished', () => {
+  it('drops to the slow heartbeat once the run is finished', () => {
     const { refresh, rerender, result } = renderPolling();
     act(() => jest.advanceTimersByTime(2000));
     expect(refresh).toHaveBeenCalledTimes(1);
     rerender({ active: false });
     expect(result.current).toBe('idle');
-    act(() => jest.advanceTimersByTime(120_000));
+    act(() => jest.advanceTimersByTime(29_999));
     expect(refresh).toHaveBeenCalledTimes(1);
+    act(() => jest.advanceTimersByTime(1));
+    expect(refresh).toHaveBeenCalledTimes(2);
+    act(() => jest.advanceTimersByTime(90_000));
+    expect(refresh).toHaveBeenCalledTimes(5);
   });
 
-  it('does not poll when nothing is in progress', () => {
+  it('only refreshes every 30 s when nothing is in progress', () => {
     const { refresh } = renderPolling({ active: false });
-    act(() => jest.advanceTimersByTime(120_000));
+    act(() => jest.advanceTimersByTime(29_999));
     expect(refresh).not.toHaveBeenCalled();
+    act(() => jest.advanceTimersByTime(90_001));
+    expect(refresh).toHaveBeenCalledTimes(4);
   });
 });

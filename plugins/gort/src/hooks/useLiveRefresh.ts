@@ -13,6 +13,11 @@ export interface LiveRefreshOptions {
   refresh: () => void;
   minDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * Refresh this often when nothing is active (or signals deliver the
+   * changes), so a new push still shows if signals are missing or dropped.
+   */
+  idleDelayMs?: number;
 }
 
 export type LiveMode = 'signals' | 'polling' | 'idle';
@@ -20,7 +25,8 @@ export type LiveMode = 'signals' | 'polling' | 'idle';
 /**
  * Keeps a view fresh while GORT works on a run: re-fetches when the backend
  * signals a change on `gort:runs`, or, in apps without the signals plugin,
- * polls with backoff while something is active and the page is visible.
+ * polls with backoff while something is active; a slow heartbeat covers the
+ * idle time. Nothing is fetched while the page is hidden.
  */
 export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
   const {
@@ -30,6 +36,7 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
     refresh,
     minDelayMs = 2000,
     maxDelayMs = 30_000,
+    idleDelayMs = 30_000,
   } = options;
   const refreshRef = useRef(refresh);
   useEffect(() => {
@@ -49,12 +56,12 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
     }
   }, [lastSignal, entityRef, runId]);
 
+  // Backoff polling stands in for signals while a run is active; otherwise a
+  // slow heartbeat catches what signals missed.
   const polling = active && !isSignalsAvailable;
   useEffect(() => {
-    if (!polling) {
-      return undefined;
-    }
-    let delay = minDelayMs;
+    const firstDelay = polling ? minDelayMs : idleDelayMs;
+    let delay = firstDelay;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stop = () => {
       if (timer !== undefined) {
@@ -67,7 +74,7 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
       timer = setTimeout(() => {
         timer = undefined;
         refreshRef.current();
-        delay = nextPollDelay(delay, maxDelayMs);
+        delay = polling ? nextPollDelay(delay, maxDelayMs) : idleDelayMs;
         schedule();
       }, delay);
     };
@@ -77,7 +84,7 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
       if (document.hidden) {
         stop();
       } else {
-        delay = minDelayMs;
+        delay = firstDelay;
         refreshRef.current();
         schedule();
       }
@@ -90,7 +97,7 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
       stop();
       document.removeEventListener('visibilitychange', onVisibilityChange);
     };
-  }, [polling, minDelayMs, maxDelayMs]);
+  }, [polling, minDelayMs, maxDelayMs, idleDelayMs]);
 
   if (isSignalsAvailable) {
     return 'signals';

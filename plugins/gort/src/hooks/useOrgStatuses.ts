@@ -1,7 +1,22 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gortApiRef } from '../api';
+
+/**
+ * `spec.owner` may be short (`team-a`); owners are groups by default, in the
+ * entity's namespace.
+ */
+export function ownerRef(owner: string, entityRef: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: parseEntityRef(entityRef).namespace }),
+    );
+  } catch {
+    return owner;
+  }
+}
 
 /** Every followed entity's status, with its owner from the catalog. */
 export function useOrgStatuses() {
@@ -18,7 +33,7 @@ export function useOrgStatuses() {
       entities.forEach((entity, index) => {
         const owner = entity?.spec?.owner;
         if (typeof owner === 'string') {
-          owners.set(items[index].entityRef, owner);
+          owners.set(items[index].entityRef, ownerRef(owner, items[index].entityRef));
         }
       });
     }

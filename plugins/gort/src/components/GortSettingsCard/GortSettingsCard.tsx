@@ -1,4 +1,4 @@
-import { StructuredMetadataTable } from '@backstage/core-components';
+import { makeStyles } from '@material-ui/core/styles';
 import {
   formatDuration,
   GortEntitySettings,
@@ -20,11 +20,33 @@ function settingsMetadata(settings: GortEntitySettings) {
   };
 }
 
-/** What the entity's annotations ask GORT to do. */
+const useStyles = makeStyles(theme => ({
+  list: { margin: 0 },
+  term: {
+    ...theme.typography.caption,
+    color: theme.palette.text.secondary,
+    marginTop: theme.spacing(1),
+  },
+  value: {
+    ...theme.typography.body2,
+    margin: 0,
+    overflowWrap: 'anywhere',
+  },
+}));
+
+/** What the entity's annotations ask GORT to do (a narrow column). */
 export function GortSettingsCard(props: { settings: GortEntitySettings }) {
+  const classes = useStyles();
   return (
     <Section title="GORT settings">
-      <StructuredMetadataTable metadata={settingsMetadata(props.settings)} />
+      <dl className={classes.list}>
+        {Object.entries(settingsMetadata(props.settings)).map(([term, value]) => (
+          <div key={term}>
+            <dt className={classes.term}>{term}</dt>
+            <dd className={classes.value}>{value}</dd>
+          </div>
+        ))}
+      </dl>
     </Section>
   );
 }

@@ -232,24 +232,39 @@ function runTogether(env, commands) {
   }
 }
 
-function e2e(env) {
+/** Runs a jest suite of the e2e package and prints its plain summary line. */
+function e2eSuite(env, { label, script, report, before = [] }) {
   const testEnv = { ...env, CI: 'true' };
-  const reportFile = path.join(root, 'node_modules', '.cache', 'gort-test-reports', 'e2e.json');
+  const reportFile = path.join(root, 'node_modules', '.cache', 'gort-test-reports', `${report}.json`);
   fs.mkdirSync(path.dirname(reportFile), { recursive: true });
   fs.rmSync(reportFile, { force: true });
   let failure;
   try {
     runSteps(testEnv, [
-      ['end-to-end tests (real backend + sandbox)', 'npm', ['run', 'e2e', '--workspace', '@internal/gort-e2e-tests', '--', '--json', `--outputFile=${reportFile}`]],
+      ...before,
+      [label, 'npm', ['run', script, '--workspace', '@internal/gort-e2e-tests', '--', '--json', `--outputFile=${reportFile}`]],
     ]);
   } catch (error) {
     failure = error;
   }
   const total = summarise([reportFile]);
-  process.stdout.write(`\ne2e: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  process.stdout.write(`\n${report}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
   if (failure || total.failed > 0 || total.passed === 0) {
-    fail(failure ? failure.message : 'end-to-end tests failed');
+    fail(failure ? failure.message : `${report} tests failed`);
   }
+}
+
+function e2e(env) {
+  e2eSuite(env, { label: 'end-to-end tests (real backend + sandbox)', script: 'e2e', report: 'e2e' });
+}
+
+function e2eBrowser(env) {
+  e2eSuite(env, {
+    label: 'browser tests (Chromium + built app + backend + sandbox)',
+    script: 'e2e:browser',
+    report: 'e2e-browser',
+    before: [['build the app', 'npm', ['run', 'build', '--workspace', 'app']]],
+  });
 }
 
 function start(env) {
@@ -278,6 +293,7 @@ const commands = {
   start: () => start(setup()),
   sandbox: () => sandbox(setup()),
   e2e: () => e2e(setup()),
+  'e2e-browser': () => e2eBrowser(setup()),
   bench: () => process.exit(run('npm', ['run', 'bench', '--workspace', '@internal/gort-e2e-tests'], { env: setup() })),
   'demo-push': () => demoPush(setup()),
 };

@@ -52,6 +52,77 @@ export interface Config {
     };
 
     /**
+     * AI analysis of failures and intent checks. Without any key the
+     * provider is `none`: rules-only diagnosis, runtime-health intent checks.
+     */
+    ai?: {
+      /**
+       * `anthropic`, `openai` (any OpenAI-compatible endpoint: OpenAI, GitHub
+       * Models, Groq…), `ollama` or `none`. Default: `anthropic` when
+       * `gort.ai.anthropic.apiKey` is set, else `openai` when its key is set,
+       * else `none`.
+       */
+      provider?: 'anthropic' | 'openai' | 'ollama' | 'none';
+      anthropic?: {
+        /** @visibility secret */
+        apiKey?: string;
+        /** Default: claude-sonnet-4-5. */
+        model?: string;
+        /** Messages API base URL (a proxy or a stand-in). */
+        baseUrl?: string;
+      };
+      openai?: {
+        /** @visibility secret */
+        apiKey?: string;
+        /** Default: gpt-4.1. */
+        model?: string;
+        /** Base URL of the OpenAI-compatible API, e.g. GitHub Models or Groq. */
+        baseUrl?: string;
+      };
+      ollama?: {
+        /** Default: http://localhost:11434/v1 (Ollama's OpenAI-compatible endpoint). */
+        baseUrl?: string;
+        /** @visibility secret */
+        apiKey?: string;
+        /** Default: qwen2.5-coder:7b. */
+        model?: string;
+      };
+      /** max_tokens of one answer. Default: 8192. */
+      maxTokens?: number;
+      /** Tokens (input + output) one run may spend. Default: 200000. */
+      runTokenBudget?: number;
+      /** Timeout of one request, e.g. `2m`. Default: 2m. */
+      timeout?: string;
+      /** How long identical inputs are answered from the cache. Default: 7 days (`168h`). */
+      cacheTtl?: string;
+      retries?: {
+        /** Retries on 429, 5xx and 529. Default: 3. */
+        maxRetries?: number;
+        /** First backoff, doubled each retry, e.g. `1s`. Default: 1s. */
+        baseDelay?: string;
+        /** Longest wait between retries (also caps retry-after). Default: 20s. */
+        maxDelay?: string;
+      };
+    };
+
+    /** Fix pull requests (entities in `fix-pr` mode) and diagnose-only comments. */
+    fixPr?: {
+      /** Host of the `integrations.github` entry to use. Default: the only one configured, else github.com. */
+      githubHost?: string;
+      /**
+       * Fix PRs opened for a failure that follows the merge of a GORT fix PR,
+       * before GORT escalates (comments on the merged PR) instead. Default: 1.
+       */
+      maxAttemptsAfterMerge?: number;
+      /** In `diagnose-only` mode, post the findings as a comment on the pushed commit. Default: true. */
+      commentInDiagnoseOnly?: boolean;
+      /** More globs fixes may touch besides the Flux object's spec.path tree and the docs paths (.github/ never). */
+      allowedPaths?: string[];
+      /** How often the state of open fix PRs is read from GitHub. Default: every 5 minutes. */
+      refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
+    /**
      * Clusters GORT watches. Clusters of the Kubernetes plugin
      * (`kubernetes.clusterLocatorMethods` of type `config`, with service
      * account auth) are used too. The first cluster is the default for

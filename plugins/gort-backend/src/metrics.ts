@@ -28,6 +28,39 @@ export class GortMetrics {
     description: 'Failures diagnosed, by taxonomy category',
   });
 
+  private readonly aiRequests = this.meter.createCounter('gort_ai_requests_total', {
+    description: 'AI provider requests, by provider, model and outcome (ok, repaired, invalid, truncated, retry, error, budget, cached)',
+  });
+  private readonly aiLatency = this.meter.createHistogram('gort_ai_request_duration_seconds', {
+    description: 'Latency of AI provider requests, by provider and outcome',
+    unit: 's',
+  });
+  private readonly aiTokens = this.meter.createCounter('gort_ai_tokens_total', {
+    description: 'Tokens used by AI requests, by provider, model and direction (input, output)',
+  });
+  private readonly fixPrs = this.meter.createCounter('gort_fix_prs_total', {
+    description: 'Fix pull request outcomes, by result (opened, updated, failed, rejected, skipped, escalated, commented)',
+  });
+  private readonly intentVerdicts = this.meter.createCounter('gort_intent_verdicts_total', {
+    description: 'Intent validations after a success, by result (met, not_met, error)',
+  });
+
+  aiRequest(record: { provider: string; model: string; outcome: string; latencyMs?: number; tokens: { input: number; output: number } }) {
+    const { provider, model, outcome } = record;
+    this.aiRequests.add(1, { provider, model, outcome });
+    if (record.latencyMs !== undefined) this.aiLatency.record(record.latencyMs / 1000, { provider, outcome });
+    if (record.tokens.input) this.aiTokens.add(record.tokens.input, { provider, model, direction: 'input' });
+    if (record.tokens.output) this.aiTokens.add(record.tokens.output, { provider, model, direction: 'output' });
+  }
+
+  fixPr(result: string) {
+    this.fixPrs.add(1, { result });
+  }
+
+  intentVerdict(result: 'met' | 'not_met' | 'error') {
+    this.intentVerdicts.add(1, { result });
+  }
+
   webhookDelivery(result: string, via: string) {
     this.webhookDeliveries.add(1, { result, via });
   }

@@ -19,6 +19,7 @@ import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
 import { FluxClusterClient } from './flux/FluxClusterClient';
 import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunProcessor } from './runs/RunProcessor';
@@ -27,6 +28,12 @@ import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
+
+const DEFAULT_FIX_PR_REFRESH: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 5 },
+  timeout: { minutes: 2 },
+  initialDelay: { minutes: 1 },
+};
 
 const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
   frequency: { seconds: 30 },
@@ -81,6 +88,16 @@ export const gortPlugin = createBackendPlugin({
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
         });
+        const { followUps, prStates } = createGortFollowUps({
+          config,
+          db,
+          logger,
+          runStore,
+          watcherStore,
+          lookup: observer,
+          readerFor: name => readers.get(name),
+          metrics,
+        });
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -89,6 +106,7 @@ export const gortPlugin = createBackendPlugin({
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
           diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
             ? new FluxReconcileRequester(name => readers.get(name))
             : undefined,
@@ -176,6 +194,17 @@ export const gortPlugin = createBackendPlugin({
           initialDelay: { minutes: 1 },
           fn: async () => {
             await runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs));
+          },
+        });
+
+        const fixPrRefreshConfig = config.getOptionalConfig('gort.fixPr.refresh');
+        await scheduler.scheduleTask({
+          id: 'gort-fix-pr-states',
+          ...(fixPrRefreshConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(fixPrRefreshConfig)
+            : DEFAULT_FIX_PR_REFRESH),
+          fn: async () => {
+            await prStates.refresh();
           },
         });
 

@@ -8,8 +8,8 @@ const DEFAULT_DEDUPE_MS = 10_000;
 /**
  * Sets `reconcile.fluxcd.io/requestedAt` on the source, then on the object,
  * as `flux reconcile --with-source` does. Needs `patch` on those kinds. One
- * push followed by many entities shares a source: each object is asked at
- * most once per `dedupeMs`.
+ * push followed by many entities shares a source: each object is asked once
+ * per pushed commit (within `dedupeMs`).
  */
 export class FluxReconcileRequester implements ReconcileRequester {
   private readonly lastRequested = new Map<string, number>();
@@ -20,7 +20,7 @@ export class FluxReconcileRequester implements ReconcileRequester {
     private readonly dedupeMs = DEFAULT_DEDUPE_MS,
   ) {}
 
-  async request(locations: ObjectLocation[]): Promise<void> {
+  async request(locations: ObjectLocation[], sha: string): Promise<void> {
     const at = this.clock();
     for (const [key, when] of this.lastRequested) {
       if (at.getTime() - when >= this.dedupeMs) this.lastRequested.delete(key);
@@ -28,7 +28,7 @@ export class FluxReconcileRequester implements ReconcileRequester {
     for (const location of locations) {
       const spec = fluxKindSpec(location.kind);
       const reader = this.readerFor(location.cluster);
-      const key = `${location.cluster}/${location.kind}/${location.namespace}/${location.name}`;
+      const key = `${location.cluster}/${location.kind}/${location.namespace}/${location.name}@${sha}`;
       if (!spec || !reader || this.lastRequested.has(key)) continue;
       this.lastRequested.set(key, at.getTime());
       await reader.requestReconcile(apiVersionOf(spec), location.kind, location.namespace, location.name, at);

@@ -208,23 +208,26 @@ describe('RunProcessor', () => {
   });
 
   it.each(databases.eachSupportedId())('runs the follow-ups: fix PR after a diagnosis, intent after a success, on %p', async id => {
-    const followUps: RunFollowUps = {
-      async afterDiagnosis({ category, progress }) {
+    // A class, as the real follow-ups are: methods must be called on it.
+    class TestFollowUps implements RunFollowUps {
+      readonly prNumber = 7;
+      async afterDiagnosis({ category, progress }: Parameters<NonNullable<RunFollowUps['afterDiagnosis']>>[0]) {
         await progress('Asking the AI for a fix');
         return {
-          message: `Fix pull request #7 opened for ${category}`,
+          message: `Fix pull request #${this.prNumber} opened for ${category}`,
           ai: { provider: 'anthropic', model: 'm', tokens: { input: 10, output: 5 } },
-          fixPr: { status: 'opened', message: 'opened', url: 'http://gh/pr/7', number: 7, prState: 'open', validation: [{ check: 'paths', ok: true, detail: 'inside allowed globs' }] },
+          fixPr: { status: 'opened' as const, message: 'opened', url: 'http://gh/pr/7', number: this.prNumber, prState: 'open' as const, validation: [{ check: 'paths', ok: true, detail: 'inside allowed globs' }] },
         };
-      },
-      async validateIntent({ progress }) {
+      }
+      async validateIntent({ progress }: Parameters<NonNullable<RunFollowUps['validateIntent']>>[0]) {
         await progress('Comparing runtime state with docs/plans/podinfo.md');
         return {
           message: 'Intent not met: 1 finding',
-          intent: { met: false, confidence: 0.8, mode: 'ai', plans: ['docs/plans/podinfo.md'], findings: [{ expectation: '2 replicas', observed: '1 replica', status: 'not_met' }] },
+          intent: { met: false, confidence: 0.8, mode: 'ai' as const, plans: ['docs/plans/podinfo.md'], findings: [{ expectation: '2 replicas', observed: '1 replica', status: 'not_met' as const }] },
         };
-      },
-    };
+      }
+    }
+    const followUps = new TestFollowUps();
     const diagnoser: FailureDiagnoser = { diagnose: async () => ({ category: 'image-pull', evidence: [] }) };
     const { store, lookup, processor } = await setup(id, { diagnoser, followUps });
     lookup.put(gitRepository(SHA));

@@ -50,7 +50,7 @@ export interface RunFollowUps {
 
 /** Asks Flux to act at once instead of at its next interval. */
 export interface ReconcileRequester {
-  request(locations: ObjectLocation[]): Promise<void>;
+  request(locations: ObjectLocation[], sha: string): Promise<void>;
 }
 
 export interface RunProcessorOptions {
@@ -321,7 +321,7 @@ export class RunProcessor {
     const j = judgements as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
     const locations = j.flatMap(x => [x.sourceLocation, x.location]).filter((l): l is ObjectLocation => Boolean(l));
     try {
-      await requester.request(locations);
+      await requester.request(locations, held.run.sha);
     } catch (error) {
       this.options.logger.warn(`Could not request an immediate Flux reconcile for run ${held.run.id}: ${error}`);
     }
@@ -332,8 +332,8 @@ export class RunProcessor {
   }
 
   private async validate(held: HeldRun): Promise<void> {
-    const validateIntent = this.options.followUps?.validateIntent;
-    if (!validateIntent) {
+    const followUps = this.options.followUps;
+    if (!followUps?.validateIntent) {
       await this.transition(held, { state: 'done', message: 'The push landed' });
       return;
     }
@@ -342,7 +342,7 @@ export class RunProcessor {
     }
     const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation }>;
     try {
-      const result = await validateIntent({
+      const result = await followUps.validateIntent({
         run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
         locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
         progress: message => this.progress(held, message),
@@ -361,38 +361,50 @@ export class RunProcessor {
     }
     const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
     const fresh = await this.options.runStore.getRun(held.run.id);
+    let result: Awaited<ReturnType<FailureDiagnoser['diagnose']>>;
     try {
-      const result = await diagnoser.diagnose({
+      result = await diagnoser.diagnose({
         run: fresh ?? held.run,
         failure: fresh?.failure ?? held.run.failure,
         judgements,
         locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
       });
-      const message = result.diagnosis
-        ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
-        : `Diagnosed as ${result.category}`;
-      const followUp = this.options.followUps?.afterDiagnosis;
-      if (!followUp) {
-        await this.transition(held, { state: 'done', message, category: result.category, diagnosis: result.diagnosis, evidence: result.evidence });
-        return;
-      }
-      if (!(await this.transition(held, { state: 'diagnosing', message, category: result.category, diagnosis: result.diagnosis, evidence: result.evidence }))) {
-        return;
-      }
-      const after = await followUp({
-        run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
-        category: result.category,
-        diagnosis: result.diagnosis,
-        evidence: result.evidence,
-        progress: progressMessage => this.progress(held, progressMessage),
-      });
-      await this.transition(held, { state: 'done', message: after.message, ai: after.ai, fixPr: after.fixPr });
     } catch (error) {
+      this.options.logger.error(`GORT run ${held.run.id}: diagnosis failed`, error as Error);
       await this.transition(held, {
         state: 'done',
         message: `Diagnosis failed: ${error}`,
         category: 'unknown',
         error: `Diagnosis failed: ${String(error).slice(0, 500)}`,
+      });
+      return;
+    }
+    const message = result.diagnosis
+      ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
+      : `Diagnosed as ${result.category}`;
+    const diagnosed = { category: result.category, diagnosis: result.diagnosis, evidence: result.evidence };
+    const followUps = this.options.followUps;
+    if (!followUps?.afterDiagnosis) {
+      await this.transition(held, { state: 'done', message, ...diagnosed });
+      return;
+    }
+    // The rules' diagnosis is stored first: whatever happens next keeps it.
+    if (!(await this.transition(held, { state: 'diagnosing', message, ...diagnosed }))) {
+      return;
+    }
+    try {
+      const after = await followUps.afterDiagnosis({
+        run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
+        ...diagnosed,
+        progress: progressMessage => this.progress(held, progressMessage),
+      });
+      await this.transition(held, { state: 'done', message: after.message, ai: after.ai, fixPr: after.fixPr });
+    } catch (error) {
+      this.options.logger.error(`GORT run ${held.run.id}: follow-up after diagnosis failed`, error as Error);
+      await this.transition(held, {
+        state: 'done',
+        message: `Diagnosed as ${result.category}; the fix step failed: ${error}`,
+        error: `Fix step failed: ${String(error).slice(0, 500)}`,
       });
     }
   }

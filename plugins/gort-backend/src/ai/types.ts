@@ -1,0 +1,42 @@
+import type { AiPrompt, ToolAnswer } from '@internal/plugin-gort-node';
+
+/** One turn of a tool-use conversation, in provider-neutral form. */
+export type AiTurn =
+  | { role: 'user'; text: string }
+  | { role: 'tool_call'; id: string; name: string; input: unknown }
+  | { role: 'tool_result'; id: string; text: string; isError: boolean };
+
+export interface AiToolRequest {
+  prompt: AiPrompt;
+  /** Turns after the prompt's own messages (a repair attempt). */
+  followUp: AiTurn[];
+  maxTokens: number;
+}
+
+export interface AiToolResponse {
+  answer: ToolAnswer;
+  /** Provider ids of the tool calls, in the order of `answer.toolCalls`. */
+  toolCallIds: string[];
+  usage: { input: number; output: number };
+}
+
+/** A model that answers with a forced tool call. */
+export interface AiProvider {
+  /** `anthropic`, `openai`, `ollama`. */
+  readonly name: string;
+  readonly model: string;
+  callTool(request: AiToolRequest): Promise<AiToolResponse>;
+}
+
+/** An error of a provider call; `retryable` for 429, 5xx, 529 and network errors. */
+export class AiCallError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'AiCallError';
+  }
+}

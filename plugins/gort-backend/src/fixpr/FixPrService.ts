@@ -1,0 +1,336 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  FixValidationCheck,
+  Run,
+  RunAiAnalysis,
+  RunEvidenceItem,
+  RunFixPr,
+  Watcher,
+} from '@internal/plugin-gort-common';
+import {
+  buildFixPrompt,
+  FixEdit,
+  IntentFinding,
+  PromptDiagnosis,
+  PromptDiffFile,
+  PromptPlanDocument,
+  ProposeFixInput,
+  readProposeFixAnswer,
+  redact,
+  redactObject,
+} from '@internal/plugin-gort-node';
+import { AiClient } from '../ai/AiClient';
+import { TokenBudget } from '../ai/TokenBudget';
+import { GitHubRepo } from '../github/GitHubRepo';
+import { RunStore } from '../database/RunStore';
+import { defaultAllowedGlobs, isUnder, normaliseRepoDir } from './allowedPaths';
+import { FixPrStore } from './FixPrStore';
+import { kustomizeBuildCheck } from './kustomizeCheck';
+import {
+  diagnoseOnlyComment,
+  entityPageUrl,
+  escalationComment,
+  fixBranchName,
+  fixPrBody,
+  fixPrTitle,
+  GORT_LABEL,
+  isGortFixMerge,
+  planDocument,
+  planDocumentPath,
+  shortSha,
+} from './prContent';
+import { selectFixFiles } from './selectFixFiles';
+import { validateEdits } from './validateEdits';
+
+export type FixPrResultLabel = 'opened' | 'updated' | 'failed' | 'rejected' | 'skipped' | 'escalated' | 'commented';
+
+export interface FixPrOptions {
+  aiClient?: AiClient;
+  repoFor: (owner: string, repo: string) => Promise<GitHubRepo>;
+  store: FixPrStore;
+  runStore: RunStore;
+  logger: LoggerService;
+  appBaseUrl: string;
+  maxAttemptsAfterMerge: number;
+  commentInDiagnoseOnly: boolean;
+  /** Extra globs a fix may touch, besides the object's tree and the docs paths. */
+  extraAllowedPaths?: string[];
+  maxFiles?: number;
+  /** `null` disables the kustomize build check; undefined finds a binary on PATH. */
+  kustomizeCommand?: string[] | null;
+  onResult?: (result: FixPrResultLabel) => void;
+}
+
+/** What is known about the failure a fix is asked for. */
+export interface FixRequest {
+  run: Run;
+  watcher: Watcher;
+  category: string;
+  /** The rules' summary (or intent findings) the fingerprint is built from. */
+  failureMessage: string;
+  fingerprint: string;
+  diagnosis: PromptDiagnosis;
+  evidence: RunEvidenceItem[];
+  object: { kind: string; namespace: string; name: string; cluster?: string; specPath?: string };
+  plans?: PromptPlanDocument[];
+  findings?: IntentFinding[];
+  budget: TokenBudget;
+  progress: (message: string) => Promise<void>;
+}
+
+export interface FixResult {
+  ai?: RunAiAnalysis;
+  fixPr: RunFixPr;
+}
+
+const ZERO_SHA = /^0+$/;
+const MAX_TREE_FILES = 300;
+
+function splitRepo(full: string): { owner: string; repo: string } {
+  const [owner, repo] = full.split('/');
+  return { owner, repo };
+}
+
+/**
+ * Turns a diagnosed failure into a validated fix pull request (or a commit
+ * comment in diagnose-only mode), with dedupe by fingerprint and a loop
+ * guard after merged GORT PRs. Expected failures become the result.
+ */
+export class FixPrService {
+  constructor(private readonly options: FixPrOptions) {}
+
+  async fix(request: FixRequest): Promise<FixResult> {
+    const result = await this.attempt(request).catch(error => {
+      this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${error}`);
+      const fixPr: RunFixPr = {
+        status: 'failed',
+        message: `Could not complete the fix: ${redact(String((error as Error)?.message ?? error)).slice(0, 500)}`,
+        fingerprint: request.fingerprint,
+        validation: [],
+      };
+      return { fixPr } as FixResult;
+    });
+    this.options.onResult?.(result.fixPr.status);
+    return result;
+  }
+
+  private aiAnalysis(tokens: { input: number; output: number }, fields: Partial<RunAiAnalysis>): RunAiAnalysis | undefined {
+    const client = this.options.aiClient;
+    if (!client) return undefined;
+    return { provider: client.providerName, model: client.model, tokens, ...fields };
+  }
+
+  private async attempt(request: FixRequest): Promise<FixResult> {
+    const { run, watcher, fingerprint } = request;
+    const target = watcher.targetRepo ?? splitRepo(run.repo);
+    const fixRepoRef = watcher.fixRepo ?? target;
+    const source = await this.options.repoFor(target.owner, target.repo);
+    const fixRepo = await this.options.repoFor(fixRepoRef.owner, fixRepoRef.repo);
+    const entityUrl = entityPageUrl(this.options.appBaseUrl, run.entityRef);
+    const base = { fingerprint, validation: [] as FixValidationCheck[] };
+
+    if (watcher.mode !== 'diagnose-only') {
+      const newer = await this.newerRun(run);
+      if (newer) return { fixPr: { ...base, status: 'skipped', message: `A newer run (${newer}) of ${run.entityRef} exists; it gets the fix` } };
+    }
+
+    // Loop guard: a failure after a merged GORT PR opens a bounded number of further PRs.
+    let existing = await this.options.store.latestFor(fingerprint);
+    if (existing?.state === 'open') {
+      const live = await fixRepo.getPullRequest(existing.number);
+      if (live && live.state !== 'open') {
+        await this.options.store.setState(existing.id, live.state);
+        existing = { ...existing, state: live.state };
+      }
+    }
+    const headCommit = await source.getCommit(run.sha).catch(() => undefined);
+    const followsMerge = existing?.state === 'merged' || (headCommit ? isGortFixMerge(headCommit.message) : false);
+    if (watcher.mode !== 'diagnose-only' && followsMerge && existing?.state !== 'open') {
+      const attempts = await this.options.store.countAfterMerge(fingerprint);
+      if (attempts >= this.options.maxAttemptsAfterMerge) {
+        const mergedNumber = existing?.state === 'merged' ? existing.number : Number(/#(\d+)/.exec(headCommit?.message ?? '')?.[1]);
+        const summary = request.diagnosis.summary ?? request.failureMessage;
+        if (Number.isFinite(mergedNumber)) {
+          await fixRepo.commentOnPullRequest(mergedNumber, escalationComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary, attempts }));
+        }
+        return {
+          fixPr: {
+            ...base,
+            status: 'escalated',
+            number: Number.isFinite(mergedNumber) ? mergedNumber : undefined,
+            message: `The failure follows the merge of a GORT fix and ${attempts} further fix(es) were already opened: escalated to a human${Number.isFinite(mergedNumber) ? ` on PR #${mergedNumber}` : ''}`,
+          },
+        };
+      }
+    }
+
+    await request.progress('Reading the failing files and the push diff from GitHub');
+    const diff = run.beforeSha && !ZERO_SHA.test(run.beforeSha) ? await source.compare(run.beforeSha, run.sha).catch(() => [] as PromptDiffFile[]) : [];
+    const treeFiles = await source.listFiles(run.sha);
+    const evidenceText = request.evidence.map(e => `${e.source}\n${e.message}`).join('\n');
+    const filePaths = selectFixFiles({ specPath: request.object.specPath, diff, treeFiles, evidenceText, max: this.options.maxFiles ?? 12 });
+    const contents = new Map<string, string | undefined>();
+    for (const path of filePaths) contents.set(path, await source.readFile(path, run.sha));
+    const allowedGlobs = [
+      ...defaultAllowedGlobs(request.object.specPath, watcher.docsPaths),
+      ...(this.options.extraAllowedPaths ?? []),
+    ];
+
+    const client = this.options.aiClient;
+    if (!client) {
+      return this.noFix(request, fixRepo, entityUrl, base, 'No AI provider is configured (gort.ai.provider none): the rules\' diagnosis stands, no fix is proposed');
+    }
+    await request.progress(`Asking ${client.providerName} (${client.model}) for a fix`);
+    const prompt = buildFixPrompt({
+      push: { repository: `${target.owner}/${target.repo}`, sha: run.sha, beforeSha: run.beforeSha, branch: run.branch },
+      object: { kind: request.object.kind, namespace: request.object.namespace, name: request.object.name, path: request.object.specPath, cluster: request.object.cluster },
+      diagnosis: redactObject(request.diagnosis),
+      evidence: request.evidence.map(e => ({ source: e.source, text: redact(e.message), keep: /\blog\b/.test(e.source) ? 'tail' : 'head' })),
+      files: [...contents].filter(([, c]) => c !== undefined).map(([path, content]) => ({ path, content: redact(content!) })),
+      diff: diff.map(f => ({ ...f, patch: f.patch === undefined ? undefined : redact(f.patch) })),
+      plans: request.plans?.map(p => ({ path: p.path, content: redact(p.content) })),
+      allowedPaths: allowedGlobs,
+    });
+    const answer = await client.askTool(prompt, readProposeFixAnswer, request.budget);
+    if (!answer.ok) {
+      const ai = this.aiAnalysis(answer.tokens, { error: answer.error });
+      const message = `No fix: the AI could not be used (${answer.error}); the rules' diagnosis stands`;
+      if (watcher.mode === 'diagnose-only') return { ai, ...(await this.noFix(request, fixRepo, entityUrl, base, message)) };
+      return { ai, fixPr: { ...base, status: 'skipped', message } };
+    }
+    const proposal = answer.value;
+    const ai = this.aiAnalysis(answer.tokens, { summary: proposal.summary, rootCause: proposal.rootCause, confidence: proposal.confidence });
+
+    if (watcher.mode === 'diagnose-only') {
+      return { ai, ...(await this.noFix(request, fixRepo, entityUrl, base, 'diagnose-only: no pull request', proposal)) };
+    }
+    if (proposal.notFixableInGit || proposal.edits.length === 0) {
+      return { ai, fixPr: { ...base, status: 'skipped', message: `Not fixable in Git: ${redact(proposal.notFixableInGit ?? 'the AI proposed no edits')}` } };
+    }
+
+    await request.progress(`Validating ${proposal.edits.length} proposed edit(s)`);
+    const validation = await this.validate(proposal.edits, contents, source, run.sha, treeFiles, allowedGlobs, request.object.specPath);
+    const files = proposal.edits.map(e => e.path);
+    if (!validation.ok) {
+      const failed = validation.checks.filter(c => !c.ok).map(c => c.check).join(', ');
+      return { ai, fixPr: { ...base, status: 'rejected', validation: validation.checks, files, message: `The proposed fix was rejected by validation (${failed}); nothing was pushed` } };
+    }
+
+    const planPath = planDocumentPath(watcher.docsPaths, run.sha);
+    const changes = {
+      ...validation.changed,
+      [planPath]: planDocument({ ...proposal.planDocument, entityRef: run.entityRef, sha: run.sha, category: request.category, entityUrl }),
+    };
+    const content = {
+      entityRef: run.entityRef,
+      sha: run.sha,
+      repo: `${target.owner}/${target.repo}`,
+      category: request.category,
+      summary: proposal.summary,
+      rootCause: proposal.rootCause,
+      diagnosis: request.diagnosis.summary,
+      confidence: proposal.confidence,
+      evidence: request.evidence,
+      checks: validation.checks,
+      files: Object.keys(changes),
+      entityUrl,
+      fingerprint,
+      findings: request.findings,
+    };
+    const title = fixPrTitle(content);
+    const body = fixPrBody(content);
+    const message = `${title}\n\nFixes ${run.entityRef} at ${run.sha}.\nGORT-Fingerprint: ${fingerprint}`;
+
+    if (existing?.state === 'open') {
+      await request.progress(`Updating the open fix PR #${existing.number}`);
+      const head = (await fixRepo.getBranchHead(existing.branch)) ?? run.sha;
+      await fixRepo.commitFiles({ branch: existing.branch, parent: head, treeBase: run.sha, files: changes, message });
+      const pr = await fixRepo.updatePullRequest(existing.number, { title, body });
+      await this.options.store.recordUpdate(existing.id, run.id, run.sha);
+      return { ai, fixPr: { ...base, status: 'updated', validation: validation.checks, files: Object.keys(changes), url: pr.url, number: pr.number, branch: existing.branch, prState: pr.state, message: `Updated the open fix PR #${pr.number} for the same failure` } };
+    }
+
+    const branch = fixBranchName(run.entityRef, run.sha);
+    await request.progress(`Pushing ${branch} and opening a pull request`);
+    const branchHead = await fixRepo.getBranchHead(branch);
+    await fixRepo.commitFiles({ branch, parent: branchHead ?? run.sha, treeBase: run.sha, files: changes, message });
+    const pr = await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels: [GORT_LABEL] });
+    await this.options.store.insert({
+      fingerprint,
+      entityRef: run.entityRef,
+      repo: fixRepo.fullName,
+      number: pr.number,
+      url: pr.url,
+      branch,
+      state: 'open',
+      afterMerge: followsMerge,
+      runIds: [run.id],
+      sha: run.sha,
+    });
+    return { ai, fixPr: { ...base, status: 'opened', validation: validation.checks, files: Object.keys(changes), url: pr.url, number: pr.number, branch, prState: 'open', message: `Opened fix PR #${pr.number}` } };
+  }
+
+  private async validate(
+    edits: FixEdit[],
+    contents: Map<string, string | undefined>,
+    source: GitHubRepo,
+    sha: string,
+    treeFiles: string[],
+    allowedGlobs: string[],
+    specPath: string | undefined,
+  ) {
+    const files = new Map(contents);
+    for (const edit of edits) {
+      if (!files.has(edit.path) && !edit.path.includes('..')) files.set(edit.path, await source.readFile(edit.path, sha).catch(() => undefined));
+    }
+    const result = validateEdits(edits, files, allowedGlobs);
+    if (!result.ok) return result;
+    const root = normaliseRepoDir(specPath);
+    const treeChecks: FixValidationCheck[] = [];
+    const inTree = treeFiles.filter(path => isUnder(path, root));
+    if (specPath === undefined || inTree.length > MAX_TREE_FILES) {
+      treeChecks.push({ check: 'kustomize-build', ok: true, detail: specPath === undefined ? 'skipped: the object has no spec.path' : `skipped: ${inTree.length} files in ${root || '.'} (more than ${MAX_TREE_FILES})` });
+    } else if (this.options.kustomizeCommand === null) {
+      treeChecks.push({ check: 'kustomize-build', ok: true, detail: 'skipped: disabled' });
+    } else {
+      const materialised: Record<string, string> = {};
+      for (const path of inTree) materialised[path] = files.get(path) ?? (await source.readFile(path, sha)) ?? '';
+      Object.assign(materialised, Object.fromEntries(Object.entries(result.changed).filter(([p]) => isUnder(p, root))));
+      treeChecks.push(await kustomizeBuildCheck(materialised, root, { command: this.options.kustomizeCommand }));
+    }
+    const checks = [...result.checks, ...treeChecks];
+    return { ok: checks.every(c => c.ok), checks, changed: result.changed };
+  }
+
+  /** No PR: in diagnose-only mode the findings go to the pushed commit as a comment. */
+  private async noFix(
+    request: FixRequest,
+    repo: GitHubRepo,
+    entityUrl: string,
+    base: { fingerprint: string; validation: FixValidationCheck[] },
+    reason: string,
+    proposal?: ProposeFixInput,
+  ): Promise<{ fixPr: RunFixPr }> {
+    if (request.watcher.mode !== 'diagnose-only' || !this.options.commentInDiagnoseOnly) {
+      return { fixPr: { ...base, status: 'skipped', message: reason } };
+    }
+    const url = await repo.commentOnCommit(
+      request.run.sha,
+      diagnoseOnlyComment({
+        entityRef: request.run.entityRef,
+        entityUrl,
+        category: request.category,
+        summary: proposal?.summary ?? request.diagnosis.summary ?? request.failureMessage,
+        rootCause: proposal?.rootCause,
+        evidence: request.evidence,
+        findings: request.findings,
+      }),
+    );
+    return { fixPr: { ...base, status: 'commented', url, message: `diagnose-only: findings posted as a comment on ${shortSha(request.run.sha)}` } };
+  }
+
+  private async newerRun(run: Run): Promise<string | undefined> {
+    const { items } = await this.options.runStore.listRuns({ entityRef: run.entityRef, limit: 5 });
+    return items.find(other => other.id !== run.id && Date.parse(other.createdAt) > Date.parse(run.createdAt))?.id;
+  }
+}

@@ -1,0 +1,151 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { FixValidationCheck, RunEvidenceItem } from '@internal/plugin-gort-common';
+import { redact } from '@internal/plugin-gort-node';
+import { normaliseRepoDir } from './allowedPaths';
+
+export const GORT_LABEL = 'gort';
+export const FIX_BRANCH_PREFIX = 'gort/fix/';
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'entity';
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** `gort/fix/<entity-name>/<short sha>` */
+export function fixBranchName(entityRef: string, sha: string): string {
+  return `${FIX_BRANCH_PREFIX}${slug(parseEntityRef(entityRef).name)}/${shortSha(sha)}`;
+}
+
+/** The plan document every fix PR adds, under the first docs path. */
+export function planDocumentPath(docsPaths: string[], sha: string): string {
+  const dir = normaliseRepoDir(docsPaths[0] ?? 'docs/plans/');
+  return `${dir ? `${dir}/` : ''}gort-fix-${shortSha(sha)}.md`;
+}
+
+export function entityPageUrl(appBaseUrl: string, entityRef: string): string {
+  const ref = parseEntityRef(entityRef);
+  const part = (s: string) => encodeURIComponent(s);
+  return `${appBaseUrl.replace(/\/+$/, '')}/catalog/${part(ref.namespace)}/${part(ref.kind.toLowerCase())}/${part(ref.name)}/gitops`;
+}
+
+/** Whether a commit message is the merge of a GORT fix branch. */
+export function isGortFixMerge(message: string): boolean {
+  return new RegExp(`^Merge pull request #\\d+ from \\S+/${FIX_BRANCH_PREFIX.replace(/\//g, '\\/')}`, 'm').test(message);
+}
+
+export interface FixPrContentInput {
+  entityRef: string;
+  sha: string;
+  repo: string;
+  category: string;
+  summary: string;
+  rootCause: string;
+  diagnosis?: string;
+  confidence?: number;
+  evidence: RunEvidenceItem[];
+  checks: FixValidationCheck[];
+  files: string[];
+  entityUrl: string;
+  fingerprint: string;
+  /** For intent failures: what the plan said and what runs. */
+  findings?: Array<{ expectation: string; observed: string; status: string }>;
+}
+
+const EVIDENCE_ITEMS = 6;
+const EVIDENCE_CHARS = 600;
+
+function fence(text: string): string {
+  const clean = redact(text).slice(0, EVIDENCE_CHARS).replace(/```/g, "'''");
+  return `\`\`\`\n${clean}\n\`\`\``;
+}
+
+export function checksTable(checks: FixValidationCheck[]): string {
+  const rows = checks.map(c => `| ${c.ok ? '✅' : '❌'} ${c.check} | ${c.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400)} |`);
+  return ['| check | result |', '|---|---|', ...rows].join('\n');
+}
+
+export function fixPrTitle(input: Pick<FixPrContentInput, 'summary' | 'category'>): string {
+  const first = input.summary.split('\n')[0].trim();
+  return `GORT fix (${input.category}): ${first.length > 100 ? `${first.slice(0, 97)}…` : first}`;
+}
+
+export function fixPrBody(input: FixPrContentInput): string {
+  const evidence = input.evidence.slice(0, EVIDENCE_ITEMS).map(e => `**${redact(e.source).slice(0, 200)}**\n${fence(e.message)}`);
+  const findings = input.findings?.length
+    ? ['## Intent findings', '', '| expectation | observed | status |', '|---|---|---|', ...input.findings.map(f => `| ${redact(f.expectation).replace(/\|/g, '\\|')} | ${redact(f.observed).replace(/\|/g, '\\|')} | ${f.status} |`), '']
+    : [];
+  return [
+    `GORT followed commit \`${shortSha(input.sha)}\` of \`${input.repo}\` for [${input.entityRef}](${input.entityUrl}) and proposes this fix.`,
+    '',
+    '## Diagnosis',
+    '',
+    `- Category: \`${input.category}\``,
+    ...(input.diagnosis ? [`- Rules: ${redact(input.diagnosis)}`] : []),
+    `- Root cause: ${redact(input.rootCause)}`,
+    ...(input.confidence !== undefined ? [`- Confidence: ${Math.round(input.confidence * 100)}%`] : []),
+    '',
+    ...findings,
+    '## Evidence (redacted)',
+    '',
+    ...(evidence.length ? evidence : ['(none)']),
+    '',
+    '## Validation before this PR was opened',
+    '',
+    checksTable(input.checks),
+    '',
+    '## Files',
+    '',
+    ...input.files.map(f => `- \`${f}\``),
+    '',
+    `Review it on the [GORT page of ${input.entityRef}](${input.entityUrl}).`,
+    '',
+    `<!-- gort-fingerprint: ${input.fingerprint} -->`,
+  ].join('\n');
+}
+
+export function planDocument(input: { title: string; body: string; entityRef: string; sha: string; category: string; entityUrl: string }): string {
+  return [
+    `# ${input.title}`,
+    '',
+    `- Entity: [${input.entityRef}](${input.entityUrl})`,
+    `- Failed commit: \`${input.sha}\``,
+    `- Category: \`${input.category}\``,
+    '',
+    input.body.trim(),
+    '',
+  ].join('\n');
+}
+
+/** Findings posted on the pushed commit in diagnose-only mode. */
+export function diagnoseOnlyComment(input: {
+  entityRef: string;
+  entityUrl: string;
+  category: string;
+  summary: string;
+  rootCause?: string;
+  evidence: RunEvidenceItem[];
+  findings?: Array<{ expectation: string; observed: string; status: string }>;
+}): string {
+  return [
+    `**GORT** (diagnose-only) for [${input.entityRef}](${input.entityUrl}): \`${input.category}\``,
+    '',
+    redact(input.summary),
+    ...(input.rootCause ? ['', `Root cause: ${redact(input.rootCause)}`] : []),
+    ...(input.findings?.length ? ['', ...input.findings.map(f => `- ${f.status}: ${redact(f.expectation)} — observed: ${redact(f.observed)}`)] : []),
+    '',
+    ...input.evidence.slice(0, 3).map(e => `**${redact(e.source).slice(0, 200)}**\n${fence(e.message)}`),
+  ].join('\n');
+}
+
+export function escalationComment(input: { entityRef: string; entityUrl: string; sha: string; category: string; summary: string; attempts: number }): string {
+  return [
+    `**GORT**: after this fix was merged, [${input.entityRef}](${input.entityUrl}) failed again at \`${shortSha(input.sha)}\` (\`${input.category}\`).`,
+    '',
+    redact(input.summary),
+    '',
+    `GORT opened ${input.attempts} fix(es) after this merge and will not open another for this failure: a human needs to look.`,
+  ].join('\n');
+}

@@ -1,0 +1,85 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import { Knex } from 'knex';
+import { DatabaseAiCache } from '../ai/AiCache';
+import { AiRequestObserver } from '../ai/AiClient';
+import { createAiClient } from '../ai/createAiClient';
+import { readAiConfig } from '../ai/readAiConfig';
+import { RunStore } from '../database/RunStore';
+import { WatcherStore } from '../database/WatcherStore';
+import { ClusterReader } from '../flux/FluxClusterClient';
+import { FixPrResultLabel, FixPrService } from '../fixpr/FixPrService';
+import { FixPrStore } from '../fixpr/FixPrStore';
+import { PrStateRefresher } from '../fixpr/PrStateRefresher';
+import { GitHubClientFactory } from '../github/createGitHubClient';
+import { GitHubRepo } from '../github/GitHubRepo';
+import { IntentValidator } from '../intent/IntentValidator';
+import { FluxObjectLookup } from '../runs/judgeRunObject';
+import { GortFollowUps } from './GortFollowUps';
+
+export interface FollowUpMetrics extends AiRequestObserver {
+  fixPr(result: FixPrResultLabel): void;
+  intentVerdict(result: 'met' | 'not_met' | 'error'): void;
+}
+
+export interface FixPrConfig {
+  maxAttemptsAfterMerge: number;
+  commentInDiagnoseOnly: boolean;
+  extraAllowedPaths: string[];
+}
+
+export function readFixPrConfig(config: Config): FixPrConfig {
+  const section = config.getOptionalConfig('gort.fixPr');
+  const max = section?.getOptionalNumber('maxAttemptsAfterMerge') ?? 1;
+  if (!Number.isInteger(max) || max < 0) throw new Error(`Invalid config gort.fixPr.maxAttemptsAfterMerge: ${max}; use a whole number ≥ 0`);
+  return {
+    maxAttemptsAfterMerge: max,
+    commentInDiagnoseOnly: section?.getOptionalBoolean('commentInDiagnoseOnly') ?? true,
+    extraAllowedPaths: section?.getOptionalStringArray('allowedPaths') ?? [],
+  };
+}
+
+/** Builds the follow-ups (AI, fix PRs, intent) and the PR-state refresher from config. */
+export function createGortFollowUps(deps: {
+  config: Config;
+  db: Knex;
+  logger: LoggerService;
+  runStore: RunStore;
+  watcherStore: WatcherStore;
+  lookup: FluxObjectLookup;
+  readerFor: (cluster: string) => ClusterReader | undefined;
+  metrics?: FollowUpMetrics;
+}): { followUps: GortFollowUps; prStates: PrStateRefresher } {
+  const { config, db, logger, metrics } = deps;
+  const aiConfig = readAiConfig(config);
+  const fixPrConfig = readFixPrConfig(config);
+  const aiClient = createAiClient(aiConfig, { cache: new DatabaseAiCache(db, aiConfig.cacheTtlMs), observer: metrics });
+  logger.info(aiClient ? `GORT AI: ${aiClient.providerName} (${aiClient.model})` : 'GORT AI: none (rules-only diagnosis, runtime-health intent checks)');
+  const github = GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub: ${message}`) });
+  const repoFor = async (owner: string, repo: string) => new GitHubRepo(await github.forRepo(owner, repo), owner, repo);
+  const store = new FixPrStore(db);
+  const fixPrs = new FixPrService({
+    aiClient,
+    repoFor,
+    store,
+    runStore: deps.runStore,
+    logger,
+    appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+    maxAttemptsAfterMerge: fixPrConfig.maxAttemptsAfterMerge,
+    commentInDiagnoseOnly: fixPrConfig.commentInDiagnoseOnly,
+    extraAllowedPaths: fixPrConfig.extraAllowedPaths,
+    onResult: result => metrics?.fixPr(result),
+  });
+  const followUps = new GortFollowUps({
+    watcherStore: deps.watcherStore,
+    lookup: deps.lookup,
+    fixPrs,
+    intent: new IntentValidator({ aiClient, readerFor: deps.readerFor }),
+    repoFor,
+    aiClient,
+    runTokenBudget: aiConfig.runTokenBudget,
+    logger,
+    onIntentVerdict: result => metrics?.intentVerdict(result),
+  });
+  return { followUps, prStates: new PrStateRefresher({ store, runStore: deps.runStore, repoFor, logger }) };
+}

@@ -1,0 +1,2 @@
+export * from './createGitHubClient';
+export * from './GitHubRepo';

@@ -1,0 +1,4 @@
+export * from './IntentValidator';
+export * from './runtimeHealth';
+export * from './runtimeSnapshot';
+export * from './relevantPlans';

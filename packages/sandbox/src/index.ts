@@ -12,4 +12,4 @@ export * from './kube';
 export * from './flux';
 export { startSandbox, DEMO_REPO, SANDBOX_DEFAULTS } from './sandbox';
 export type { Sandbox, SandboxOptions } from './sandbox';
-export { demoPush } from './cli/demoPush';
+export { demoPush, pushChange } from './cli/demoPush';

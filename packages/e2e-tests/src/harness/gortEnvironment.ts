@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoPush, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@internal/gort-sandbox';
+import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@internal/gort-sandbox';
 import type { Run, RunList } from '@internal/plugin-gort-common';
 import knexFactory from 'knex';
 import { stringify } from 'yaml';
@@ -19,6 +19,8 @@ export interface GortEnvironmentOptions {
   extraEntities?: number;
   /** Flux objects the extra components follow instead (`namespace/name` by index). */
   extraEntityObject?: (index: number) => string;
+  /** More annotations for the extra components, by index. */
+  extraEntityAnnotations?: (index: number) => Record<string, string>;
   healthCheckCapMs?: number;
   reconcileTimeout?: string;
   lease?: string;
@@ -30,8 +32,9 @@ function entitiesYaml(
   extra: number,
   reconcileTimeout: string,
   objectFor: (index: number) => string = () => 'flux-system/podinfo',
+  annotationsFor: (index: number) => Record<string, string> = () => ({}),
 ): string {
-  const component = (name: string, fluxApp = 'flux-system/podinfo') => ({
+  const component = (name: string, fluxApp = 'flux-system/podinfo', more: Record<string, string> = {}) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
@@ -40,12 +43,13 @@ function entitiesYaml(
         'gort.io/flux-app': fluxApp,
         'github.com/project-slug': 'acme/podinfo-gitops',
         'gort.io/reconcile-timeout': reconcileTimeout,
+        ...more,
       },
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
   });
   const docs = [component('podinfo')];
-  for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i)));
+  for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i), annotationsFor(i)));
   return docs.map(doc => `---\n${stringify(doc)}`).join('');
 }
 
@@ -98,7 +102,7 @@ export class GortEnvironment {
       throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
-    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject));
+    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject, options.extraEntityAnnotations));
 
     const backends: BackendProcess[] = [];
     for (let i = 0; i < count; i++) {
@@ -126,6 +130,11 @@ export class GortEnvironment {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
           webhook: { secret: SANDBOX_DEFAULTS.webhookSecret },
           flux: { requestReconcile: true },
+          ai: {
+            provider: 'anthropic',
+            anthropic: { apiKey: sandbox.anthropicApiKey, baseUrl: sandbox.anthropicUrl },
+          },
+          fixPr: { githubHost: new URL(sandbox.githubUrl).host },
           runs: { lease: options.lease ?? '3s' },
           clusters: [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }],
         },
@@ -197,6 +206,12 @@ export class GortEnvironment {
   /** Commits a sandbox scenario over git smart HTTP and pushes it. */
   async push(scenario: string): Promise<string> {
     const { sha } = await demoPush({ cloneUrl: this.sandbox.repoCloneUrl, token: this.sandbox.token, scenario });
+    return sha;
+  }
+
+  /** Commits an arbitrary change to the demo repository and pushes it. */
+  async pushFiles(message: string, change: (files: RepoFiles) => RepoFiles): Promise<string> {
+    const { sha } = await pushChange({ cloneUrl: this.sandbox.repoCloneUrl, token: this.sandbox.token, message, change });
     return sha;
   }
 

@@ -50,6 +50,8 @@ export interface AnthropicServer {
   close(): Promise<void>;
   /** Answer the next `count` message requests with this error (after authentication). */
   failNext(status: InjectableFailureStatus, count?: number): void;
+  /** Drops failures queued by failNext that were not served yet. */
+  clearFailures(): void;
   setMode(mode: AnalystMode): void;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
@@ -347,6 +349,9 @@ export function startAnthropicServer(
         requests,
         failNext(status, count = 1) {
           for (let i = 0; i < count; i++) pendingFailures.push(status);
+        },
+        clearFailures() {
+          pendingFailures.length = 0;
         },
         setMode(next) {
           mode = next;

@@ -27,19 +27,16 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /**
- * Clones the demo repository over the sandbox's git smart HTTP, applies a
- * scenario, commits and pushes, exactly as a developer would; the sandbox
- * then sends the signed push webhook. Returns the pushed commit.
+ * Clones a sandbox repository over git smart HTTP, changes its files,
+ * commits and pushes, exactly as a developer would; the sandbox then sends
+ * the signed push webhook. Returns the pushed commit.
  */
-export async function demoPush(options: {
+export async function pushChange(options: {
   cloneUrl: string;
   token: string;
-  scenario: string;
+  message: string;
+  change: (files: RepoFiles) => RepoFiles | Promise<RepoFiles>;
 }): Promise<{ sha: string; message: string }> {
-  const scenario = SCENARIOS[options.scenario];
-  if (!scenario) {
-    throw new Error(`unknown scenario "${options.scenario}"; one of: ${Object.keys(SCENARIOS).join(', ')}`);
-  }
   const work = await mkdtemp(join(tmpdir(), 'gort-demo-push-'));
   try {
     const url = new URL(options.cloneUrl);
@@ -50,7 +47,7 @@ export async function demoPush(options: {
     for (const path of await listFiles(work)) {
       files[path] = await readFile(join(work, path), 'utf8');
     }
-    const next = scenario.apply(files, { seed: await readRepoFiles() });
+    const next = await options.change(files);
     for (const path of Object.keys(files)) {
       if (!(path in next)) await rm(join(work, path));
     }
@@ -59,10 +56,29 @@ export async function demoPush(options: {
       await writeFile(join(work, path), content);
     }
     await git(work, 'add', '-A');
-    await git(work, 'commit', '--quiet', '--allow-empty', '-m', scenario.commitMessage);
+    await git(work, 'commit', '--quiet', '--allow-empty', '-m', options.message);
     await git(work, 'push', '--quiet', 'origin', 'HEAD');
-    return { sha: await git(work, 'rev-parse', 'HEAD'), message: scenario.commitMessage };
+    return { sha: await git(work, 'rev-parse', 'HEAD'), message: options.message };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** Pushes one of the named scenarios (see flux/scenarios.ts). */
+export async function demoPush(options: {
+  cloneUrl: string;
+  token: string;
+  scenario: string;
+}): Promise<{ sha: string; message: string }> {
+  const scenario = SCENARIOS[options.scenario];
+  if (!scenario) {
+    throw new Error(`unknown scenario "${options.scenario}"; one of: ${Object.keys(SCENARIOS).join(', ')}`);
+  }
+  const seed = await readRepoFiles();
+  return pushChange({
+    cloneUrl: options.cloneUrl,
+    token: options.token,
+    message: scenario.commitMessage,
+    change: files => scenario.apply(files, { seed }),
+  });
 }

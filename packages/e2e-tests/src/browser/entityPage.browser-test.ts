@@ -104,19 +104,24 @@ describe('the GitOps entity page in a real browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'gitops-tab-failed.png'), fullPage: true });
 
     // Run detail.
-    await badRow.getByRole('link').first().click();
+    await badRow.getByRole('link', { name: new RegExp(`^Run ${badSha.slice(0, 7)}`) }).click();
     await page.getByRole('heading', { name: 'Diagnosis' }).waitFor();
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     await page.getByText(/ImagePullBackOff|ErrImagePull/).first().waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'run-detail.png'), fullPage: true });
 
-    // The fix pull request, when GORT opened one, links to the PR on GitHub.
-    const run = await env.waitForRun(badSha, r => r.state === 'done');
-    if (run.fixPr?.url) {
-      const prLink = page.getByRole('link', { name: new RegExp(`#${run.fixPr.number}`) }).first();
-      await prLink.waitFor({ timeout: 30_000 });
-      expect(await prLink.getAttribute('href')).toBe(run.fixPr.url);
-    }
+    // The fix pull request links to the PR on (the sandbox's) GitHub.
+    const run = await env.waitForRun(badSha, r => r.state === 'done' && Boolean(r.fixPr));
+    expect(run.fixPr).toMatchObject({ status: 'opened' });
+    const prLink = page.getByRole('link', { name: new RegExp(`#${run.fixPr!.number}\\b`) }).first();
+    await prLink.waitFor({ timeout: 30_000 });
+    const href = await prLink.getAttribute('href');
+    expect(href).toBe(run.fixPr!.url);
+    const prNumber = Number(href!.split('/').pop());
+    const pr = await fetch(`${env.sandbox.githubUrl}/repos/acme/podinfo-gitops/pulls/${prNumber}`, {
+      headers: { Authorization: `token ${env.sandbox.token}` },
+    }).then(res => res.json());
+    expect(pr).toMatchObject({ number: run.fixPr!.number, state: 'open', head: { ref: expect.stringMatching(/^gort\/fix\//) } });
   });
 
   it('shows the overview card and the org-wide page', async () => {

@@ -138,11 +138,10 @@ function ensureDependencies(env) {
   }
   log('installing dependencies (first run takes several minutes)');
   const started = Date.now();
-  const hasLock = fs.existsSync(path.join(root, 'package-lock.json'));
-  const args = hasLock && process.env.CI
-    ? ['ci', '--no-audit', '--no-fund']
-    : ['install', '--no-audit', '--no-fund'];
-  mustRun('npm', args, { env });
+  // `npm install`, not `npm ci`: it installs the locked versions too, and
+  // tolerates optional platform binaries that the registry reachable here
+  // lacks (npm ci refuses a lock file without them).
+  mustRun('npm', ['install', '--no-audit', '--no-fund'], { env });
   fs.writeFileSync(stampFile, wanted);
   log(`dependencies installed in ${Math.round((Date.now() - started) / 1000)} s`);
 }

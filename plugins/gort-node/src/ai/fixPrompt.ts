@@ -2,10 +2,12 @@ import { PROMPT_BLOCK_ATTRIBUTES, PromptBlockTag } from './blocks';
 import {
   assembleDataBlocks,
   DataBlockSpec,
-  renderDiff,
   resolveLimits,
   takeFirst,
   toJsonBody,
+  diffBlocks,
+  evidenceBlocks,
+  planBlocks,
 } from './promptAssembly';
 import {
   AiPrompt,
@@ -88,13 +90,7 @@ export function buildFixPrompt(input: FixPromptInput): AiPrompt {
       maxBodyChars: limits.diagnosisChars,
     },
   ];
-  if (input.diff !== undefined) {
-    specs.push({
-      tag: 'diff',
-      body: renderDiff(input.diff),
-      maxBodyChars: limits.diffChars,
-    });
-  }
+  specs.push(...diffBlocks(input.diff, limits));
   for (const file of files) {
     specs.push({
       tag: 'file',
@@ -106,23 +102,7 @@ export function buildFixPrompt(input: FixPromptInput): AiPrompt {
       maxBodyChars: limits.fileChars,
     });
   }
-  for (const item of evidence) {
-    specs.push({
-      tag: 'evidence',
-      attributes: { [PROMPT_BLOCK_ATTRIBUTES.evidence.source]: item.source },
-      body: item.text,
-      maxBodyChars: limits.evidenceChars,
-      keep: item.keep,
-    });
-  }
-  for (const plan of plans) {
-    specs.push({
-      tag: 'plan',
-      attributes: { [PROMPT_BLOCK_ATTRIBUTES.plan.path]: plan.path },
-      body: plan.content,
-      maxBodyChars: limits.planChars,
-    });
-  }
+  specs.push(...evidenceBlocks(evidence, limits), ...planBlocks(plans, limits));
 
   const data = assembleDataBlocks(specs, limits.totalChars, omitted);
   const task =

@@ -1,11 +1,13 @@
-import { PROMPT_BLOCK_ATTRIBUTES, PromptBlockTag } from './blocks';
+import { PromptBlockTag } from './blocks';
 import {
   assembleDataBlocks,
   DataBlockSpec,
-  renderDiff,
   resolveLimits,
   takeFirst,
   toJsonBody,
+  diffBlocks,
+  evidenceBlocks,
+  planBlocks,
 } from './promptAssembly';
 import { AiPrompt, IntentPromptInput } from './promptTypes';
 import { DATA_BLOCK_RULES, pushBlock, sanitizeInline } from './promptText';
@@ -37,36 +39,13 @@ export function buildIntentPrompt(input: IntentPromptInput): AiPrompt {
     omitted,
   );
 
-  const specs: DataBlockSpec[] = [pushBlock(input.push, input.objects)];
-  for (const plan of plans) {
-    specs.push({
-      tag: 'plan',
-      attributes: { [PROMPT_BLOCK_ATTRIBUTES.plan.path]: plan.path },
-      body: plan.content,
-      maxBodyChars: limits.planChars,
-    });
-  }
-  specs.push({
-    tag: 'runtime',
-    body: toJsonBody(input.runtime),
-    maxBodyChars: limits.runtimeChars,
-  });
-  if (input.diff !== undefined) {
-    specs.push({
-      tag: 'diff',
-      body: renderDiff(input.diff),
-      maxBodyChars: limits.diffChars,
-    });
-  }
-  for (const item of evidence) {
-    specs.push({
-      tag: 'evidence',
-      attributes: { [PROMPT_BLOCK_ATTRIBUTES.evidence.source]: item.source },
-      body: item.text,
-      maxBodyChars: limits.evidenceChars,
-      keep: item.keep,
-    });
-  }
+  const specs: DataBlockSpec[] = [
+    pushBlock(input.push, input.objects),
+    ...planBlocks(plans, limits),
+    { tag: 'runtime', body: toJsonBody(input.runtime), maxBodyChars: limits.runtimeChars },
+    ...diffBlocks(input.diff, limits),
+    ...evidenceBlocks(evidence, limits),
+  ];
 
   const data = assembleDataBlocks(specs, limits.totalChars, omitted);
   const task =

@@ -1,4 +1,4 @@
-import { PromptBlockTag, renderBlock, TruncationSide } from './blocks';
+import { PROMPT_BLOCK_ATTRIBUTES, PromptBlockTag, renderBlock, TruncationSide } from './blocks';
 import {
   DEFAULT_PROMPT_LIMITS,
   PromptBudgetReport,
@@ -125,4 +125,36 @@ export function takeFirst<T>(
     omitted[tag] = (omitted[tag] ?? 0) + items.length - max;
   }
   return items.slice(0, max);
+}
+
+/** The push's diff as a data block, when there is one. */
+export function diffBlocks(diff: PromptDiffFile[] | string | undefined, limits: PromptLimits): DataBlockSpec[] {
+  return diff === undefined ? [] : [{ tag: 'diff', body: renderDiff(diff), maxBodyChars: limits.diffChars }];
+}
+
+/** Evidence items (logs, events, conditions) as data blocks. */
+export function evidenceBlocks(
+  evidence: ReadonlyArray<{ source: string; text: string; keep?: TruncationSide }>,
+  limits: PromptLimits,
+): DataBlockSpec[] {
+  return evidence.map(item => ({
+    tag: 'evidence',
+    attributes: { [PROMPT_BLOCK_ATTRIBUTES.evidence.source]: item.source },
+    body: item.text,
+    maxBodyChars: limits.evidenceChars,
+    keep: item.keep,
+  }));
+}
+
+/** Plan documents as data blocks. */
+export function planBlocks(
+  plans: ReadonlyArray<{ path: string; content: string }>,
+  limits: PromptLimits,
+): DataBlockSpec[] {
+  return plans.map(plan => ({
+    tag: 'plan',
+    attributes: { [PROMPT_BLOCK_ATTRIBUTES.plan.path]: plan.path },
+    body: plan.content,
+    maxBodyChars: limits.planChars,
+  }));
 }

@@ -161,6 +161,10 @@ describe('DatabaseRunStore', () => {
     // each newer push supersedes the entity's older waiting runs
     expect(even.items.map(r => r.state)).toEqual(['queued', 'superseded', 'superseded']);
     expect(await store.countActive()).toEqual({ queued: 2 });
+    const latest = await store.latestRunPerEntity();
+    expect([...latest.keys()].sort()).toEqual(['component:default/even', 'component:default/odd']);
+    expect(latest.get('component:default/even')!.sha[0]).toBe('4');
+    expect(latest.get('component:default/odd')!.sha[0]).toBe('3');
     expect((await store.listRuns({ limit: 10, state: 'superseded' })).items).toHaveLength(3);
   });
 });

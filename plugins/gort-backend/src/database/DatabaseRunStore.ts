@@ -349,6 +349,14 @@ export class DatabaseRunStore implements RunStore {
     return toRun(row, events);
   }
 
+  async latestRunPerEntity(): Promise<Map<string, RunSummary>> {
+    const rows = await this.db<RunRow>(RUNS).whereIn(
+      'seq',
+      this.db(RUNS).max('seq').groupBy('entity_ref'),
+    );
+    return new Map(rows.map(row => [row.entity_ref, toSummary(row)]));
+  }
+
   async listRuns(query: RunListQuery): Promise<RunList> {
     let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);

@@ -11,6 +11,7 @@ import type {
   RunObjectVerdict,
   RunOutcome,
   RunState,
+  RunSummary,
   RunTrigger,
   WatchedObject,
 } from '@internal/plugin-gort-common';
@@ -99,6 +100,8 @@ export interface RunStore {
   recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean>;
 
   getRun(runId: string): Promise<Run | undefined>;
+  /** The newest run of every entity that has one, in one query. */
+  latestRunPerEntity(): Promise<Map<string, RunSummary>>;
   listRuns(query: RunListQuery): Promise<RunList>;
   /**
    * Updates the fix pull request of a finished run (its live GitHub state

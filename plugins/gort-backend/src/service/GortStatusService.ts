@@ -101,18 +101,21 @@ export class GortStatusService {
 
   /** Every followed entity with its live state and latest run (org-wide page). */
   async allStatuses(): Promise<EntityGortStatusList> {
-    const watchers = await this.deps.watcherStore.list();
-    const items: EntityGortStatus[] = [];
-    for (const watcher of watchers) {
-      const latest = await this.deps.runStore.listRuns({ entityRef: watcher.entityRef, limit: 1 });
-      items.push({
-        entityRef: watcher.entityRef,
-        watcher,
-        objects: this.objectStatuses(watcher),
-        ...(latest.items[0] ? { latestRun: latest.items[0] } : {}),
-      });
-    }
-    return { items };
+    const [watchers, latestRuns] = await Promise.all([
+      this.deps.watcherStore.list(),
+      this.deps.runStore.latestRunPerEntity(),
+    ]);
+    return {
+      items: watchers.map(watcher => {
+        const latestRun = latestRuns.get(watcher.entityRef);
+        return {
+          entityRef: watcher.entityRef,
+          watcher,
+          objects: this.objectStatuses(watcher),
+          ...(latestRun ? { latestRun } : {}),
+        };
+      }),
+    };
   }
 
   /** Starts a run against the revision the entity's source serves now. */

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { migrationsDir } from './migrations';
 import { DatabaseRunStore } from './DatabaseRunStore';
 import { NewRun } from './RunStore';
@@ -23,7 +23,7 @@ function newRun(overrides: Partial<NewRun> = {}): NewRun {
 }
 
 describe('DatabaseRunStore', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function createStore(
     databaseId: Parameters<typeof databases.init>[0],

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { migrationsDir } from './migrations';
 import { DatabaseWatcherStore } from './DatabaseWatcherStore';
 import { WatcherInput } from './WatcherStore';
@@ -22,7 +22,7 @@ function watcher(
 }
 
 describe('DatabaseWatcherStore', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);

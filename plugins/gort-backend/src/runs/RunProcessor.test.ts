@@ -1,4 +1,5 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { KubeObject } from '@internal/plugin-gort-node';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
@@ -66,7 +67,7 @@ const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
 });
 
 describe('RunProcessor', () => {
-  const databases = TestDatabases.create();
+  const databases = createTestDatabases();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],

@@ -47,7 +47,8 @@ describe('two backend replicas on one PostgreSQL database', () => {
     let workedOnByBoth = 0;
     for (const summary of runs) {
       const run = await env.run(summary.id);
-      const states = run.timeline.map(e => e.state);
+      // diagnosing and validating repeat on purpose: they carry progress messages
+      const states = run.timeline.map(e => e.state).filter(s => s !== 'diagnosing' && s !== 'validating');
       expect(new Set(states).size).toBe(states.length);
       expect(states.filter(s => ['done', 'superseded'].includes(s))).toHaveLength(1);
       if (logs.every(log => runLines(log, run.id).length > 0)) workedOnByBoth += 1;

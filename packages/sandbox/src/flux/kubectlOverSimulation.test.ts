@@ -1,53 +1,24 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { KubeApiServer, startKubeApiServer } from '../kube/server';
-import { createSelfSignedCertificate } from '../kube/tls';
+import { createKubectlHome, KUBECTL, KubectlHome } from '../kube/testKubectl';
 import { demoFluxObjects } from './demo';
 import { REQUESTED_AT } from './gitRepositoryReconciler';
 import { SCENARIOS } from './scenarios';
 import { readRepoFiles } from './seed';
 import { FluxSimulation, startFluxSimulation } from './simulation';
-import { findKubectl } from './kustomizeBuild';
 import {
   createTestGitRepository,
   TestGitRepository,
 } from './testGitRepository';
 import { waitFor } from './testWaitFor';
 
-const run = promisify(execFile);
-const KUBECTL = findKubectl();
 const token = 'sim-token';
 
 let api: KubeApiServer;
 let sim: FluxSimulation;
 let repo: TestGitRepository;
-let home: string;
+let home: KubectlHome;
 
-// kubectl must run asynchronously: the API server lives in this process.
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run(
-    KUBECTL!,
-    [
-      '--server',
-      api.url,
-      '--token',
-      token,
-      '--certificate-authority',
-      join(home, 'ca.pem'),
-      '--cache-dir',
-      join(home, 'cache'),
-      ...args,
-    ],
-    {
-      env: { ...process.env, HOME: home, KUBECONFIG: join(home, 'config') },
-      timeout: 20_000,
-    },
-  );
-  return stdout;
-}
+const kubectl = (...args: string[]) => home.run(api.url, token, ...args);
 
 jest.setTimeout(30_000);
 
@@ -60,12 +31,9 @@ if (!KUBECTL) {
 
 (KUBECTL ? describe : describe.skip)('kubectl over the Flux simulation', () => {
   beforeAll(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kubectl-sim-'));
-    writeFileSync(join(home, 'config'), '');
-    const tls = await createSelfSignedCertificate();
-    writeFileSync(join(home, 'ca.pem'), tls.cert);
+    home = await createKubectlHome('kubectl-sim-');
     repo = await createTestGitRepository();
-    api = await startKubeApiServer({ port: 0, token, tls });
+    api = await startKubeApiServer({ port: 0, token, tls: home.tls });
     for (const o of demoFluxObjects({
       url: 'https://github.com/example/podinfo-gitops',
     }))
@@ -82,7 +50,7 @@ if (!KUBECTL) {
     await sim.stop();
     await api.close();
     await repo.cleanup();
-    rmSync(home, { recursive: true, force: true });
+    home.cleanup();
   });
 
   it('shows a crash-looping rollout the way a real cluster does', async () => {

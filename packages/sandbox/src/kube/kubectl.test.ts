@@ -1,44 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { promisify } from 'node:util';
 import { startKubeApiServer, KubeApiServer } from './server';
-import { createSelfSignedCertificate } from './tls';
+import { createKubectlHome, KUBECTL, KubectlHome } from './testKubectl';
 
-const run = promisify(execFile);
-const KUBECTL = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map(dir => join(dir, 'kubectl'))
-  .find(path => existsSync(path));
 const hasKubectl = KUBECTL !== undefined;
 // kubectl sends bearer tokens only over HTTPS, so this suite serves TLS with a throwaway certificate.
 const token = 'kubectl-token';
 
 let api: KubeApiServer;
-let home: string;
+let home: KubectlHome;
 
-async function kubectl(...args: string[]) {
-  const { stdout } = await run(
-    KUBECTL!,
-    [
-      '--server',
-      api.url,
-      '--token',
-      token,
-      '--certificate-authority',
-      join(home, 'ca.pem'),
-      '--cache-dir',
-      join(home, 'cache'),
-      ...args,
-    ],
-    {
-      env: { ...process.env, HOME: home, KUBECONFIG: join(home, 'config') },
-      timeout: 20_000,
-    },
-  );
-  return stdout;
-}
+const kubectl = (...args: string[]) => home.run(api.url, token, ...args);
 
 function seed() {
   const s = api.store;
@@ -160,16 +131,13 @@ function seed() {
   'real kubectl against the API stand-in',
   () => {
     beforeAll(async () => {
-      home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
-      writeFileSync(join(home, 'config'), '');
-      const tls = await createSelfSignedCertificate();
-      writeFileSync(join(home, 'ca.pem'), tls.cert);
-      api = await startKubeApiServer({ port: 0, token, tls });
+      home = await createKubectlHome('kubectl-home-');
+      api = await startKubeApiServer({ port: 0, token, tls: home.tls });
       seed();
     });
     afterAll(async () => {
       await api.close();
-      rmSync(home, { recursive: true, force: true });
+      home.cleanup();
     });
 
     it('lists Kustomizations across namespaces with Flux columns', async () => {
@@ -264,24 +232,16 @@ function seed() {
     it('watches with get -w', async () => {
       const child = execFile(
         KUBECTL!,
-        [
-          '--server',
+        home.args(
           api.url,
-          '--token',
           token,
-          '--certificate-authority',
-          join(home, 'ca.pem'),
-          '--cache-dir',
-          join(home, 'cache'),
-          'get',
-          'ks',
-          '-n',
-          'flux-system',
-          '-w',
-        ],
-        {
-          env: { ...process.env, HOME: home, KUBECONFIG: join(home, 'config') },
-        },
+            'get',
+            'ks',
+            '-n',
+            'flux-system',
+            '-w',
+        ),
+        { env: home.env },
       );
       let output = '';
       child.stdout!.on('data', chunk => {

@@ -205,18 +205,8 @@ export async function startKubeApiServer(
     method: string,
   ) {
     const type = findByPlural(path.group, path.version, path.plural);
-    if (!type) {
-      sendJson(
-        res,
-        404,
-        statusBody(
-          'NotFound',
-          'the server could not find the requested resource',
-        ),
-      );
-      return;
-    }
-    if (path.namespace && !type.namespaced) {
+    // An unknown resource, or a cluster-scoped one under a namespace path.
+    if (!type || (path.namespace && !type.namespaced)) {
       sendJson(
         res,
         404,

@@ -241,7 +241,7 @@ function e2eSuite(env, { label, script, report, before = [] }) {
   try {
     runSteps(testEnv, [
       ...before,
-      [label, 'npm', ['run', script, '--workspace', '@internal/gort-e2e-tests', '--', '--json', `--outputFile=${reportFile}`]],
+      [label, 'npm', ['run', script, '--workspace', '@gort-backstage/e2e-tests', '--', '--json', `--outputFile=${reportFile}`]],
     ]);
   } catch (error) {
     failure = error;
@@ -293,7 +293,7 @@ const commands = {
   sandbox: () => sandbox(setup()),
   e2e: () => e2e(setup()),
   'e2e-browser': () => e2eBrowser(setup()),
-  bench: () => process.exit(run('npm', ['run', 'bench', '--workspace', '@internal/gort-e2e-tests'], { env: setup() })),
+  bench: () => process.exit(run('npm', ['run', 'bench', '--workspace', '@gort-backstage/e2e-tests'], { env: setup() })),
   'demo-push': () => demoPush(setup()),
 };
 if (!commands[command]) {

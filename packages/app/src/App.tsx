@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import gortPlugin from '@internal/plugin-gort/alpha';
+import gortPlugin from '@gort-backstage/plugin-gort/alpha';
 import { navModule } from './modules/nav';
 import { signalsModule } from './modules/signals';
 

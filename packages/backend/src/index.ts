@@ -20,6 +20,6 @@ backend.add(
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.add(import('@internal/plugin-gort-backend'));
+backend.add(import('@gort-backstage/plugin-gort-backend'));
 
 backend.start();

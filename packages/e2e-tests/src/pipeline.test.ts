@@ -1,5 +1,5 @@
 import { sign } from '@octokit/webhooks-methods';
-import { SANDBOX_DEFAULTS } from '@internal/gort-sandbox';
+import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment } from './harness/gortEnvironment';
 
 jest.setTimeout(300_000);

@@ -1,4 +1,4 @@
-import { SANDBOX_DEFAULTS } from '@internal/gort-sandbox';
+import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
 
 jest.setTimeout(600_000);

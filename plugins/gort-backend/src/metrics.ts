@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import type { RunState } from '@internal/plugin-gort-common';
+import type { RunState } from '@gort-backstage/plugin-gort-common';
 
 /**
  * GORT's metrics, exported through Backstage's OpenTelemetry setup (for

@@ -6,7 +6,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { Watcher } from '@internal/plugin-gort-common';
+import { Watcher } from '@gort-backstage/plugin-gort-common';
 import request from 'supertest';
 import { gortPlugin } from './plugin';
 

@@ -10,7 +10,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { isGortAvailable } from '@internal/plugin-gort-common';
+import { isGortAvailable } from '@gort-backstage/plugin-gort-common';
 import SyncIcon from '@material-ui/icons/Sync';
 import { gortApiRef, GortClient } from './api';
 

@@ -10,6 +10,6 @@ export {
   EntityGortCard,
   GortPage,
 } from './plugin';
-export { isGortAvailable } from '@internal/plugin-gort-common';
+export { isGortAvailable } from '@gort-backstage/plugin-gort-common';
 export { gortApiRef, GortClient } from './api';
 export type { CreateRunResponse, GortApi, ListRunsRequest } from './api';

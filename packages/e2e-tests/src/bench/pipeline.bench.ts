@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
-import { SANDBOX_DEFAULTS } from '@internal/gort-sandbox';
+import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment, PODINFO } from '../harness/gortEnvironment';
 
 const percentile = (values: number[], p: number) => {

@@ -13,7 +13,7 @@ import {
   readProposeFixAnswer,
   validateIntentVerdictInput,
   validateProposeFixInput,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { imagePullScenario, intentScenario } from './__fixtures__/scenarios';
 import { DEPLOYMENT_AFTER_IMAGE_PUSH } from './__fixtures__/deploymentPushes';
 import { SANDBOX_TEST_MODEL } from './__fixtures__/requests';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildIntentPrompt, readIntentVerdictAnswer, REPORT_INTENT_VERDICT_TOOL_NAME } from '@internal/plugin-gort-node';
-import { AnthropicServer, startAnthropicServer } from '@internal/gort-sandbox';
+import { buildIntentPrompt, readIntentVerdictAnswer, REPORT_INTENT_VERDICT_TOOL_NAME } from '@gort-backstage/plugin-gort-node';
+import { AnthropicServer, startAnthropicServer } from '@gort-backstage/sandbox';
 import { InMemoryAiCache } from './AiCache';
 import { AiClient, AiOutcome } from './AiClient';
 import { AnthropicProvider } from './AnthropicProvider';

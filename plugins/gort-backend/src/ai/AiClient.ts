@@ -1,4 +1,4 @@
-import type { AiPrompt, ToolAnswer, ToolInputValidation } from '@internal/plugin-gort-node';
+import type { AiPrompt, ToolAnswer, ToolInputValidation } from '@gort-backstage/plugin-gort-node';
 import { AiCache } from './AiCache';
 import { aiCacheKey } from './cacheKey';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retry';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AiPrompt } from '@internal/plugin-gort-node';
+import type { AiPrompt } from '@gort-backstage/plugin-gort-node';
 
 /**
  * Whitespace differences (trailing spaces, CRLF, runs of blank lines) do not

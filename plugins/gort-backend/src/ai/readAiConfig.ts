@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { parseDuration } from '@internal/plugin-gort-common';
+import { parseDuration } from '@gort-backstage/plugin-gort-common';
 import { RetryPolicy } from './retry';
 
 export type AiProviderName = 'anthropic' | 'openai' | 'ollama' | 'none';

@@ -1,4 +1,4 @@
-import type { AiPrompt, ToolAnswer } from '@internal/plugin-gort-node';
+import type { AiPrompt, ToolAnswer } from '@gort-backstage/plugin-gort-node';
 
 /** One turn of a tool-use conversation, in provider-neutral form. */
 export type AiTurn =

@@ -1,5 +1,5 @@
 import { Config, ConfigReader } from '@backstage/config';
-import { parseDuration } from '@internal/plugin-gort-common';
+import { parseDuration } from '@gort-backstage/plugin-gort-common';
 
 export interface GortConfig {
   defaultReconcileTimeoutMs: number;

@@ -9,7 +9,7 @@ import {
   RunState,
   RunSummary,
   WAITING_RUN_STATES,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import {
   CreateRunResult,
   DeliveryResult,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { RepoRef, Watcher } from '@internal/plugin-gort-common';
+import type { RepoRef, Watcher } from '@gort-backstage/plugin-gort-common';
 import {
   WatcherInput,
   WatcherStore,

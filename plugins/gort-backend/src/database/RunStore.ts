@@ -14,8 +14,8 @@ import type {
   RunSummary,
   RunTrigger,
   WatchedObject,
-} from '@internal/plugin-gort-common';
-import type { FailureCategory } from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
+import type { FailureCategory } from '@gort-backstage/plugin-gort-common';
 
 export interface NewRun {
   entityRef: string;

@@ -1,4 +1,4 @@
-import type { RepoRef, Watcher } from '@internal/plugin-gort-common';
+import type { RepoRef, Watcher } from '@gort-backstage/plugin-gort-common';
 
 /** A watcher as computed from the catalog, before it is stored. */
 export type WatcherInput = Omit<Watcher, 'updatedAt'>;

@@ -5,7 +5,7 @@ import {
 import { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
-  '@internal/plugin-gort-backend',
+  '@gort-backstage/plugin-gort-backend',
   'migrations',
 );
 

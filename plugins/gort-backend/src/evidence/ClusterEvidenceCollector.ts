@@ -4,14 +4,14 @@ import {
   isFailureCategory,
   RunDiagnosis,
   RunEvidenceItem,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import {
   dependsOnOf,
   diagnose,
   KubeObject,
   redact,
   redactObject,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
 import { FailureDiagnoser } from '../runs/RunProcessor';

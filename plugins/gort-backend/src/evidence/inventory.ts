@@ -1,4 +1,4 @@
-import type { KubeObject } from '@internal/plugin-gort-node';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 
 export interface InventoryRef {
   namespace: string;

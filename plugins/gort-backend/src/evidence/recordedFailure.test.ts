@@ -1,4 +1,4 @@
-import { diagnose } from '@internal/plugin-gort-node';
+import { diagnose } from '@gort-backstage/plugin-gort-node';
 import { withRecordedFailure } from './recordedFailure';
 
 const failure = {

@@ -1,5 +1,5 @@
-import type { RunFailure } from '@internal/plugin-gort-common';
-import type { KubeObject } from '@internal/plugin-gort-node';
+import type { RunFailure } from '@gort-backstage/plugin-gort-common';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 
 /**
  * Flux retries a failed attempt on its own, so by the time evidence is read

@@ -6,7 +6,7 @@ import type {
   RunEvidenceItem,
   RunFixPr,
   Watcher,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import {
   buildFixPrompt,
   FixEdit,
@@ -18,7 +18,7 @@ import {
   readProposeFixAnswer,
   redact,
   redactObject,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { GitHubRepo } from '../github/GitHubRepo';

@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { FixValidationCheck, RunEvidenceItem } from '@internal/plugin-gort-common';
-import { redact } from '@internal/plugin-gort-node';
+import type { FixValidationCheck, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
+import { redact } from '@gort-backstage/plugin-gort-node';
 import { normaliseRepoDir } from './allowedPaths';
 
 export const GORT_LABEL = 'gort';

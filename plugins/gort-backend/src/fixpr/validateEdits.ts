@@ -1,5 +1,5 @@
-import type { FixValidationCheck } from '@internal/plugin-gort-common';
-import { describeRelativePathProblem, FixEdit } from '@internal/plugin-gort-node';
+import type { FixValidationCheck } from '@gort-backstage/plugin-gort-common';
+import { describeRelativePathProblem, FixEdit } from '@gort-backstage/plugin-gort-node';
 import { parseAllDocuments } from 'yaml';
 import { isForbiddenPath, matchesAllowedGlobs } from './allowedPaths';
 

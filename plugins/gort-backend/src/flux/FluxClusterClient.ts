@@ -4,7 +4,7 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
-import type { KubeObject } from '@internal/plugin-gort-node';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 
 /** Reads and writes GORT needs besides the watches, for one cluster. */
 export interface ClusterReader {

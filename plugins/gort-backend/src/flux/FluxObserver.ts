@@ -7,7 +7,7 @@ import {
   makeInformer,
   ObjectCache,
 } from '@kubernetes/client-node';
-import type { KubeObject } from '@internal/plugin-gort-node';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
 import { FLUX_KINDS, FluxKindSpec } from './fluxKinds';
 

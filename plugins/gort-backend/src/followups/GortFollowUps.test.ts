@@ -1,5 +1,5 @@
-import type { Run, RunDiagnosis, RunEvidenceItem } from '@internal/plugin-gort-common';
-import { ADVERSARIAL_EDIT_PATH } from '@internal/gort-sandbox';
+import type { Run, RunDiagnosis, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
+import { ADVERSARIAL_EDIT_PATH } from '@gort-backstage/sandbox';
 import { clusterWithDeployment, DEPLOYMENT, startScenarioEnvironment } from './__testUtils__/scenario';
 
 jest.setTimeout(60_000);

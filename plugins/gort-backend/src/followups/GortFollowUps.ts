@@ -9,9 +9,9 @@ import type {
   RunIntentVerdict,
   Watcher,
   WatchedObject,
-} from '@internal/plugin-gort-common';
-import { formatWatchedObject } from '@internal/plugin-gort-common';
-import type { PromptDiagnosis, RuntimeSnapshot } from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-common';
+import { formatWatchedObject } from '@gort-backstage/plugin-gort-common';
+import type { PromptDiagnosis, RuntimeSnapshot } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { WatcherStore } from '../database/WatcherStore';

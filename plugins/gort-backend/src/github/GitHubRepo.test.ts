@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { GitHubServer, GitRepoStore, startGitHubServer } from '@internal/gort-sandbox';
+import { GitHubServer, GitRepoStore, startGitHubServer } from '@gort-backstage/sandbox';
 import { GitHubClientFactory } from './createGitHubClient';
 import { GitHubRepo } from './GitHubRepo';
 

@@ -1,4 +1,4 @@
-import type { Run, RunAiAnalysis, RunIntentVerdict, Watcher } from '@internal/plugin-gort-common';
+import type { Run, RunAiAnalysis, RunIntentVerdict, Watcher } from '@gort-backstage/plugin-gort-common';
 import {
   buildIntentPrompt,
   KubeObject,
@@ -7,7 +7,7 @@ import {
   readIntentVerdictAnswer,
   redact,
   RuntimeSnapshot,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';

@@ -1,4 +1,4 @@
-import type { PromptDiffFile } from '@internal/plugin-gort-node';
+import type { PromptDiffFile } from '@gort-backstage/plugin-gort-node';
 import { isUnder, normaliseRepoDir } from '../fixpr/allowedPaths';
 
 export function isPlanPath(path: string, docsPaths: string[]): boolean {

@@ -1,5 +1,5 @@
-import type { IntentFindingResult } from '@internal/plugin-gort-common';
-import type { RuntimeSnapshot, RuntimeWorkload } from '@internal/plugin-gort-node';
+import type { IntentFindingResult } from '@gort-backstage/plugin-gort-common';
+import type { RuntimeSnapshot, RuntimeWorkload } from '@gort-backstage/plugin-gort-node';
 
 function ref(w: RuntimeWorkload): string {
   return `${w.kind}/${w.namespace}/${w.name}`;

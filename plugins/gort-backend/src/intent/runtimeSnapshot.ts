@@ -1,5 +1,5 @@
-import type { KubeObject, RuntimeContainer, RuntimeSnapshot, RuntimeWorkload } from '@internal/plugin-gort-node';
-import { redact } from '@internal/plugin-gort-node';
+import type { KubeObject, RuntimeContainer, RuntimeSnapshot, RuntimeWorkload } from '@gort-backstage/plugin-gort-node';
+import { redact } from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
 import { inventoryWorkloads, podSelectorOf } from '../evidence/inventory';
 

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { Watcher } from '@internal/plugin-gort-common';
+import type { Watcher } from '@gort-backstage/plugin-gort-common';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import type { PushEvent } from '../webhook/pushEvent';

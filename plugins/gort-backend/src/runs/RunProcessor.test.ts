@@ -1,6 +1,6 @@
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { KubeObject } from '@internal/plugin-gort-node';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun } from '../database/RunStore';

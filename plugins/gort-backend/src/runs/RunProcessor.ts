@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { formatDuration } from '@internal/plugin-gort-common';
+import { formatDuration } from '@gort-backstage/plugin-gort-common';
 import type {
   FailureCategory,
   Run,
@@ -11,7 +11,7 @@ import type {
   RunFailure,
   RunObjectVerdict,
   RunState,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { RunStore, RunTransition } from '../database/RunStore';
 import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
 import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';

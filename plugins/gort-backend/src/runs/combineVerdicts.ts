@@ -1,4 +1,4 @@
-import type { RunFailure, RunObjectVerdict, RunState } from '@internal/plugin-gort-common';
+import type { RunFailure, RunObjectVerdict, RunState } from '@gort-backstage/plugin-gort-common';
 
 export interface CombinedVerdict {
   state: Extract<RunState, 'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed'>;

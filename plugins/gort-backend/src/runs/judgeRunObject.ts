@@ -1,11 +1,11 @@
-import { formatWatchedObject, WatchedObject } from '@internal/plugin-gort-common';
+import { formatWatchedObject, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import {
   helmChartRefOf,
   judgeLanded,
   KubeObject,
   revisionMatches,
   sourceRefOf,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { ObjectJudgement } from './combineVerdicts';
 
 /** Read access to the observed Flux objects (the FluxObserver's cache). */

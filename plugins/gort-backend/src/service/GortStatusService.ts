@@ -5,8 +5,8 @@ import {
   FluxObjectStatus,
   formatWatchedObject,
   Watcher,
-} from '@internal/plugin-gort-common';
-import { fluxObjectState, revisionSha } from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-common';
+import { fluxObjectState, revisionSha } from '@gort-backstage/plugin-gort-node';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import { FluxObjectLookup, sourceLocationOf } from '../runs/judgeRunObject';

@@ -14,7 +14,7 @@ import {
   RUN_STATES,
   RunList,
   WatcherList,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';

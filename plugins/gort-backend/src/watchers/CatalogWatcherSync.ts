@@ -5,7 +5,7 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_FLUX_APP } from '@internal/plugin-gort-common';
+import { ANNOTATION_FLUX_APP } from '@gort-backstage/plugin-gort-common';
 import { WatcherStore, WatcherSyncResult } from '../database/WatcherStore';
 import { watchersFromEntities } from './watchersFromEntities';
 

@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { parseGortAnnotations } from '@internal/plugin-gort-common';
+import { parseGortAnnotations } from '@gort-backstage/plugin-gort-common';
 import type { WatcherInput } from '../database/WatcherStore';
 
 /** Turns annotated catalog entities into watchers (pure). */

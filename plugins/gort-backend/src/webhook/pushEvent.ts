@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RepoRef } from '@internal/plugin-gort-common';
+import type { RepoRef } from '@gort-backstage/plugin-gort-common';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/i, 'expected a 40-hex commit SHA');
 

@@ -1,4 +1,4 @@
-import type { FailureCategory } from '@internal/plugin-gort-common';
+import type { FailureCategory } from '@gort-backstage/plugin-gort-common';
 import type { AiToolDefinition } from './tools';
 
 /** The push GORT followed. */

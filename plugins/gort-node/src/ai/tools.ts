@@ -1,7 +1,7 @@
 import {
   FAILURE_CATEGORIES,
   FailureCategory,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 
 /**
  * The structured-output tools GORT offers an AI provider. The shapes follow

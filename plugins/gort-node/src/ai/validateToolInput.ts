@@ -1,4 +1,4 @@
-import { isFailureCategory } from '@internal/plugin-gort-common';
+import { isFailureCategory } from '@gort-backstage/plugin-gort-common';
 import {
   AI_TOOL_LIMITS,
   FixEdit,

@@ -1,4 +1,4 @@
-import { FAILURE_CATEGORIES } from '@internal/plugin-gort-common';
+import { FAILURE_CATEGORIES } from '@gort-backstage/plugin-gort-common';
 import type { KubeObject } from '../kube/objects';
 import { diagnose, diagnoseAll, TargetNotFoundError } from './diagnose';
 import { RULES } from './rules';

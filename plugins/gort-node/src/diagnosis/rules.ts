@@ -1,4 +1,4 @@
-import type { FailureCategory } from '@internal/plugin-gort-common';
+import type { FailureCategory } from '@gort-backstage/plugin-gort-common';
 
 /** Which kind of object a rule may be applied to. */
 export type RuleScope = 'source' | 'kustomization' | 'helmrelease' | 'workload';

@@ -1,4 +1,4 @@
-import type { FailureCategory } from '@internal/plugin-gort-common';
+import type { FailureCategory } from '@gort-backstage/plugin-gort-common';
 
 export interface Evidence {
   /** Where the message comes from, e.g. `Kustomization/flux-system/apps condition Ready`. */

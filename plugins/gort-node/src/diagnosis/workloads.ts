@@ -1,5 +1,5 @@
 import { detectErrors } from '@backstage/plugin-kubernetes-common';
-import type { FailureCategory } from '@internal/plugin-gort-common';
+import type { FailureCategory } from '@gort-backstage/plugin-gort-common';
 import { ObjectIndex } from '../kube/objectIndex';
 import {
   conditionsOf,

@@ -1,4 +1,4 @@
-import type { FluxObjectState } from '@internal/plugin-gort-common';
+import type { FluxObjectState } from '@gort-backstage/plugin-gort-common';
 import { readFluxStatus } from '../diagnosis/status';
 import { KubeObject } from '../kube/objects';
 

@@ -6,7 +6,7 @@ import type {
   RunList,
   RunSummary,
   Watcher,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 
 /** Fixtures shaped like the GORT backend's answers for a podinfo deployment. */
 

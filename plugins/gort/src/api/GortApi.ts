@@ -7,7 +7,7 @@ import type {
   RunOutcome,
   RunState,
   Watcher,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 
 /** Query of `GET /runs`. */
 export interface ListRunsRequest {

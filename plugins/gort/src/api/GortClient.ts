@@ -8,7 +8,7 @@ import type {
   RunList,
   Watcher,
   WatcherList,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { CreateRunResponse, GortApi, ListRunsRequest } from './GortApi';
 
 /** `kind:namespace/name` → `namespace/kind/name`, lower-cased as the backend stores refs. */

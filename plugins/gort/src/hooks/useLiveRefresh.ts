@@ -1,5 +1,5 @@
 import { useSignal } from '@backstage/plugin-signals-react';
-import { GORT_RUNS_SIGNAL_CHANNEL } from '@internal/plugin-gort-common';
+import { GORT_RUNS_SIGNAL_CHANNEL } from '@gort-backstage/plugin-gort-common';
 import { useEffect, useRef } from 'react';
 import { nextPollDelay } from './polling';
 

@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { RunSummary } from '@internal/plugin-gort-common';
+import type { RunSummary } from '@gort-backstage/plugin-gort-common';
 import useAsync from 'react-use/esm/useAsync';
 import { gortApiRef } from '../api';
 

@@ -1,4 +1,4 @@
-import type { FluxObjectState } from '@internal/plugin-gort-common';
+import type { FluxObjectState } from '@gort-backstage/plugin-gort-common';
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { OrgFilters } from '../lib/orgRows';

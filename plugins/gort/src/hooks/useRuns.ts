@@ -1,5 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
-import type { RunOutcome } from '@internal/plugin-gort-common';
+import type { RunOutcome } from '@gort-backstage/plugin-gort-common';
 import { useCallback, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { gortApiRef } from '../api';

@@ -2,7 +2,7 @@ import {
   ANNOTATION_FLUX_APP,
   ANNOTATION_MODE,
   ANNOTATION_TARGET_REPO,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 
 /** catalog-info.yaml lines that make GORT follow an entity. */
 export const EXAMPLE_ANNOTATIONS = `metadata:

@@ -2,7 +2,7 @@ import type {
   EntityGortStatus,
   FluxObjectState,
   RunSummary,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { compareFluxStates, worstFluxState } from './states';
 
 /** One followed entity on the org-wide page. */

@@ -1,4 +1,4 @@
-import type { RepoRef } from '@internal/plugin-gort-common';
+import type { RepoRef } from '@gort-backstage/plugin-gort-common';
 
 const SHA = /[0-9a-f]{40}$/i;
 

@@ -1,4 +1,4 @@
-import { FluxObjectStatus } from '@internal/plugin-gort-common';
+import { FluxObjectStatus } from '@gort-backstage/plugin-gort-common';
 import { isRunActive, runPresentation, worstFluxState } from './states';
 
 function object(state: FluxObjectStatus['state']): FluxObjectStatus {

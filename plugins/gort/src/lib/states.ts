@@ -4,7 +4,7 @@ import {
   FluxObjectStatus,
   RunState,
   RunSummary,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 
 /** Which core-components status icon goes with a state. */
 export type StatusKind =

@@ -1,4 +1,4 @@
-import { formatDuration } from '@internal/plugin-gort-common';
+import { formatDuration } from '@gort-backstage/plugin-gort-common';
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['day', 86_400_000],

@@ -1,4 +1,4 @@
-import type { AiPrompt } from '@internal/plugin-gort-node';
+import type { AiPrompt } from '@gort-backstage/plugin-gort-node';
 import type { MessagesRequest } from '../wireTypes';
 
 export const SANDBOX_TEST_MODEL = 'claude-sonnet-5-5';

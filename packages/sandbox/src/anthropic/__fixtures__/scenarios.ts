@@ -1,7 +1,7 @@
 import type {
   FixPromptInput,
   IntentPromptInput,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import {
   DEPLOYMENT_AFTER_PORT_PUSH,
   KUSTOMIZATION_IMAGES_AFTER_PUSH,

@@ -5,7 +5,7 @@ import {
   FixPromptInput,
   validateIntentVerdictInput,
   validateProposeFixInput,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import {
   DELETED_HPA_CONTENT,
   deletedFileScenario,

@@ -1,7 +1,7 @@
 import {
   PROPOSE_FIX_TOOL_NAME,
   REPORT_INTENT_VERDICT_TOOL_NAME,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { AnalystAnswer, AnswerBlock } from '../composeResponse';
 import { MessagesRequest } from '../wireTypes';
 import { summariseEvidence } from './evidenceSummary';

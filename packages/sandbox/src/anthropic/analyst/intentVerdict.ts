@@ -3,7 +3,7 @@ import type {
   IntentVerdictInput,
   RuntimeContainer,
   RuntimeWorkload,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { parseQuantity } from './fixStrategies';
 import { PlanExpectation, readPlanExpectations } from './planExpectations';
 import { PromptData } from './readPrompt';

@@ -1,7 +1,7 @@
 import type {
   IntentVerdictInput,
   ProposeFixInput,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 
 /** Where the adversarial analyst tries to write: a CI workflow, never an allowed path. */
 export const ADVERSARIAL_EDIT_PATH = '.github/workflows/deploy.yml';

@@ -1,5 +1,5 @@
-import { PROPOSE_FIX_TOOL } from '@internal/plugin-gort-node';
-import type { FixEdit, ProposeFixInput } from '@internal/plugin-gort-node';
+import { PROPOSE_FIX_TOOL } from '@gort-backstage/plugin-gort-node';
+import type { FixEdit, ProposeFixInput } from '@gort-backstage/plugin-gort-node';
 import { Explanation, FIX_STRATEGIES, StrategyInput } from './fixStrategies';
 import { PromptData } from './readPrompt';
 import {

@@ -3,7 +3,7 @@ import {
   parsePromptBlocks,
   PROMPT_BLOCK_ATTRIBUTES,
   TRUNCATION_MARKER_PREFIX,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { MessagesRequest } from '../wireTypes';
 import { DiffFile, parseUnifiedDiff } from './unifiedDiff';
 

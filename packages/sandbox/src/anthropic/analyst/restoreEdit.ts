@@ -1,4 +1,4 @@
-import type { ReplaceEdit } from '@internal/plugin-gort-node';
+import type { ReplaceEdit } from '@gort-backstage/plugin-gort-node';
 import { ChangeGroup } from './unifiedDiff';
 
 const MAX_ANCHOR_LINES = 8;

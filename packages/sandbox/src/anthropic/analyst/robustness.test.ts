@@ -2,7 +2,7 @@ import {
   PROMPT_BLOCK_TAGS,
   validateIntentVerdictInput,
   validateProposeFixInput,
-} from '@internal/plugin-gort-node';
+} from '@gort-backstage/plugin-gort-node';
 import { MessagesRequest } from '../wireTypes';
 import { answerRequest } from './analyst';
 

@@ -1,5 +1,5 @@
 import { CodeSnippet, WarningPanel } from '@backstage/core-components';
-import type { AnnotationProblem } from '@internal/plugin-gort-common';
+import type { AnnotationProblem } from '@gort-backstage/plugin-gort-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';

@@ -4,7 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   isGortAvailable,
   parseGortAnnotations,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import Typography from '@material-ui/core/Typography';
 import { useEntityGortStatus } from '../../hooks/useEntityGortStatus';
 import { useGitOpsTabLink } from '../../hooks/useGitOpsTabLink';

@@ -2,7 +2,7 @@ import { Link, StructuredMetadataTable } from '@backstage/core-components';
 import type {
   EntityGortStatus,
   RunSummary,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { shortSha } from '../../lib/revisions';
 import {
   FLUX_OBJECT_STATES,

@@ -6,7 +6,7 @@ import {
 import {
   ANNOTATION_FLUX_APP,
   isGortAvailable,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { Route, Routes } from 'react-router-dom';
 import { EntityGortOverview } from '../EntityGortOverview';
 import { RunDetail } from '../RunDetail';

@@ -4,7 +4,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_FLUX_APP,
   parseGortAnnotations,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';

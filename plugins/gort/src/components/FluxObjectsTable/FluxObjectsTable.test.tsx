@@ -1,4 +1,4 @@
-import { FluxObjectStatus } from '@internal/plugin-gort-common';
+import { FluxObjectStatus } from '@gort-backstage/plugin-gort-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { failedStatus, podinfoWatcher } from '../../__fixtures__/gort';

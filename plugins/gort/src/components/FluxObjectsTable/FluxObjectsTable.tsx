@@ -3,7 +3,7 @@ import type {
   FluxSourceStatus,
   RepoRef,
   RunSummary,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

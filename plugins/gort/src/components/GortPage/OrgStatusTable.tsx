@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { FluxObjectState } from '@internal/plugin-gort-common';
+import type { FluxObjectState } from '@gort-backstage/plugin-gort-common';
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';

@@ -2,7 +2,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import {
   formatDuration,
   GortEntitySettings,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import { Section } from '../Section';
 
 function settingsMetadata(settings: GortEntitySettings) {

@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { RunSummary } from '@internal/plugin-gort-common';
+import type { RunSummary } from '@gort-backstage/plugin-gort-common';
 import Typography from '@material-ui/core/Typography';
 import { shortSha } from '../../lib/revisions';
 import { runPresentation } from '../../lib/states';

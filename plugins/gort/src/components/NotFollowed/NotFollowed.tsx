@@ -1,5 +1,5 @@
 import { CodeSnippet, EmptyState } from '@backstage/core-components';
-import { ANNOTATION_FLUX_APP } from '@internal/plugin-gort-common';
+import { ANNOTATION_FLUX_APP } from '@gort-backstage/plugin-gort-common';
 import Typography from '@material-ui/core/Typography';
 import { EXAMPLE_ANNOTATIONS } from '../../lib/exampleAnnotations';
 

@@ -1,5 +1,5 @@
 import { StructuredMetadataTable } from '@backstage/core-components';
-import type { RunAiAnalysis } from '@internal/plugin-gort-common';
+import type { RunAiAnalysis } from '@gort-backstage/plugin-gort-common';
 import Alert from '@material-ui/lab/Alert';
 import { Section } from '../Section';
 import { formatConfidence } from './DiagnosisSection';

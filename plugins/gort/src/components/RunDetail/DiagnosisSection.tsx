@@ -1,5 +1,5 @@
 import { StructuredMetadataTable } from '@backstage/core-components';
-import type { RunDiagnosis, RunFailure } from '@internal/plugin-gort-common';
+import type { RunDiagnosis, RunFailure } from '@gort-backstage/plugin-gort-common';
 import Typography from '@material-ui/core/Typography';
 import { Section } from '../Section';
 

@@ -1,5 +1,5 @@
 import { CodeSnippet } from '@backstage/core-components';
-import type { RunEvidenceItem } from '@internal/plugin-gort-common';
+import type { RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { Section } from '../Section';

@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { RunFixPr } from '@internal/plugin-gort-common';
+import type { RunFixPr } from '@gort-backstage/plugin-gort-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

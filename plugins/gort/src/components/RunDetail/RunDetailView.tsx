@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { Run } from '@internal/plugin-gort-common';
+import type { Run } from '@gort-backstage/plugin-gort-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';

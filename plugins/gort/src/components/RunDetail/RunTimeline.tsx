@@ -1,4 +1,4 @@
-import type { RunTimelineEntry } from '@internal/plugin-gort-common';
+import type { RunTimelineEntry } from '@gort-backstage/plugin-gort-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';

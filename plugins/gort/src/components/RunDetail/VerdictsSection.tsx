@@ -1,4 +1,4 @@
-import type { RunObjectVerdict } from '@internal/plugin-gort-common';
+import type { RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';

@@ -1,5 +1,5 @@
 import { Link } from '@backstage/core-components';
-import type { RunFixPr } from '@internal/plugin-gort-common';
+import type { RunFixPr } from '@gort-backstage/plugin-gort-common';
 
 type FixPrSummary = Pick<RunFixPr, 'status' | 'url' | 'number' | 'prState'>;
 

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { RunSummary } from '@internal/plugin-gort-common';
+import { RunSummary } from '@gort-backstage/plugin-gort-common';
 import { failedRunSummary } from '../../__fixtures__/gort';
 import { RunsTable, RunsTableProps } from './RunsTable';
 

@@ -3,7 +3,7 @@ import {
   RUN_OUTCOMES,
   RunOutcome,
   RunSummary,
-} from '@internal/plugin-gort-common';
+} from '@gort-backstage/plugin-gort-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import MenuItem from '@material-ui/core/MenuItem';

@@ -61,6 +61,14 @@ export const RUN_OUTCOMES = [
   'succeeded',
   'failed',
   'timed_out',
+  /** An object was still suspended (`spec.suspend: true`) at the deadline: nothing to diagnose. */
+  'suspended',
+  /**
+   * No verdict is possible for this push: the source carries no commit
+   * (Bucket, ExternalArtifact, an OCI artifact without a revision annotation)
+   * or follows a tag, semver range, commit or another branch.
+   */
+  'unobservable',
   'superseded',
   'error',
 ] as const;
@@ -111,9 +119,20 @@ export interface RunTimelineEntry {
 /** Where one watched object stood for the run's commit, last time it was read. */
 export interface RunObjectVerdict {
   object: string;
-  state: 'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed' | 'unknown';
+  state:
+    | 'waiting_for_source'
+    | 'reconciling'
+    | 'suspended'
+    | 'unobservable'
+    | 'succeeded'
+    | 'failed'
+    | 'unknown';
   detail: string;
   at: string;
+  /** For `succeeded`: `healthy` when Flux also waited for the objects, `applied` when it only applied them. */
+  health?: 'healthy' | 'applied';
+  /** For `unobservable`: why no verdict is possible. */
+  because?: 'source-without-commit' | 'source-not-following-branch';
 }
 
 export interface RunFailure {

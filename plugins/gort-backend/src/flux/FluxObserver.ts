@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  ApisApi,
   CustomObjectsApi,
   Informer,
   KubeConfig,
@@ -9,7 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
-import { FLUX_KINDS, FluxKindSpec } from './fluxKinds';
+import { FLUX_KINDS, FluxKindSpec, servedSpec } from './fluxKinds';
 
 export type FluxChangeType = 'add' | 'update' | 'delete';
 
@@ -87,11 +88,30 @@ export class FluxObserver {
     const kinds = this.options.kinds ?? FLUX_KINDS;
     for (const cluster of this.options.clusters) {
       const kc = kubeConfigFor(cluster);
-      for (const spec of kinds) {
+      for (const spec of await this.discoverServed(cluster.name, kc, kinds)) {
         const slot = this.createSlot(cluster.name, kc, spec);
         this.slots.set(slotKey(cluster.name, spec.kind), slot);
         this.startSlot(slot);
       }
+    }
+  }
+
+  /**
+   * The kinds at the versions this cluster serves. When discovery fails the
+   * default versions are watched, and their errors show in `status()`.
+   */
+  private async discoverServed(cluster: string, kc: KubeConfig, kinds: FluxKindSpec[]): Promise<FluxKindSpec[]> {
+    if (!kinds.some(k => k.versions && k.versions.length > 1)) return kinds;
+    try {
+      const served = await kc.makeApiClient(ApisApi).getAPIVersions();
+      return kinds.flatMap(spec => {
+        const found = servedSpec(spec, served);
+        if (!found) this.options.logger.info(`Cluster ${cluster} does not serve ${spec.kind} (${spec.group}); not watched`);
+        return found ? [found] : [];
+      });
+    } catch (error) {
+      this.options.logger.warn(`API discovery failed on cluster ${cluster} (${describeError(error)}); watching the default versions`);
+      return kinds;
     }
   }
 
@@ -208,6 +228,11 @@ export class FluxObserver {
 
   private scheduleRestart(slot: WatchSlot) {
     if (this.stopped || slot.restartTimer) return;
+    if (/^404\b/.test(slot.lastError ?? '')) {
+      // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
+      this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched`);
+      return;
+    }
     const delay = slot.backoffMs;
     slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
     this.options.logger.warn(

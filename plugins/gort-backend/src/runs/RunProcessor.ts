@@ -271,7 +271,9 @@ export class RunProcessor {
       return;
     }
     await this.requestReconcileOnce(held, judgements);
-    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at }) => ({ object, state, detail, at }));
+    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because }) => ({
+      object, state, detail, at, ...(health ? { health } : {}), ...(because ? { because } : {}),
+    }));
     const verdictsKey = JSON.stringify(verdicts.map(v => [v.object, v.state, v.detail]));
     const combined = combineVerdicts(judgements);
     const now = this.clock();
@@ -283,10 +285,24 @@ export class RunProcessor {
       }
       return;
     }
+    if (combined.state === 'unobservable') {
+      await this.transition(held, { state: 'done', outcome: 'unobservable', message: combined.message, verdicts });
+      return;
+    }
     if (combined.state === 'succeeded') {
       if (await this.transition(held, { state: 'succeeded', outcome: 'succeeded', message: combined.message, verdicts })) {
         await this.step(held);
       }
+      return;
+    }
+    if (overdue && combined.suspended?.length) {
+      // Suspended on purpose: no diagnosis, no fix PR.
+      await this.transition(held, {
+        state: 'done',
+        outcome: 'suspended',
+        message: `Still suspended at the deadline: ${combined.suspended.join(', ')}`,
+        verdicts,
+      });
       return;
     }
     if (overdue) {

@@ -1,10 +1,11 @@
 import { formatWatchedObject, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import {
-  helmChartRefOf,
+  chartSourceKeyOf,
   judgeLanded,
   KubeObject,
-  revisionMatches,
-  sourceRefOf,
+  ObjectLookup,
+  resolveLandedInput,
+  sourceKeyOf,
 } from '@gort-backstage/plugin-gort-node';
 import { ObjectJudgement } from './combineVerdicts';
 
@@ -26,33 +27,16 @@ export interface ObjectLocation {
 
 /** The source object a watched Flux object reads, if it names one. */
 export function sourceLocationOf(cluster: string, object: KubeObject): ObjectLocation | undefined {
-  const ref =
-    object.kind === 'HelmRelease' ? helmChartRefOf(object) ?? sourceRefOf(object) : sourceRefOf(object);
-  if (!ref?.kind || !ref.name) return undefined;
+  const key = sourceKeyOf(object);
+  return key ? { cluster, ...key } : undefined;
+}
+
+/** The watch cache of one cluster, as the pure rule's lookup. */
+function clusterLookup(lookup: FluxObjectLookup, cluster: string): ObjectLookup {
   return {
-    cluster,
-    kind: ref.kind,
-    namespace: ref.namespace ?? object.metadata?.namespace ?? '',
-    name: ref.name,
+    get: (kind, namespace, name) => lookup.get(cluster, kind, namespace, name),
+    list: kind => lookup.list(cluster, kind),
   };
-}
-
-function inventoryHas(kustomization: KubeObject, id: string): boolean {
-  const entries = kustomization.status?.inventory?.entries;
-  return Array.isArray(entries) && entries.some((e: { id?: string }) => e?.id === id);
-}
-
-/** Whether a Kustomization that applies this HelmRelease has applied `sha`. */
-function helmReleaseManifestApplied(
-  lookup: FluxObjectLookup,
-  cluster: string,
-  release: KubeObject,
-  sha: string,
-): boolean {
-  const id = `${release.metadata?.namespace}_${release.metadata?.name}_helm.toolkit.fluxcd.io_HelmRelease`;
-  return lookup
-    .list(cluster, 'Kustomization')
-    .some(k => inventoryHas(k, id) && revisionMatches(k.status?.lastAppliedRevision, sha));
 }
 
 /** Judges one watched object of a run against the pushed commit. */
@@ -61,7 +45,8 @@ export function judgeRunObject(
   sha: string,
   lookup: FluxObjectLookup,
   now: Date,
-): ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation } {
+  branch?: string,
+): ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation; chartSourceLocation?: ObjectLocation } {
   const label = formatWatchedObject(watched);
   const at = now.toISOString();
   const cluster = lookup.resolveCluster(watched.cluster);
@@ -89,16 +74,10 @@ export function judgeRunObject(
     };
   }
   const sourceLocation = sourceLocationOf(cluster, object);
-  const source = sourceLocation
-    ? lookup.get(cluster, sourceLocation.kind, sourceLocation.namespace, sourceLocation.name)
-    : undefined;
-  const verdict = judgeLanded({
-    object,
-    source,
-    sha,
-    manifestAppliedAtSha:
-      object.kind === 'HelmRelease' ? helmReleaseManifestApplied(lookup, cluster, object, sha) : undefined,
-  });
+  const input = resolveLandedInput(clusterLookup(lookup, cluster), object, sha, { branch });
+  const verdict = judgeLanded(input);
+  // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
+  const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
   return {
     object: label,
     state: verdict.state,
@@ -106,6 +85,9 @@ export function judgeRunObject(
     at,
     location,
     sourceLocation,
+    ...(chartSourceKey ? { chartSourceLocation: { cluster, ...chartSourceKey } } : {}),
+    ...(verdict.state === 'succeeded' ? { health: verdict.health } : {}),
+    ...(verdict.state === 'unobservable' ? { because: verdict.because } : {}),
     ...(verdict.state === 'failed'
       ? { failure: { object: label, reason: verdict.reason, message: verdict.message } }
       : {}),

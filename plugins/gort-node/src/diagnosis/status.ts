@@ -1,10 +1,15 @@
 import { Condition, findCondition, KubeObject } from '../kube/objects';
+import { conditionIsCurrent } from '../reconcile/freshness';
 
 export interface FluxStatus {
   ready: 'True' | 'False' | 'Unknown' | undefined;
   stalled: boolean;
   reconciling: boolean;
-  /** False when the controller has not yet looked at the latest spec. */
+  /**
+   * False when the condition that explains the object (the failure, else
+   * Ready) is from an older spec; see reconcile/freshness.ts for the one
+   * meaning of a missing observedGeneration.
+   */
   observedCurrentGeneration: boolean;
   /** The condition that best explains a failure (Ready=False, else Stalled=True). */
   failure?: Condition;
@@ -22,8 +27,6 @@ export function readFluxStatus(obj: KubeObject): FluxStatus {
   const ready = findCondition(obj, 'Ready');
   const stalled = findCondition(obj, 'Stalled');
   const reconciling = findCondition(obj, 'Reconciling');
-  const generation = obj.metadata?.generation;
-  const observed = obj.status?.observedGeneration;
   const isStalled = stalled?.status === 'True';
   const readyStatus = asConditionStatus(ready?.status);
   let failure: Condition | undefined;
@@ -33,10 +36,9 @@ export function readFluxStatus(obj: KubeObject): FluxStatus {
     ready: readyStatus,
     stalled: isStalled,
     reconciling: reconciling?.status === 'True',
-    observedCurrentGeneration:
-      typeof generation !== 'number' ||
-      typeof observed !== 'number' ||
-      observed >= generation,
+    // The failure's own observedGeneration says whether it describes the
+    // current spec (status.observedGeneration lags on retryable failures).
+    observedCurrentGeneration: conditionIsCurrent(obj, failure ?? ready ?? stalled ?? {}),
     failure,
     stalledCondition: isStalled && failure !== stalled ? stalled : undefined,
   };

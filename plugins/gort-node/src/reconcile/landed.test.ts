@@ -48,6 +48,9 @@ describe('revision helpers', () => {
     expect(chartVersionMatches(`6.5.0+${S.slice(0, 12)}`, S)).toBe(true);
     expect(chartVersionMatches(`6.5.0+${OLD.slice(0, 12)}`, S)).toBe(false);
     expect(chartVersionMatches('6.5.0', S)).toBe(false);
+    // valuesFiles: `+<12 hex>.<HelmChart generation>`
+    expect(chartVersionMatches(`6.5.0+${S.slice(0, 12)}.3`, S)).toBe(true);
+    expect(chartVersionMatches(`6.5.0+${OLD.slice(0, 12)}.3`, S)).toBe(false);
   });
 });
 
@@ -95,7 +98,8 @@ describe('judgeLanded for a Kustomization', () => {
         conditions: [ready('True', 'ReconciliationSucceeded', `Applied revision: main@sha1:${S}`)],
       }),
     });
-    expect(verdict).toEqual({ state: 'succeeded', detail: `applied revision main@sha1:${S}`, revision: `main@sha1:${S}` });
+    // No wait and no health checks: applied, not health-checked.
+    expect(verdict).toMatchObject({ state: 'succeeded', revision: `main@sha1:${S}`, health: 'applied' });
   });
 
   it('still succeeds after the source moved on to a later commit', () => {
@@ -119,7 +123,7 @@ describe('judgeLanded for a Kustomization', () => {
           conditions: [ready('False', reason, 'boom')],
         }),
       });
-      expect(verdict).toEqual({ state: 'failed', detail: `Ready=False (${reason})`, reason, message: 'boom' });
+      expect(verdict).toMatchObject({ state: 'failed', reason, message: 'boom' });
     },
   );
 
@@ -147,13 +151,13 @@ describe('judgeLanded for a Kustomization', () => {
     expect(verdict).toMatchObject({ state: 'reconciling', waitingOn });
   });
 
-  it('waits on a suspended Kustomization (the run will time out)', () => {
+  it('reports a suspended Kustomization as suspended (its own outcome, not a time-out)', () => {
     const verdict = judgeLanded({
       sha: S,
       source: gitRepository(`main@sha1:${S}`),
       object: kustomization({ lastAttemptedRevision: `main@sha1:${OLD}` }, { spec: { suspend: true } }),
     });
-    expect(verdict).toMatchObject({ state: 'reconciling', waitingOn: 'suspended' });
+    expect(verdict).toMatchObject({ state: 'suspended' });
   });
 
   it('fails fast when the source is stalled, and explains a failing source while waiting', () => {
@@ -173,12 +177,20 @@ describe('judgeLanded for a Kustomization', () => {
 });
 
 describe('judgeLanded for a HelmRelease', () => {
-  function helmRelease(status: Record<string, unknown>): KubeObject {
+  /** A release whose chart is built from Git at every commit (reconcileStrategy: Revision). */
+  function helmRelease(status: Record<string, unknown>, fromGit = true): KubeObject {
     return {
       apiVersion: 'helm.toolkit.fluxcd.io/v2',
       kind: 'HelmRelease',
       metadata: { name: 'podinfo', namespace: 'apps', generation: 2 },
-      status: { observedGeneration: 2, ...status },
+      spec: {
+        chart: {
+          spec: fromGit
+            ? { chart: './charts/podinfo', reconcileStrategy: 'Revision', sourceRef: { kind: 'GitRepository', name: 'flux-system' } }
+            : { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } },
+        },
+      },
+      status: { observedGeneration: 2, lastAttemptedGeneration: 2, ...status },
     };
   }
   const chart = `6.5.0+${S.slice(0, 12)}`;
@@ -195,11 +207,18 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(verdict).toMatchObject({ state: 'succeeded', revision: chart });
   });
 
-  it.each(['InstallFailed', 'UpgradeFailed', 'TestFailed', 'RetriesExceeded', 'ValuesError'])('fails on %s', reason => {
+  // Default remediation (retries: 0): the first stored failure spends the budget.
+  it.each([
+    ['InstallFailed', { lastAttemptedReleaseAction: 'install', installFailures: 1, failures: 1 }],
+    ['UpgradeFailed', { lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 1, failures: 1 }],
+    ['TestFailed', { lastAttemptedReleaseAction: 'upgrade', upgradeFailures: 1, failures: 1 }],
+    ['ValuesError', {}],
+  ])('fails on %s', (reason, counters) => {
     const verdict = judgeLanded({
       sha: S,
       object: helmRelease({
         lastAttemptedRevision: chart,
+        ...counters,
         history: [{ chartVersion: chart, status: 'failed' }],
         conditions: [ready('False', reason, 'Helm upgrade failed')],
       }),
@@ -207,12 +226,44 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(verdict).toMatchObject({ state: 'failed', reason });
   });
 
+  it('fails on RetriesExceeded (Stalled)', () => {
+    const verdict = judgeLanded({
+      sha: S,
+      object: helmRelease({
+        lastAttemptedRevision: chart,
+        lastAttemptedReleaseAction: 'upgrade',
+        upgradeFailures: 4,
+        history: [{ chartVersion: chart, status: 'failed' }],
+        conditions: [ready('False', 'UpgradeFailed', 'Helm upgrade failed'), { type: 'Stalled', status: 'True', reason: 'RetriesExceeded', message: 'Failed to upgrade after 4 attempt(s)' }],
+      }),
+    });
+    expect(verdict).toMatchObject({ state: 'failed', reason: 'RetriesExceeded' });
+  });
+
+  it('waits while remediation retries remain (Flux is about to fix it), then fails when they are spent', () => {
+    const withRetries = (upgradeFailures: number) => {
+      const release = helmRelease({
+        lastAttemptedRevision: chart,
+        lastAttemptedReleaseAction: 'upgrade',
+        upgradeFailures,
+        failures: upgradeFailures,
+        history: [{ chartVersion: chart, status: 'failed' }],
+        conditions: [ready('False', 'RollbackSucceeded', 'Helm rollback succeeded'), { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: 'context deadline exceeded' }],
+      });
+      release.spec.upgrade = { remediation: { retries: 2 } };
+      return judgeLanded({ sha: S, object: release });
+    };
+    expect(withRetries(1)).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
+    expect(withRetries(2)).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
+    expect(withRetries(3)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
+  });
+
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
     const release = helmRelease({
       lastAttemptedRevision: '6.5.0',
       history: [{ chartVersion: '6.5.0', status: 'deployed' }],
       conditions: [ready('True', 'UpgradeSucceeded')],
-    });
+    }, false);
     expect(judgeLanded({ sha: S, object: release }).state).toBe('waiting_for_source');
     expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true }).state).toBe('succeeded');
   });

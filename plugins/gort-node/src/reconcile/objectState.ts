@@ -1,11 +1,14 @@
 import type { FluxObjectState } from '@gort-backstage/plugin-gort-common';
-import { readFluxStatus } from '../diagnosis/status';
-import { KubeObject } from '../kube/objects';
+import { findCondition, KubeObject } from '../kube/objects';
+import { conditionIsCurrent, statusObservedCurrent } from './freshness';
 
 /**
- * One word for a Flux object's live state, with `observedGeneration` and
- * `Stalled` taken into account (a Ready=True left from an older spec is
- * still reconciling).
+ * One word for a Flux object's live state. The controllers keep
+ * Reconciling=True (ProgressingWithRetry) while they retry a failure, so a
+ * current Ready=False wins over Reconciling: a failing object is shown as
+ * failing, with its reason. A Ready condition from an older spec (its own
+ * observedGeneration behind) is still reconciling.
+ * upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L1308-L1316
  */
 export function fluxObjectState(object: KubeObject | undefined): {
   state: FluxObjectState;
@@ -13,18 +16,23 @@ export function fluxObjectState(object: KubeObject | undefined): {
   message?: string;
 } {
   if (!object) return { state: 'not_found' };
-  const status = readFluxStatus(object);
-  const ready = (object.status?.conditions ?? []).find((c: any) => c?.type === 'Ready');
+  const ready = findCondition(object, 'Ready');
+  const stalled = findCondition(object, 'Stalled');
   const detail = { reason: ready?.reason, message: ready?.message };
   if (object.spec?.suspend === true) return { state: 'suspended', ...detail };
-  if (status.stalled) {
-    const stalled = status.stalledCondition ?? status.failure;
-    return { state: 'stalled', reason: stalled?.reason, message: stalled?.message };
+  if (stalled?.status === 'True' && conditionIsCurrent(object, stalled)) {
+    return { state: 'stalled', reason: stalled.reason, message: stalled.message };
   }
-  if (!status.observedCurrentGeneration || status.reconciling || status.ready === 'Unknown') {
-    return { state: 'reconciling', ...detail };
+  if (!ready) return { state: statusObservedCurrent(object) ? 'unknown' : 'reconciling' };
+  if (!conditionIsCurrent(object, ready)) return { state: 'reconciling', ...detail };
+  if (ready?.status === 'False') {
+    // Between remediation attempts Ready shows the remediation; the error is in Released/TestSuccess.
+    const released = findCondition(object, 'TestSuccess')?.status === 'False'
+      ? findCondition(object, 'TestSuccess')
+      : findCondition(object, 'Released');
+    const cause = released?.status === 'False' && conditionIsCurrent(object, released) ? released : ready;
+    return { state: 'failed', reason: cause.reason, message: cause.message };
   }
-  if (status.ready === 'True') return { state: 'ready', ...detail };
-  if (status.ready === 'False') return { state: 'failed', ...detail };
-  return { state: 'unknown', ...detail };
+  if (ready?.status === 'True') return { state: 'ready', ...detail };
+  return { state: 'reconciling', ...detail };
 }

@@ -78,11 +78,19 @@ export function runStatePresentation(state: RunState): StatusPresentation {
  * What a run amounts to: its outcome once known (a `done` run shows how it
  * ended), otherwise the state it is in.
  */
+/** Outcomes that are not also run states. */
+const OUTCOMES_ONLY: Record<'suspended' | 'unobservable', StatusPresentation> = {
+  suspended: { kind: 'aborted', label: 'Suspended' },
+  unobservable: { kind: 'warning', label: 'Cannot be tracked' },
+};
+
 export function runPresentation(
   run: Pick<RunSummary, 'state' | 'outcome'>,
 ): StatusPresentation {
   if (run.outcome && run.state === 'done') {
-    return RUN_STATES[run.outcome];
+    return run.outcome === 'suspended' || run.outcome === 'unobservable'
+      ? OUTCOMES_ONLY[run.outcome]
+      : RUN_STATES[run.outcome];
   }
   return RUN_STATES[run.state];
 }

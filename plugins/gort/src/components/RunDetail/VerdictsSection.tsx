@@ -15,6 +15,8 @@ const VERDICTS: Record<
 > = {
   waiting_for_source: { kind: 'pending', label: 'Waiting for source' },
   reconciling: { kind: 'running', label: 'Reconciling' },
+  suspended: { kind: 'aborted', label: 'Suspended' },
+  unobservable: { kind: 'warning', label: 'Cannot be tracked' },
   succeeded: { kind: 'ok', label: 'Succeeded' },
   failed: { kind: 'error', label: 'Failed' },
   unknown: { kind: 'warning', label: 'Unknown' },
@@ -41,7 +43,12 @@ export function VerdictsSection(props: { verdicts: RunObjectVerdict[] }) {
             <TableRow key={verdict.object}>
               <TableCell>{verdict.object}</TableCell>
               <TableCell>
-                <StatusLabel {...VERDICTS[verdict.state]} />
+                <StatusLabel
+                  {...VERDICTS[verdict.state]}
+                  {...(verdict.state === 'succeeded' && verdict.health === 'applied'
+                    ? { label: 'Applied (not health-checked)' }
+                    : {})}
+                />
               </TableCell>
               <TableCell>{verdict.detail}</TableCell>
               <TableCell>{absoluteTime(verdict.at)}</TableCell>

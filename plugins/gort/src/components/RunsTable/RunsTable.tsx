@@ -27,6 +27,8 @@ const OUTCOME_LABELS: Record<RunOutcome, string> = {
   succeeded: 'Succeeded',
   failed: 'Failed',
   timed_out: 'Timed out',
+  suspended: 'Suspended',
+  unobservable: 'Cannot be tracked',
   superseded: 'Superseded',
   error: 'GORT error',
 };

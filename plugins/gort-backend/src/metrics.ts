@@ -11,7 +11,7 @@ export class GortMetrics {
     description: 'Push deliveries received, by result (accepted, duplicate, ignored, ping, invalid_signature, malformed) and path (webhook, events)',
   });
   private readonly runsFinished = this.meter.createCounter('gort_runs_total', {
-    description: 'Runs that reached a verdict, by outcome (succeeded, failed, timed_out, superseded, error)',
+    description: 'Runs that reached a verdict, by outcome (succeeded, failed, timed_out, suspended, unobservable, superseded, error)',
   });
   private readonly reconcileDuration = this.meter.createHistogram('gort_reconcile_duration_seconds', {
     description: 'Time from a push (run creation) to its Flux verdict, by outcome',

@@ -40,8 +40,13 @@ export function GortOverview() {
   if (statuses.error && !statuses.value) {
     return <GortErrorState error={statuses.error} />;
   }
+  // Failing objects (Ready=False wins over Reconciling on the backend), and
+  // deployments whose latest run failed while Flux still retries.
   const failing = rows.filter(
-    row => row.state === 'failed' || row.state === 'stalled',
+    row =>
+      row.state === 'failed' ||
+      row.state === 'stalled' ||
+      row.latestRun?.outcome === 'failed',
   ).length;
   return (
     <Section

@@ -10,7 +10,12 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugin-gort-common';
-import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
+import {
+  GortAiProviderFactory,
+  gortAiExtensionPoint,
+  GortScmProvider,
+  gortScmExtensionPoint,
+} from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -22,7 +27,6 @@ import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
-import { selectScmProvider } from './scm/selectScmProvider';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunProcessor } from './runs/RunProcessor';
 import { GortStatusService } from './service/GortStatusService';
@@ -52,6 +56,10 @@ export const gortPlugin = createBackendPlugin({
     const addedScms: GortScmProvider[] = [];
     env.registerExtensionPoint(gortScmExtensionPoint, {
       addScmProvider: (...providers) => addedScms.push(...providers),
+    });
+    const addedAiProviders: GortAiProviderFactory[] = [];
+    env.registerExtensionPoint(gortAiExtensionPoint, {
+      addAiProvider: (...factories) => addedAiProviders.push(...factories),
     });
 
     env.registerInit({
@@ -103,7 +111,7 @@ export const gortPlugin = createBackendPlugin({
           watcherStore,
           lookup: observer,
           readerFor: name => readers.get(name),
-          scm: selectScmProvider({ config, logger, added: addedScms }),
+          added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
         });
         const processor = new RunProcessor({

@@ -1,4 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import type { GortAiProviderFactory } from './ai/provider';
 import type { GortScmProvider } from './scm';
 
 /**
@@ -15,4 +16,19 @@ export interface GortScmExtensionPoint {
 /** @public */
 export const gortScmExtensionPoint = createExtensionPoint<GortScmExtensionPoint>({
   id: 'gort.scm',
+});
+
+/**
+ * Adds AI providers to GORT. The one named by `gort.ai.provider` analyses
+ * failures, proposes fixes and checks intent; `none` means rules only.
+ *
+ * @public
+ */
+export interface GortAiExtensionPoint {
+  addAiProvider(...factories: GortAiProviderFactory[]): void;
+}
+
+/** @public */
+export const gortAiExtensionPoint = createExtensionPoint<GortAiExtensionPoint>({
+  id: 'gort.ai',
 });

@@ -13,6 +13,7 @@ import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugi
 import {
   GortAiProviderFactory,
   gortAiExtensionPoint,
+  gortClustersExtensionPoint,
   GortScmProvider,
   gortScmExtensionPoint,
 } from '@gort-backstage/plugin-gort-node';
@@ -21,10 +22,11 @@ import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
-import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
-import { FluxClusterClient } from './flux/FluxClusterClient';
+import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
+import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { PushIngestion } from './runs/PushIngestion';
@@ -61,6 +63,10 @@ export const gortPlugin = createBackendPlugin({
     env.registerExtensionPoint(gortAiExtensionPoint, {
       addAiProvider: (...factories) => addedAiProviders.push(...factories),
     });
+    const clusterSources: ClusterSource[] = [];
+    env.registerExtensionPoint(gortClustersExtensionPoint, {
+      addClusterSupplier: supplier => clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
+    });
 
     env.registerInit({
       deps: {
@@ -88,20 +94,25 @@ export const gortPlugin = createBackendPlugin({
         metrics.observeQueueDepth(() => runStore.countActive());
 
         // Flux: one watch per cluster and kind, shared by every run.
-        const clusters = readClusterDefinitions(config);
-        if (clusters.length === 0) {
+        const configuredClusters = readClusterDefinitions(config);
+        if (usesCatalogClusters(config)) {
+          clusterSources.push({ supplier: new CatalogClusterSupplier(deps.catalog), origin: 'catalog (kubernetes.clusterLocatorMethods)' });
+        }
+        if (configuredClusters.length === 0 && clusterSources.length === 0) {
           logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
         }
-        const readers = new Map(
-          clusters.map(cluster => [
-            cluster.name,
-            new FluxClusterClient(kubeConfigFor(cluster), verb => metrics.kubernetesRequest(cluster.name, verb)),
-          ]),
-        );
         const observer = new FluxObserver({
-          clusters,
+          clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+        });
+        const clusters = new WatchedClusters({
+          configured: configuredClusters,
+          sources: clusterSources,
+          watches: observer,
+          auth: deps.auth,
+          logger,
+          onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
         const { followUps, prStates } = createGortFollowUps({
           config,
@@ -110,7 +121,7 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           watcherStore,
           lookup: observer,
-          readerFor: name => readers.get(name),
+          readerFor: name => clusters.readerFor(name),
           added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
         });
@@ -121,10 +132,10 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => readers.get(name))
+            ? new FluxReconcileRequester(name => clusters.readerFor(name))
             : undefined,
           onTransition: (run, to, change) => {
             void deps.signals
@@ -224,7 +235,20 @@ export const gortPlugin = createBackendPlugin({
           },
         });
 
-        deps.lifecycle.addStartupHook(() => observer.start());
+        // Each replica keeps its own watches, so it reads the suppliers itself.
+        await scheduler.scheduleTask({
+          id: 'gort-clusters-refresh',
+          scope: 'local',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 1 },
+          initialDelay: { seconds: 30 },
+          fn: () => clusters.refresh(),
+        });
+
+        deps.lifecycle.addStartupHook(async () => {
+          await clusters.refresh();
+          await observer.start();
+        });
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();

@@ -169,13 +169,18 @@ export class FluxObserver {
   private createSlot(cluster: string, kc: KubeConfig, spec: FluxKindSpec): WatchSlot {
     const api = kc.makeApiClient(CustomObjectsApi);
     const path = `/apis/${spec.group}/${spec.version}/${spec.plural}`;
+    // client-node's informer emits `connect` before it lists, and its start()
+    // resolves even when the list failed: only a listed cache counts as synced.
     const list = async () => {
       this.options.onRequest?.(cluster, spec.kind, 'list');
-      return api.listClusterCustomObject({
+      const result = await api.listClusterCustomObject({
         group: spec.group,
         version: spec.version,
         plural: spec.plural,
       });
+      slot.synced = true;
+      slot.backoffMs = this.minBackoffMs;
+      return result;
     };
     const informer = makeInformer<KubernetesObject>(kc, path, list);
     const slot: WatchSlot = {
@@ -208,8 +213,6 @@ export class FluxObserver {
     informer.on('delete', emit('delete'));
     informer.on('connect', () => {
       slot.connects += 1;
-      slot.synced = true;
-      slot.backoffMs = this.minBackoffMs;
       this.options.onRequest?.(cluster, spec.kind, 'watch');
     });
     informer.on('error', (error: unknown) => {
@@ -223,9 +226,7 @@ export class FluxObserver {
 
   private startSlot(slot: WatchSlot) {
     slot.informer.start().then(
-      () => {
-        slot.synced = true;
-      },
+      () => {},
       error => {
         slot.errors += 1;
         slot.synced = false;

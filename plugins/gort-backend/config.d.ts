@@ -136,8 +136,9 @@ export interface Config {
 
     /**
      * Clusters GORT watches. Clusters of the Kubernetes plugin
-     * (`kubernetes.clusterLocatorMethods` of type `config`, with service
-     * account auth) are used too. The first cluster is the default for
+     * (`kubernetes.clusterLocatorMethods` of type `config` with service
+     * account auth, and of type `catalog`) are used too, and those that
+     * modules add through `gortClustersExtensionPoint`. The first cluster is the default for
      * `gort.io/flux-app` values without a `cluster:` prefix.
      */
     clusters?: Array<{

@@ -19,7 +19,7 @@ export async function seedRuns(db: Knex, templateRunId: string, count: number, e
     if (postgres) {
       await db.raw(
         `INSERT INTO gort_runs (id, entity_ref, ${copied})
-         SELECT gen_random_uuid()::text, 'component:default/seed-' || ((n + ?) % ?), ${copied}
+         SELECT gen_random_uuid()::text, 'component:default/seed-' || CAST((n + ?) % ? AS INTEGER), ${copied}
          FROM gort_runs, generate_series(1, ?) AS n WHERE id = ?`,
         [offset, entities, size, templateRunId],
       );
@@ -28,7 +28,7 @@ export async function seedRuns(db: Knex, templateRunId: string, count: number, e
         `WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < ?)
          INSERT INTO gort_runs (id, entity_ref, ${copied})
          SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
-                'component:default/seed-' || ((n + ?) % ?), ${copied}
+                'component:default/seed-' || CAST((n + ?) % ? AS INTEGER), ${copied}
          FROM gort_runs, series WHERE id = ?`,
         [size, offset, entities, templateRunId],
       );

@@ -19,7 +19,7 @@ import { failureFingerprint } from '../fixpr/fingerprint';
 import { FixPrService, FixResult } from '../fixpr/FixPrService';
 import { GitHubRepo } from '../github/GitHubRepo';
 import { IntentValidator } from '../intent/IntentValidator';
-import { RunFollowUps } from '../runs/RunProcessor';
+import { RunFollowUps } from '../runs/ports';
 import { FluxObjectLookup, ObjectLocation } from '../runs/judgeRunObject';
 
 export interface GortFollowUpsOptions {

@@ -9,6 +9,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -20,6 +21,7 @@ import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
+import { selectScmProvider } from './scm/selectScmProvider';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
@@ -50,6 +52,11 @@ const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
 export const gortPlugin = createBackendPlugin({
   pluginId: 'gort',
   register(env) {
+    const addedScms: GortScmProvider[] = [];
+    env.registerExtensionPoint(gortScmExtensionPoint, {
+      addScmProvider: (...providers) => addedScms.push(...providers),
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -99,6 +106,7 @@ export const gortPlugin = createBackendPlugin({
           watcherStore,
           lookup: observer,
           readerFor: name => readers.get(name),
+          scm: selectScmProvider({ config, logger, added: addedScms }),
           metrics,
         });
         const lifecycle = new RunLifecycle(logger);

@@ -15,12 +15,23 @@ const DISCOVERED = '__@backstage/discovered__';
  */
 function discoveredModules() {
   // eslint-disable-next-line no-restricted-syntax
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+  const pkg = JSON.parse(
+    readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
+  );
   return Object.keys(pkg.dependencies).flatMap(name => {
     const dep = require(`${name}/package.json`);
-    if (!['frontend-plugin', 'frontend-plugin-module'].includes(dep.backstage?.role)) return [];
+    if (
+      !['frontend-plugin', 'frontend-plugin-module'].includes(
+        dep.backstage?.role,
+      )
+    )
+      return [];
     const entries = [{ name, default: require(name).default }];
-    if (dep.exports && typeof dep.exports === 'object' && './alpha' in dep.exports) {
+    if (
+      dep.exports &&
+      typeof dep.exports === 'object' &&
+      './alpha' in dep.exports
+    ) {
       entries.push({ name, default: require(`${name}/alpha`).default });
     }
     return entries;
@@ -35,12 +46,19 @@ describe('App with package discovery', () => {
   it('starts with every plugin that `app.packages: all` discovers (as app-config.yaml sets)', async () => {
     const modules = discoveredModules();
     expect(modules.map(m => m.name)).toEqual(
-      expect.arrayContaining(['@backstage/plugin-signals', '@backstage/plugin-org', '@gort-backstage/plugin-gort']),
+      expect.arrayContaining([
+        '@backstage/plugin-signals',
+        '@backstage/plugin-org',
+        '@gort-backstage/plugin-gort',
+      ]),
     );
     (window as any)[DISCOVERED] = { modules };
     // Without the sign-in page the app goes straight to its APIs and pages,
     // which is where conflicting API factories fail the start.
-    setAppConfig({ packages: 'all', extensions: [{ 'sign-in-page:app': false }] });
+    setAppConfig({
+      packages: 'all',
+      extensions: [{ 'sign-in-page:app': false }],
+    });
     await bootAppTo(/GitOps/);
   });
 });

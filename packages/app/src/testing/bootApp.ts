@@ -7,7 +7,10 @@ export function setAppConfig(app: Record<string, unknown>) {
     NODE_ENV: 'test',
     APP_CONFIG: [
       {
-        data: { app: { title: 'Test', ...app }, backend: { baseUrl: 'http://localhost:7007' } },
+        data: {
+          app: { title: 'Test', ...app },
+          backend: { baseUrl: 'http://localhost:7007' },
+        },
         context: 'test',
       },
     ] as any,
@@ -23,7 +26,9 @@ export async function bootAppTo(text: RegExp) {
   const rendered = render(App.createRoot());
   await waitFor(
     () => {
-      expect(rendered.baseElement.textContent).not.toMatch(/App startup failed/);
+      expect(rendered.baseElement.textContent).not.toMatch(
+        /App startup failed/,
+      );
       expect(rendered.baseElement.textContent).toMatch(text);
     },
     { timeout: 10_000 },

@@ -1,4 +1,11 @@
-import { choosePostgres, LOCAL_POSTGRES, PG_ENV, PG_SKIP_REASON_ENV, postgresSkipReason, printable } from './postgres';
+import {
+  choosePostgres,
+  LOCAL_POSTGRES,
+  PG_ENV,
+  PG_SKIP_REASON_ENV,
+  postgresSkipReason,
+  printable,
+} from './postgres';
 
 const answers = (version: string) => async () => version;
 const refuses = async () => {
@@ -8,7 +15,9 @@ const refuses = async () => {
 describe('choosePostgres', () => {
   it('uses the server the variable names', async () => {
     const cs = 'postgresql://ci:secret@db.internal:5433';
-    await expect(choosePostgres({ [PG_ENV]: cs }, answers('15.8'))).resolves.toEqual({
+    await expect(
+      choosePostgres({ [PG_ENV]: cs }, answers('15.8')),
+    ).resolves.toEqual({
       kind: 'available',
       connectionString: cs,
       source: 'env',
@@ -17,7 +26,9 @@ describe('choosePostgres', () => {
   });
 
   it('fails, rather than skipping, when the named server does not answer', async () => {
-    await expect(choosePostgres({ [PG_ENV]: 'postgresql://u:pw@nowhere:5432' }, refuses)).rejects.toThrow(
+    await expect(
+      choosePostgres({ [PG_ENV]: 'postgresql://u:pw@nowhere:5432' }, refuses),
+    ).rejects.toThrow(
       /is set \(postgresql:\/\/u:\*\*\*@nowhere:5432\) but PostgreSQL does not answer there/,
     );
   });
@@ -29,13 +40,19 @@ describe('choosePostgres', () => {
       return '15.10';
     });
     expect(tried).toEqual([LOCAL_POSTGRES]);
-    expect(choice).toMatchObject({ kind: 'available', source: 'local', connectionString: LOCAL_POSTGRES });
+    expect(choice).toMatchObject({
+      kind: 'available',
+      source: 'local',
+      connectionString: LOCAL_POSTGRES,
+    });
   });
 
   it('gives the reason when there is none', async () => {
     await expect(choosePostgres({}, refuses)).resolves.toEqual({
       kind: 'missing',
-      reason: expect.stringMatching(/not set and no PostgreSQL answers on 127\.0\.0\.1:5432 \(Error: connect ECONNREFUSED/),
+      reason: expect.stringMatching(
+        /not set and no PostgreSQL answers on 127\.0\.0\.1:5432 \(Error: connect ECONNREFUSED/,
+      ),
     });
   });
 });
@@ -46,13 +63,17 @@ describe('postgresSkipReason', () => {
   });
 
   it('passes on the global setup reason', () => {
-    expect(postgresSkipReason({ [PG_SKIP_REASON_ENV]: 'no server' })).toBe('no server');
+    expect(postgresSkipReason({ [PG_SKIP_REASON_ENV]: 'no server' })).toBe(
+      'no server',
+    );
   });
 });
 
 describe('printable', () => {
   it('masks the password only', () => {
-    expect(printable('postgresql://me:hunter2@host:5432/db')).toBe('postgresql://me:***@host:5432/db');
+    expect(printable('postgresql://me:hunter2@host:5432/db')).toBe(
+      'postgresql://me:***@host:5432/db',
+    );
     expect(printable(LOCAL_POSTGRES)).toBe(LOCAL_POSTGRES);
   });
 });

@@ -10,7 +10,12 @@ export const PG_SKIP_REASON_ENV = 'GORT_E2E_POSTGRES_SKIP_REASON';
 export const LOCAL_POSTGRES = 'postgresql://postgres@127.0.0.1:5432';
 
 export type PostgresChoice =
-  | { kind: 'available'; connectionString: string; source: 'env' | 'local'; serverVersion: string }
+  | {
+      kind: 'available';
+      connectionString: string;
+      source: 'env' | 'local';
+      serverVersion: string;
+    }
   | { kind: 'missing'; reason: string };
 
 /** A connection string fit for printing: the password, if any, is masked. */
@@ -24,7 +29,10 @@ export function printable(connectionString: string): string {
   }
 }
 
-async function serverVersion(connectionString: string, timeoutMs: number): Promise<string> {
+async function serverVersion(
+  connectionString: string,
+  timeoutMs: number,
+): Promise<string> {
   const db = knexFactory({
     client: 'pg',
     connection: { connectionString, connectionTimeoutMillis: timeoutMs },
@@ -48,22 +56,39 @@ async function serverVersion(connectionString: string, timeoutMs: number): Promi
  */
 export async function choosePostgres(
   env: NodeJS.ProcessEnv = process.env,
-  probe: (connectionString: string) => Promise<string> = cs => serverVersion(cs, 3000),
+  probe: (connectionString: string) => Promise<string> = cs =>
+    serverVersion(cs, 3000),
 ): Promise<PostgresChoice> {
   const configured = env[PG_ENV];
   if (configured) {
     try {
-      return { kind: 'available', connectionString: configured, source: 'env', serverVersion: await probe(configured) };
+      return {
+        kind: 'available',
+        connectionString: configured,
+        source: 'env',
+        serverVersion: await probe(configured),
+      };
     } catch (error) {
-      throw new Error(`${PG_ENV} is set (${printable(configured)}) but PostgreSQL does not answer there: ${error}`);
+      throw new Error(
+        `${PG_ENV} is set (${printable(
+          configured,
+        )}) but PostgreSQL does not answer there: ${error}`,
+      );
     }
   }
   try {
-    return { kind: 'available', connectionString: LOCAL_POSTGRES, source: 'local', serverVersion: await probe(LOCAL_POSTGRES) };
+    return {
+      kind: 'available',
+      connectionString: LOCAL_POSTGRES,
+      source: 'local',
+      serverVersion: await probe(LOCAL_POSTGRES),
+    };
   } catch (error) {
     return {
       kind: 'missing',
-      reason: `${PG_ENV} is not set and no PostgreSQL answers on 127.0.0.1:5432 (${String(error).split('\n')[0]})`,
+      reason: `${PG_ENV} is not set and no PostgreSQL answers on 127.0.0.1:5432 (${
+        String(error).split('\n')[0]
+      })`,
     };
   }
 }
@@ -73,9 +98,14 @@ export async function choosePostgres(
  * Reads what the global setup decided, so it can be used synchronously to
  * choose between `describe` and `describe.skip`.
  */
-export function postgresSkipReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function postgresSkipReason(
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (env[PG_ENV]) return undefined;
-  return env[PG_SKIP_REASON_ENV] ?? `${PG_ENV} is not set (run the suite with \`npm run e2e\`)`;
+  return (
+    env[PG_SKIP_REASON_ENV] ??
+    `${PG_ENV} is not set (run the suite with \`npm run e2e\`)`
+  );
 }
 
 /**

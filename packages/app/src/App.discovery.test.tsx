@@ -43,6 +43,8 @@ describe('App with package discovery', () => {
     delete (window as any)[DISCOVERED];
   });
 
+  // The time limit allows for loading every frontend plugin the app depends
+  // on, several seconds of module loading on a loaded machine.
   it('starts with every plugin that `app.packages: all` discovers (as app-config.yaml sets)', async () => {
     const modules = discoveredModules();
     expect(modules.map(m => m.name)).toEqual(
@@ -60,5 +62,5 @@ describe('App with package discovery', () => {
       extensions: [{ 'sign-in-page:app': false }],
     });
     await bootAppTo(/GitOps/);
-  });
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -21,6 +22,7 @@ import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
+import { selectScmProvider } from './scm/selectScmProvider';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunProcessor } from './runs/RunProcessor';
 import { GortStatusService } from './service/GortStatusService';
@@ -47,6 +49,11 @@ const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
 export const gortPlugin = createBackendPlugin({
   pluginId: 'gort',
   register(env) {
+    const addedScms: GortScmProvider[] = [];
+    env.registerExtensionPoint(gortScmExtensionPoint, {
+      addScmProvider: (...providers) => addedScms.push(...providers),
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -96,6 +103,7 @@ export const gortPlugin = createBackendPlugin({
           watcherStore,
           lookup: observer,
           readerFor: name => readers.get(name),
+          scm: selectScmProvider({ config, logger, added: addedScms }),
           metrics,
         });
         const processor = new RunProcessor({

@@ -7,9 +7,9 @@ import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
 import { BackendProcess, freePort } from './backendProcess';
+import { PG_ENV, postgresSkipReason } from './postgres';
 
 export const PODINFO = 'component:default/podinfo';
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 export interface GortEnvironmentOptions {
   /** Backend replicas sharing one database (PostgreSQL when more than one). */
@@ -100,7 +100,7 @@ export class GortEnvironment {
     const database = options.database ?? (count > 1 ? 'postgres' : 'sqlite');
     const prefix = `gort_e2e_${randomBytes(4).toString('hex')}_`;
     if (database === 'postgres' && !process.env[PG_ENV]) {
-      throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
+      throw new Error(`this test needs PostgreSQL (use describeWithPostgres): ${postgresSkipReason()}`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
     await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject, options.extraEntityAnnotations));

@@ -1,6 +1,7 @@
 import type { GitRepoStore } from '@gort-backstage/sandbox';
 import type {
   GortScmProvider,
+  ScmComment,
   ScmCommit,
   ScmCommitFilesInput,
   ScmDiffFile,
@@ -16,6 +17,8 @@ export interface RecordedPullRequest extends ScmPullRequest {
   base: string;
   labels: string[];
   comments: string[];
+  /** Marker → comment index in `comments`. */
+  marked: Record<string, number>;
 }
 
 const AUTHOR = { name: 'GORT', email: 'gort@example.test' };
@@ -106,6 +109,7 @@ class GitStoreRepository implements ScmRepository {
       headRef: input.head,
       headSha: (await this.getBranchHead(input.head)) ?? '',
       comments: [],
+      marked: {},
     };
     this.scm.pulls.push(pull);
     return pull;
@@ -123,6 +127,19 @@ class GitStoreRepository implements ScmRepository {
 
   async commentOnPullRequest(number: number, body: string): Promise<void> {
     this.pull(number).comments.push(body);
+  }
+
+  async findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined> {
+    return this.scm.pulls.find(p => p.repo === this.fullName && p.state === 'open' && p.headRef === branch);
+  }
+
+  async upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment> {
+    const pull = this.pull(number);
+    const existing = pull.marked[marker];
+    if (existing !== undefined) pull.comments[existing] = body;
+    else pull.marked[marker] = pull.comments.push(body) - 1;
+    const index = pull.marked[marker];
+    return { url: `${pull.url}#note-${index + 1}`, created: existing === undefined };
   }
 
   async commentOnCommit(sha: string, body: string): Promise<string> {

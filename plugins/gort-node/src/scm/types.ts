@@ -26,6 +26,13 @@ export interface ScmCommit {
 /** A file a comparison reports (the same shape the fix prompt's diff block takes). */
 export type ScmDiffFile = PromptDiffFile;
 
+export interface ScmComment {
+  /** The web URL of the comment. */
+  url: string;
+  /** False when an existing comment with the marker was edited. */
+  created: boolean;
+}
+
 export interface ScmCommitFilesInput {
   branch: string;
   /** The parent of the new commit. */
@@ -44,9 +51,9 @@ export interface ScmCommitFilesInput {
  * Errors other than "not found" are thrown; GORT turns them into the run's
  * fix result, so their messages should say what the SCM refused.
  *
- * Further capabilities (finding a pull request by head branch or a comment by
- * a hidden marker, check runs, commit statuses) will arrive as new members of
- * this interface or as separate interfaces a repository may also implement.
+ * Further capabilities (check runs, commit statuses) will arrive as new
+ * members of this interface or as separate interfaces a repository may also
+ * implement.
  */
 export interface ScmRepository {
   /** `owner/repo`, as stored on fix PR records. */
@@ -74,6 +81,14 @@ export interface ScmRepository {
   /** Undefined when there is no such pull request. */
   getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
+  /** The open pull request whose head is `branch` (of this repository), if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
+  /**
+   * The one comment of a pull request that carries `marker`, kept invisible
+   * in the comment (an HTML comment on GitHub): created on the first call,
+   * edited in place afterwards. `marker` is letters, digits and `:._/-`.
+   */
+  upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;
 }

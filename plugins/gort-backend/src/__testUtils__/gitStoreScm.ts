@@ -23,26 +23,6 @@ export interface RecordedPullRequest extends ScmPullRequest {
 
 const AUTHOR = { name: 'GORT', email: 'gort@example.test' };
 
-/**
- * An SCM other than GitHub, as a module would add it: reads and pushes go to
- * the sandbox's bare git repositories directly, and pull requests are kept
- * in memory with web URLs of its own, so a test can tell they came from here.
- */
-export class GitStoreScm implements GortScmProvider {
-  readonly pulls: RecordedPullRequest[] = [];
-  readonly commitComments: Array<{ repo: string; sha: string; body: string }> = [];
-
-  constructor(
-    readonly id: string,
-    private readonly store: GitRepoStore,
-    private readonly webBaseUrl: string,
-  ) {}
-
-  async repository(ref: ScmRepositoryRef): Promise<ScmRepository> {
-    return new GitStoreRepository(this, this.store, ref, this.webBaseUrl);
-  }
-}
-
 class GitStoreRepository implements ScmRepository {
   readonly fullName: string;
 
@@ -157,5 +137,25 @@ class GitStoreRepository implements ScmRepository {
     const commit = await this.store.getCommit(this.ref.owner, this.ref.repo, sha);
     if (!commit) throw new Error(`No commit ${sha} in ${this.fullName}`);
     return commit;
+  }
+}
+
+/**
+ * An SCM other than GitHub, as a module would add it: reads and pushes go to
+ * the sandbox's bare git repositories directly, and pull requests are kept
+ * in memory with web URLs of its own, so a test can tell they came from here.
+ */
+export class GitStoreScm implements GortScmProvider {
+  readonly pulls: RecordedPullRequest[] = [];
+  readonly commitComments: Array<{ repo: string; sha: string; body: string }> = [];
+
+  constructor(
+    readonly id: string,
+    private readonly store: GitRepoStore,
+    private readonly webBaseUrl: string,
+  ) {}
+
+  async repository(ref: ScmRepositoryRef): Promise<ScmRepository> {
+    return new GitStoreRepository(this, this.store, ref, this.webBaseUrl);
   }
 }

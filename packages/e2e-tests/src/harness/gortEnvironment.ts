@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@gort-backstage/sandbox';
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
-import knexFactory from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
 import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
 import { BackendProcess, freePort, portIsFree } from './backendProcess';
@@ -89,6 +89,7 @@ export class GortEnvironment {
     readonly sandbox: Sandbox,
     readonly backends: BackendProcess[],
     private readonly cleanup: () => Promise<void>,
+    private readonly database: { kind: 'sqlite' | 'postgres'; prefix: string },
     /** What the backends were configured with, beyond the test's own file. */
     readonly config: { files: string[]; overlay?: Record<string, unknown> } = { files: [] },
   ) {}
@@ -138,7 +139,7 @@ export class GortEnvironment {
       throw error;
     }
     sandbox.github.setWebhook({ url: `${backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
-    const env = new GortEnvironment(dir, sandbox, [backend], cleanup, { files, overlay });
+    const env = new GortEnvironment(dir, sandbox, [backend], cleanup, { kind: 'sqlite', prefix: '' }, { files, overlay });
     await env.waitFor('podinfo (examples/entities.yaml) to be read into watchers', async () => {
       const res = await env.api<{ items: Array<{ entityRef: string }> }>('/watchers');
       return res.body.items.some(watcher => watcher.entityRef === PODINFO);
@@ -221,12 +222,19 @@ export class GortEnvironment {
       if (database === 'postgres') await dropDatabases(prefix);
       await rm(dir, { recursive: true, force: true });
     };
-    const env = new GortEnvironment(dir, sandbox, backends, cleanup);
+    const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
       return res.body.items?.length === 1 + (options.extraEntities ?? 0);
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
+  }
+
+  /** A connection to GORT's own database (the caller destroys it). */
+  pluginDatabase(): Knex {
+    return this.database.kind === 'postgres'
+      ? knexFactory({ client: 'pg', connection: `${process.env[PG_ENV]}/${this.database.prefix}gort`, pool: { min: 0, max: 4 } })
+      : knexFactory({ client: 'better-sqlite3', connection: { filename: join(this.dir, 'sqlite', 'gort.sqlite') }, useNullAsDefault: true });
   }
 
   get backend(): BackendProcess {

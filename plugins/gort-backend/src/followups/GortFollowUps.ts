@@ -18,7 +18,7 @@ import { WatcherStore } from '../database/WatcherStore';
 import { failureFingerprint } from '../fixpr/fingerprint';
 import { FixPrService, FixResult } from '../fixpr/FixPrService';
 import { IntentValidator } from '../intent/IntentValidator';
-import { RunFollowUps } from '../runs/RunProcessor';
+import { RunFollowUps } from '../runs/ports';
 import { FluxObjectLookup, ObjectLocation } from '../runs/judgeRunObject';
 
 export interface GortFollowUpsOptions {

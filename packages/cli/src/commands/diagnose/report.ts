@@ -1,4 +1,4 @@
-import type { Diagnosis } from '../diagnosis/types';
+import type { Diagnosis } from '@gort-backstage/plugin-gort-node';
 
 export interface Style {
   bold(text: string): string;

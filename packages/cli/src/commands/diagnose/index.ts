@@ -1,0 +1,37 @@
+import type { RegisterCommand } from '..';
+import { runDiagnose } from './diagnose';
+
+const HELP_AFTER = `
+Diagnoses why Flux objects fail, from YAML as printed by
+\`kubectl get -o yaml\` (single, multi-document or kind: List).
+Reads stdin when no FILE (or "-") is given. Output is redacted.
+
+Exit codes: 0 diagnosis printed (also "unknown" and "nothing failing"),
+            2 usage error or unreadable/unrecognised input.
+
+Example:
+  kubectl get kustomizations,gitrepositories,helmreleases -A -o yaml | gort diagnose
+`;
+
+export const registerDiagnoseCommand: RegisterCommand = (program, context) => {
+  program
+    .command('diagnose')
+    .summary('explain why Flux objects fail, offline')
+    .argument('[file...]', 'YAML or JSON files; "-" or none reads stdin')
+    .option('--json', 'print exactly one JSON object: the root-cause diagnosis')
+    .option(
+      '--object <ref>',
+      'diagnose this object (Kind/namespace/name) instead of picking the root cause among all failing objects',
+    )
+    .addHelpText('after', HELP_AFTER)
+    .action(
+      async (files: string[], options: { json?: boolean; object?: string }) => {
+        context.setExitCode(
+          await runDiagnose(
+            { files, json: Boolean(options.json), target: options.object },
+            context.io,
+          ),
+        );
+      },
+    );
+};

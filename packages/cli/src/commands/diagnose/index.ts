@@ -1,22 +1,23 @@
 import type { RegisterCommand } from '..';
 import { runDiagnose } from './diagnose';
 
-const HELP_AFTER = `
-Diagnoses why Flux objects fail, from YAML as printed by
+// No line may end with ":" (the CLI report of @backstage/repo-tools reads
+// such lines as section headings).
+const DESCRIPTION = `Diagnoses why Flux objects fail, from YAML as printed by
 \`kubectl get -o yaml\` (single, multi-document or kind: List).
-Reads stdin when no FILE (or "-") is given. Output is redacted.
+Reads stdin when no FILE (or "-") is given. Output is redacted.`;
 
+const HELP_AFTER = `
 Exit codes: 0 diagnosis printed (also "unknown" and "nothing failing"),
             2 usage error or unreadable/unrecognised input.
-
-Example:
-  kubectl get kustomizations,gitrepositories,helmreleases -A -o yaml | gort diagnose
+Example: kubectl get kustomizations,gitrepositories -A -o yaml | gort diagnose
 `;
 
 export const registerDiagnoseCommand: RegisterCommand = (program, context) => {
   program
     .command('diagnose')
     .summary('explain why Flux objects fail, offline')
+    .description(DESCRIPTION)
     .argument('[file...]', 'YAML or JSON files; "-" or none reads stdin')
     .option('--json', 'print exactly one JSON object: the root-cause diagnosis')
     .option(

@@ -1,6 +1,7 @@
 /**
- * Pure Node-side logic of GORT: reading Flux status, diagnosing failures,
- * redaction.
+ * Node-side library of GORT: reading Flux status, diagnosing failures,
+ * redaction; and the extension points through which backend
+ * modules add AI providers, SCMs and clusters.
  *
  * @packageDocumentation
  */
@@ -9,3 +10,5 @@ export * from './redaction';
 export * from './kube';
 export * from './ai';
 export * from './reconcile';
+export * from './scm';
+export * from './extensions';

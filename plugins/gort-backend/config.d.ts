@@ -105,6 +105,16 @@ export interface Config {
       };
     };
 
+    scm?: {
+      /**
+       * The source-control system that reads pushed repositories and takes
+       * fix pull requests and comments: `github` (built in, through
+       * `integrations.github`) or the id of a provider a backend module adds
+       * through `gortScmExtensionPoint`. Default: `github`.
+       */
+      provider?: string;
+    };
+
     /** Fix pull requests (entities in `fix-pr` mode) and diagnose-only comments. */
     fixPr?: {
       /** Host of the `integrations.github` entry to use. Default: the only one configured, else github.com. */

@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -21,8 +21,13 @@ import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
+import { selectScmProvider } from './scm/selectScmProvider';
 import { PushIngestion } from './runs/PushIngestion';
+import { RunLifecycle } from './runs/RunLifecycle';
+import { recordRunMetrics } from './runs/runMetrics';
 import { RunProcessor } from './runs/RunProcessor';
+import { publishRunSignals } from './runs/runSignals';
+import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
@@ -47,6 +52,11 @@ const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
 export const gortPlugin = createBackendPlugin({
   pluginId: 'gort',
   register(env) {
+    const addedScms: GortScmProvider[] = [];
+    env.registerExtensionPoint(gortScmExtensionPoint, {
+      addScmProvider: (...providers) => addedScms.push(...providers),
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -96,8 +106,12 @@ export const gortPlugin = createBackendPlugin({
           watcherStore,
           lookup: observer,
           readerFor: name => readers.get(name),
+          scm: selectScmProvider({ config, logger, added: addedScms }),
           metrics,
         });
+        const lifecycle = new RunLifecycle(logger);
+        recordRunMetrics(lifecycle, metrics);
+        publishRunSignals(lifecycle, deps.signals, logger);
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -110,39 +124,16 @@ export const gortPlugin = createBackendPlugin({
           reconcileRequester: gortConfig.flux.requestReconcile
             ? new FluxReconcileRequester(name => readers.get(name))
             : undefined,
-          onTransition: (run, to, change) => {
-            void deps.signals
-              .publish({
-                recipients: { type: 'broadcast' },
-                channel: GORT_RUNS_SIGNAL_CHANNEL,
-                message: { runId: run.id, entityRef: run.entityRef, state: to },
-              })
-              .catch(error => logger.debug(`Could not publish a run signal: ${error}`));
-            if (['succeeded', 'failed', 'timed_out', 'superseded', 'error'].includes(to)) {
-              metrics.runFinished(to, Date.now() - Date.parse(run.createdAt));
-            }
-            if (to === 'done' && change.category) metrics.diagnosed(change.category);
-          },
-          onDetection: delayMs => metrics.detected(delayMs),
+          lifecycle,
         });
-        observer.subscribe(change =>
-          processor.onFluxChange(
-            {
-              cluster: change.cluster,
-              kind: change.kind,
-              namespace: change.object.metadata?.namespace ?? '',
-              name: change.object.metadata?.name ?? '',
-            },
-            change.receivedAt,
-          ),
-        );
+        processor.follow(observer);
 
         const ingestion = new PushIngestion({
           watcherStore,
           runStore,
           logger,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
-          onRunsCreated: () => processor.wake(),
+          lifecycle,
         });
         const webhookReceiver = new WebhookReceiver({
           ingestion,
@@ -157,7 +148,7 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           lookup: observer,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
-          onRunsCreated: () => processor.wake(),
+          lifecycle,
         });
         const watcherSync = new CatalogWatcherSync({
           catalog: deps.catalog,
@@ -169,44 +160,17 @@ export const gortPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(gortPermissions);
         await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
 
-        const refreshConfig = config.getOptionalConfig('gort.watchers.refresh');
-        await scheduler.scheduleTask({
-          id: 'gort-watchers-refresh',
-          ...(refreshConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(refreshConfig)
-            : DEFAULT_WATCHER_REFRESH),
-          fn: async () => {
-            await watcherSync.sync();
+        await scheduleGortTasks(scheduler, config, [
+          { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
+          // Each replica works on its own leased runs, so this task is local.
+          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: () => processor.tick() },
+          {
+            id: 'gort-deliveries-cleanup',
+            schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
+            run: () => runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs)),
           },
-        });
-        // Each replica works on its own leased runs, so this task is local.
-        await scheduler.scheduleTask({
-          id: 'gort-run-processor',
-          scope: 'local',
-          frequency: { seconds: 1 },
-          timeout: { minutes: 5 },
-          fn: () => processor.tick(),
-        });
-        await scheduler.scheduleTask({
-          id: 'gort-deliveries-cleanup',
-          frequency: { hours: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { minutes: 1 },
-          fn: async () => {
-            await runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs));
-          },
-        });
-
-        const fixPrRefreshConfig = config.getOptionalConfig('gort.fixPr.refresh');
-        await scheduler.scheduleTask({
-          id: 'gort-fix-pr-states',
-          ...(fixPrRefreshConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(fixPrRefreshConfig)
-            : DEFAULT_FIX_PR_REFRESH),
-          fn: async () => {
-            await prStates.refresh();
-          },
-        });
+          { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
+        ]);
 
         deps.lifecycle.addStartupHook(() => observer.start());
         deps.lifecycle.addShutdownHook(async () => {

@@ -3,7 +3,7 @@ import { AiClient, AiRequestObserver } from './AiClient';
 import { AnthropicProvider } from './AnthropicProvider';
 import { OpenAiCompatibleProvider } from './OpenAiCompatibleProvider';
 import { AiConfig } from './readAiConfig';
-import { AiProvider } from './types';
+import { AiProvider } from '@gort-backstage/plugin-gort-node';
 
 export function createAiProvider(config: AiConfig): AiProvider | undefined {
   switch (config.provider) {

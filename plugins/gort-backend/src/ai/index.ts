@@ -1,4 +1,3 @@
-export * from './types';
 export * from './AiClient';
 export * from './AiCache';
 export * from './TokenBudget';

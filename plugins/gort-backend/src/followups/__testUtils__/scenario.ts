@@ -14,6 +14,7 @@ import { DatabaseWatcherStore } from '../../database/DatabaseWatcherStore';
 import { migrationsDir } from '../../database/migrations';
 import { ClusterReader } from '../../flux/FluxClusterClient';
 import { FluxObjectLookup } from '../../runs/judgeRunObject';
+import { selectScmProvider } from '../../scm/selectScmProvider';
 import { createGortFollowUps, FollowUpMetrics } from '../createGortFollowUps';
 
 export const TOKEN = 'sandbox-token';
@@ -164,10 +165,12 @@ export async function startScenarioEnvironment() {
         fixPr: options.fixPr ?? {},
       },
     });
+    const logger = mockServices.logger.mock();
     return createGortFollowUps({
       config,
       db,
-      logger: mockServices.logger.mock(),
+      logger,
+      scm: selectScmProvider({ config, logger }),
       runStore,
       watcherStore,
       lookup: staticLookup([kustomizationObject()]),

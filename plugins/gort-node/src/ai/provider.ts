@@ -1,4 +1,5 @@
-import type { AiPrompt, ToolAnswer } from '@gort-backstage/plugin-gort-node';
+import type { AiPrompt } from './promptTypes';
+import type { ToolAnswer } from './readToolAnswer';
 
 /** One turn of a tool-use conversation, in provider-neutral form. */
 export type AiTurn =
@@ -20,9 +21,13 @@ export interface AiToolResponse {
   usage: { input: number; output: number };
 }
 
-/** A model that answers with a forced tool call. */
+/**
+ * A model that answers with a forced tool call. GORT adds the cache, the
+ * retries (on {@link AiCallError} with `retryable`), the token budget, the
+ * validation and the one repair turn around it.
+ */
 export interface AiProvider {
-  /** `anthropic`, `openai`, `ollama`. */
+  /** Shown on runs and in metrics, e.g. `anthropic`. */
   readonly name: string;
   readonly model: string;
   callTool(request: AiToolRequest): Promise<AiToolResponse>;

@@ -1,9 +1,15 @@
 export type ParsedArgs =
   | { command: 'help' }
-  | { command: 'diagnose'; json: boolean; files: string[]; target?: string }
+  | {
+      command: 'diagnose';
+      json: boolean;
+      explain: boolean;
+      files: string[];
+      target?: string;
+    }
   | { command: 'error'; message: string };
 
-/** Parses `gort diagnose [--json] [--object REF] [FILE ...]`; `-` or no file means stdin. */
+/** Parses `gort diagnose [--json] [--explain] [--object REF] [FILE ...]`; `-` or no file means stdin. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [command, ...rest] = argv;
   if (command === undefined)
@@ -17,6 +23,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'error', message: `unknown command "${command}"` };
 
   let json = false;
+  let explain = false;
   let target: string | undefined;
   const files: string[] = [];
   let optionsEnded = false;
@@ -30,6 +37,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return { command: 'help' };
     } else if (arg === '--json') {
       json = true;
+    } else if (arg === '--explain') {
+      explain = true;
     } else if (arg === '--object' || arg.startsWith('--object=')) {
       target = arg === '--object' ? rest[++i] : arg.slice('--object='.length);
       if (!target)
@@ -41,10 +50,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       return { command: 'error', message: `unknown option "${arg}"` };
     }
   }
-  return { command: 'diagnose', json, files, target };
+  return { command: 'diagnose', json, explain, files, target };
 }
 
-export const USAGE = `Usage: gort diagnose [--json] [--object REF] [FILE ...]
+export const USAGE = `Usage: gort diagnose [--json] [--explain] [--object REF] [FILE ...]
 
 Diagnoses why Flux objects fail, from YAML as printed by
 \`kubectl get -o yaml\` (single, multi-document or kind: List).
@@ -52,6 +61,11 @@ Reads stdin when no FILE (or "-") is given. Output is redacted.
 
 Options:
   --json          print exactly one JSON object: the root-cause diagnosis
+  --explain       show how each condition message was classified: the
+                  normalised message, the rule that matched with the
+                  upstream template it was written from, and the next
+                  candidate rules (why a more specific one did not fire);
+                  with --json, one JSON array of explanations
   --object REF    diagnose this object (Kind/namespace/name) instead of
                   picking the root cause among all failing objects
   -h, --help      show this help

@@ -1,5 +1,6 @@
 import {
   diagnose,
+  explainObjects,
   isDiagnosable,
   TargetNotFoundError,
 } from '../diagnosis/diagnose';
@@ -8,7 +9,13 @@ import { parseManifests, ManifestParseError } from '../kube/manifests';
 import { KubeObject, objectRef } from '../kube/objects';
 import { redactObject } from '../redaction/redact';
 import { parseArgs, USAGE } from './args';
-import { COLOR, formatHealthy, formatReport, PLAIN } from './report';
+import {
+  COLOR,
+  formatExplanation,
+  formatHealthy,
+  formatReport,
+  PLAIN,
+} from './report';
 
 export interface Writable {
   write(text: string): unknown;
@@ -107,8 +114,17 @@ export async function main(
         'no Flux objects (Kustomization, HelmRelease, GitRepository, …) in input',
       );
     }
-    const diagnosis = diagnose(objects, args.target);
     const style = useColor(io) ? COLOR : PLAIN;
+    if (args.explain) {
+      const explained = redactObject(explainObjects(objects, args.target));
+      io.stdout.write(
+        args.json
+          ? `${JSON.stringify(explained, null, 2)}\n`
+          : formatExplanation(explained, style),
+      );
+      return EXIT_OK;
+    }
+    const diagnosis = diagnose(objects, args.target);
     if (!diagnosis) {
       const checked = (
         args.target ? flux.filter(o => objectRef(o) === args.target) : flux

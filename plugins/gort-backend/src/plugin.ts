@@ -9,19 +9,25 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
-import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
+import {
+  GortAiProviderFactory,
+  gortAiExtensionPoint,
+  gortClustersExtensionPoint,
+  GortScmProvider,
+  gortScmExtensionPoint,
+} from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
-import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
-import { FluxClusterClient } from './flux/FluxClusterClient';
+import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
+import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
-import { selectScmProvider } from './scm/selectScmProvider';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
@@ -56,6 +62,14 @@ export const gortPlugin = createBackendPlugin({
     env.registerExtensionPoint(gortScmExtensionPoint, {
       addScmProvider: (...providers) => addedScms.push(...providers),
     });
+    const addedAiProviders: GortAiProviderFactory[] = [];
+    env.registerExtensionPoint(gortAiExtensionPoint, {
+      addAiProvider: (...factories) => addedAiProviders.push(...factories),
+    });
+    const clusterSources: ClusterSource[] = [];
+    env.registerExtensionPoint(gortClustersExtensionPoint, {
+      addClusterSupplier: supplier => clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
+    });
 
     env.registerInit({
       deps: {
@@ -83,20 +97,25 @@ export const gortPlugin = createBackendPlugin({
         metrics.observeQueueDepth(() => runStore.countActive());
 
         // Flux: one watch per cluster and kind, shared by every run.
-        const clusters = readClusterDefinitions(config);
-        if (clusters.length === 0) {
+        const configuredClusters = readClusterDefinitions(config);
+        if (usesCatalogClusters(config)) {
+          clusterSources.push({ supplier: new CatalogClusterSupplier(deps.catalog), origin: 'catalog (kubernetes.clusterLocatorMethods)' });
+        }
+        if (configuredClusters.length === 0 && clusterSources.length === 0) {
           logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
         }
-        const readers = new Map(
-          clusters.map(cluster => [
-            cluster.name,
-            new FluxClusterClient(kubeConfigFor(cluster), verb => metrics.kubernetesRequest(cluster.name, verb)),
-          ]),
-        );
         const observer = new FluxObserver({
-          clusters,
+          clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+        });
+        const clusters = new WatchedClusters({
+          configured: configuredClusters,
+          sources: clusterSources,
+          watches: observer,
+          auth: deps.auth,
+          logger,
+          onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
         const { followUps, prStates } = createGortFollowUps({
           config,
@@ -105,8 +124,8 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           watcherStore,
           lookup: observer,
-          readerFor: name => readers.get(name),
-          scm: selectScmProvider({ config, logger, added: addedScms }),
+          readerFor: name => clusters.readerFor(name),
+          added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
         });
         const lifecycle = new RunLifecycle(logger);
@@ -119,10 +138,10 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => readers.get(name))
+            ? new FluxReconcileRequester(name => clusters.readerFor(name))
             : undefined,
           lifecycle,
         });
@@ -170,9 +189,19 @@ export const gortPlugin = createBackendPlugin({
             run: () => runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs)),
           },
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
+          // Each replica keeps its own watches, so it reads the cluster suppliers itself.
+          {
+            id: 'gort-clusters-refresh',
+            scope: 'local',
+            schedule: { frequency: { seconds: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 30 } },
+            run: () => clusters.refresh(),
+          },
         ]);
 
-        deps.lifecycle.addStartupHook(() => observer.start());
+        deps.lifecycle.addStartupHook(async () => {
+          await clusters.refresh();
+          await observer.start();
+        });
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();

@@ -1,7 +1,7 @@
 /**
  * Node-side library of GORT: reading Flux status, diagnosing failures,
  * redaction, the gort CLI; and the extension points through which backend
- * modules add SCMs.
+ * modules add AI providers, SCMs and clusters.
  *
  * @packageDocumentation
  */

@@ -179,6 +179,28 @@ describe('gort diagnose (main)', () => {
     expect(t.stderr()).toMatch(/^gort: [^\n]+\n$/);
   });
 
+  it('explains the classification with --explain (JSON and plain text), redacted', async () => {
+    const t = fakeIo(gitRepoWithToken);
+    expect(await main(['diagnose', '--explain', '--json'], t.io)).toBe(0);
+    const [explained] = JSON.parse(t.stdout());
+    expect(explained.object).toBe('GitRepository/flux-system/infra');
+    const [ready] = explained.conditions;
+    expect(ready.source).toBe(
+      'GitRepository/flux-system/infra condition Ready',
+    );
+    expect(ready.matched).toMatchObject({ category: 'source-auth' });
+    expect(ready.matched.templates[0].source).toMatch(
+      /^[\w-]+\/[\w.-]+@[0-9a-f]{40}:\S+#L\d+$/,
+    );
+    expect(t.stdout()).not.toContain('ghp_');
+
+    const plain = fakeIo(gitRepoWithToken);
+    expect(await main(['diagnose', '--explain'], plain.io)).toBe(0);
+    expect(plain.stdout()).toMatch(/matched: git-auth/);
+    expect(plain.stdout()).toMatch(/template: go-git\/go-git@[0-9a-f]{40}:/);
+    expect(plain.stdout()).not.toContain('ghp_');
+  });
+
   it('lists the commands on --help and describes one on COMMAND --help', async () => {
     for (const argv of [['--help'], ['help']]) {
       const t = fakeIo('');

@@ -1,5 +1,6 @@
 import {
   diagnose,
+  explainObjects,
   isDiagnosable,
   isFailing,
   KubeObject,
@@ -11,7 +12,13 @@ import {
 } from '@gort-backstage/plugin-gort-node';
 import { EXIT_OK, UsageError } from '../../errors';
 import type { CliIo } from '../../io';
-import { COLOR, formatHealthy, formatReport, PLAIN } from './report';
+import {
+  COLOR,
+  formatExplanation,
+  formatHealthy,
+  formatReport,
+  PLAIN,
+} from './report';
 
 /** Larger input is refused rather than parsed: the CLI must stay responsive on any file. */
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -20,6 +27,8 @@ export interface DiagnoseOptions {
   /** Files to read; empty or `-` means stdin. */
   files: readonly string[];
   json: boolean;
+  /** How each condition message was classified, instead of the diagnosis. */
+  explain: boolean;
   /** `Kind/namespace/name` to diagnose instead of choosing the root cause. */
   target?: string;
 }
@@ -92,8 +101,17 @@ export async function runDiagnose(
         'no Flux objects (Kustomization, HelmRelease, GitRepository, …) in input',
       );
     }
-    const diagnosis = diagnose(objects, args.target);
     const style = useColor(io) ? COLOR : PLAIN;
+    if (args.explain) {
+      const explained = redactObject(explainObjects(objects, args.target));
+      io.stdout.write(
+        args.json
+          ? `${JSON.stringify(explained, null, 2)}\n`
+          : formatExplanation(explained, style),
+      );
+      return EXIT_OK;
+    }
+    const diagnosis = diagnose(objects, args.target);
     if (!diagnosis) {
       const checked = (
         args.target ? flux.filter(o => objectRef(o) === args.target) : flux

@@ -21,15 +21,27 @@ export const registerDiagnoseCommand: RegisterCommand = (program, context) => {
     .argument('[file...]', 'YAML or JSON files; "-" or none reads stdin')
     .option('--json', 'print exactly one JSON object: the root-cause diagnosis')
     .option(
+      '--explain',
+      'show how each condition message was classified: the normalised message, the rule that matched with the upstream template it was written from, and the next candidate rules (why a more specific one did not fire); with --json, one JSON array of explanations',
+    )
+    .option(
       '--object <ref>',
       'diagnose this object (Kind/namespace/name) instead of picking the root cause among all failing objects',
     )
     .addHelpText('after', HELP_AFTER)
     .action(
-      async (files: string[], options: { json?: boolean; object?: string }) => {
+      async (
+        files: string[],
+        options: { json?: boolean; explain?: boolean; object?: string },
+      ) => {
         context.setExitCode(
           await runDiagnose(
-            { files, json: Boolean(options.json), target: options.object },
+            {
+              files,
+              json: Boolean(options.json),
+              explain: Boolean(options.explain),
+              target: options.object,
+            },
             context.io,
           ),
         );

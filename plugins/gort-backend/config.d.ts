@@ -40,6 +40,17 @@ export interface Config {
       lease?: string;
       /** Runs one replica works on at once. Default: 200. */
       maxConcurrent?: number;
+      /**
+       * Manual runs (`POST /api/gort/runs`, the "Run now" button) one user or
+       * service may start for one entity per window; more answer 429 with
+       * `Retry-After`. Counted in the database, so it holds across replicas.
+       */
+      manualRateLimit?: {
+        /** Default: 5. */
+        max?: number;
+        /** e.g. `10m`. Default: 10m. */
+        window?: string;
+      };
     };
 
     flux?: {

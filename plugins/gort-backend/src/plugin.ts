@@ -9,8 +9,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { gortPermissions } from '@gort-backstage/plugin-gort-common';
 import { readGortConfig } from './config/readGortConfig';
+import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -23,8 +24,10 @@ import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunProcessor } from './runs/RunProcessor';
+import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
+import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
@@ -59,6 +62,7 @@ export const gortPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
@@ -71,6 +75,11 @@ export const gortPlugin = createBackendPlugin({
         const watcherStore = new DatabaseWatcherStore(db);
         const runStore = new DatabaseRunStore(db);
         metrics.observeQueueDepth(() => runStore.countActive());
+        const runSignals = new RunSignalPublisher({
+          signals: deps.signals,
+          ownersOf: async entityRef => (await watcherStore.get(entityRef))?.owners ?? [],
+          logger,
+        });
 
         // Flux: one watch per cluster and kind, shared by every run.
         const clusters = readClusterDefinitions(config);
@@ -111,13 +120,7 @@ export const gortPlugin = createBackendPlugin({
             ? new FluxReconcileRequester(name => readers.get(name))
             : undefined,
           onTransition: (run, to, change) => {
-            void deps.signals
-              .publish({
-                recipients: { type: 'broadcast' },
-                channel: GORT_RUNS_SIGNAL_CHANNEL,
-                message: { runId: run.id, entityRef: run.entityRef, state: to },
-              })
-              .catch(error => logger.debug(`Could not publish a run signal: ${error}`));
+            void runSignals.runChanged(run, to);
             if (['succeeded', 'failed', 'timed_out', 'superseded', 'error'].includes(to)) {
               metrics.runFinished(to, Date.now() - Date.parse(run.createdAt));
             }
@@ -212,13 +215,16 @@ export const gortPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();
+          runSignals.stop();
         });
 
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            access: new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog }),
+            manualRunLimiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+            auditor: deps.auditor,
             watcherStore,
             runStore,
             statusService,

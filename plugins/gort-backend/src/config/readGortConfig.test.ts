@@ -7,7 +7,12 @@ describe('readGortConfig', () => {
       defaultReconcileTimeoutMs: 600_000,
       webhook: { secrets: [], maxBodyBytes: 5 * 1024 * 1024 },
       flux: { requestReconcile: false },
-      runs: { leaseMs: 30_000, maxConcurrent: 200, deliveryRetentionMs: 604_800_000 },
+      runs: {
+        leaseMs: 30_000,
+        maxConcurrent: 200,
+        deliveryRetentionMs: 604_800_000,
+        manualRateLimit: { max: 5, windowMs: 600_000 },
+      },
     });
   });
 
@@ -17,7 +22,7 @@ describe('readGortConfig', () => {
         gort: {
           reconcileTimeout: '15m',
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
-          runs: { lease: '45s', maxConcurrent: 5 },
+          runs: { lease: '45s', maxConcurrent: 5, manualRateLimit: { max: 2, window: '1m' } },
           flux: { requestReconcile: true },
         },
       }),
@@ -26,7 +31,12 @@ describe('readGortConfig', () => {
       defaultReconcileTimeoutMs: 900_000,
       webhook: { secrets: ['a', 'b'], maxBodyBytes: 2048 },
       flux: { requestReconcile: true },
-      runs: { leaseMs: 45_000, maxConcurrent: 5, deliveryRetentionMs: 3_600_000 },
+      runs: {
+        leaseMs: 45_000,
+        maxConcurrent: 5,
+        deliveryRetentionMs: 3_600_000,
+        manualRateLimit: { max: 2, windowMs: 60_000 },
+      },
     });
   });
 

@@ -18,6 +18,8 @@ export interface GortConfig {
     maxConcurrent: number;
     /** Delivery ids are kept this long for deduplication. */
     deliveryRetentionMs: number;
+    /** Manual runs (`POST /runs`) one user may start per entity and window. */
+    manualRateLimit: { max: number; windowMs: number };
   };
 }
 
@@ -52,6 +54,10 @@ export function readGortConfig(root: Config): GortConfig {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
     throw new Error('Invalid config gort.runs.maxConcurrent: must be a positive integer');
   }
+  const manualMax = gort.getOptionalNumber('runs.manualRateLimit.max') ?? 5;
+  if (!Number.isInteger(manualMax) || manualMax < 1) {
+    throw new Error('Invalid config gort.runs.manualRateLimit.max: must be a positive integer');
+  }
   return {
     defaultReconcileTimeoutMs: readDuration(gort, 'reconcileTimeout', DEFAULT_TIMEOUT_MS),
     webhook: { secrets, maxBodyBytes },
@@ -60,6 +66,7 @@ export function readGortConfig(root: Config): GortConfig {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),
       maxConcurrent,
       deliveryRetentionMs: readDuration(gort, 'webhook.deliveryRetention', 7 * 24 * 3_600_000),
+      manualRateLimit: { max: manualMax, windowMs: readDuration(gort, 'runs.manualRateLimit.window', 600_000) },
     },
   };
 }

@@ -360,6 +360,7 @@ export class DatabaseRunStore implements RunStore {
   async listRuns(query: RunListQuery): Promise<RunList> {
     let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);
+    if (query.entityRefs) builder = builder.whereIn('entity_ref', query.entityRefs);
     if (query.state) builder = builder.where('state', query.state);
     if (query.outcome) builder = builder.where('outcome', query.outcome);
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));
@@ -374,6 +375,11 @@ export class DatabaseRunStore implements RunStore {
         ? { nextCursor: String(page[page.length - 1].seq) }
         : {}),
     };
+  }
+
+  async runEntityRefs(): Promise<string[]> {
+    const rows = await this.db(RUNS).distinct('entity_ref').orderBy('entity_ref');
+    return rows.map((row: { entity_ref: string }) => row.entity_ref);
   }
 
   async updateFixPr(runId: string, fixPr: RunFixPr): Promise<void> {

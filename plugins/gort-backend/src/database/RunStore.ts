@@ -56,6 +56,8 @@ export interface RunTransition {
 
 export interface RunListQuery {
   entityRef?: string;
+  /** Only runs of these entities (the ones the caller may read). */
+  entityRefs?: string[];
   state?: RunState;
   outcome?: RunOutcome;
   limit: number;
@@ -103,6 +105,8 @@ export interface RunStore {
   /** The newest run of every entity that has one, in one query. */
   latestRunPerEntity(): Promise<Map<string, RunSummary>>;
   listRuns(query: RunListQuery): Promise<RunList>;
+  /** Every entity ref that has at least one run. */
+  runEntityRefs(): Promise<string[]>;
   /**
    * Updates the fix pull request of a finished run (its live GitHub state
    * is refreshed on a schedule, after the run is done).

@@ -15,6 +15,8 @@ const ENTITY_FIELDS = [
   'metadata.namespace',
   'metadata.name',
   'metadata.annotations',
+  'spec.owner',
+  'relations',
 ];
 
 /** Reads annotated entities from the catalog and stores them as watchers. */

@@ -1,13 +1,14 @@
 /**
- * Pure Node-side logic of GORT: reading Flux status, diagnosing failures,
- * redaction; and the gort CLI.
+ * Node-side library of GORT: reading Flux status, diagnosing failures,
+ * redaction; and the extension points through which backend
+ * modules add AI providers, SCMs and clusters.
  *
  * @packageDocumentation
  */
 export * from './diagnosis';
 export * from './redaction';
 export * from './kube';
-export { main as gortMain, run as runGortCli, processIo } from './cli';
-export type { CliIo, Writable } from './cli';
 export * from './ai';
 export * from './reconcile';
+export * from './scm';
+export * from './extensions';

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@gort-backstage/sandbox';
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
-import knexFactory from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
-import { BackendProcess, freePort } from './backendProcess';
+import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
+import { BackendProcess, freePort, portIsFree } from './backendProcess';
+import { PG_ENV, postgresSkipReason } from './postgres';
 
 export const PODINFO = 'component:default/podinfo';
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 export interface GortEnvironmentOptions {
   /** Backend replicas sharing one database (PostgreSQL when more than one). */
@@ -86,6 +87,15 @@ async function dropDatabases(prefix: string): Promise<void> {
   }
 }
 
+export interface AppConfigEnvironmentOptions {
+  /**
+   * Where the browser loads the app (the backend's CORS origin); the backend
+   * itself, which serves the built app, when absent.
+   */
+  appBaseUrl?: string;
+  healthCheckCapMs?: number;
+}
+
 /**
  * One or more real backends (packages/backend, GORT installed) wired to an
  * in-process sandbox: the GitHub stand-in sends signed pushes to GORT's
@@ -99,7 +109,63 @@ export class GortEnvironment {
     readonly sandbox: Sandbox,
     readonly backends: BackendProcess[],
     private readonly cleanup: () => Promise<void>,
+    private readonly database: { kind: 'sqlite' | 'postgres'; prefix: string },
+    /** What the backends were configured with, beyond the test's own file. */
+    readonly config: { files: string[]; overlay?: Record<string, unknown> } = { files: [] },
   ) {}
+
+  /**
+   * One backend configured as `npm start` configures it: app-config.yaml as
+   * it is, plus an overlay of ports, base URLs and the database directory
+   * (see appConfigOverlay.ts). The sandbox listens where app-config.yaml
+   * expects it, so those ports must be free (no `npm start` running).
+   */
+  static async startWithAppConfig(options: AppConfigEnvironmentOptions = {}): Promise<GortEnvironment> {
+    const ports = sandboxPortsOfAppConfig();
+    for (const [name, port] of Object.entries(ports)) {
+      if (!(await portIsFree(port))) {
+        throw new Error(
+          `port ${port} (${name} in app-config.yaml) is in use: stop \`npm start\` or \`npm run sandbox\` before this test`,
+        );
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'gort-e2e-'));
+    const sandbox = await startSandbox({
+      dataDir: join(dir, 'sandbox'),
+      ...ports,
+      kubeTls: true,
+      fluxTickMs: 200,
+      healthCheckCapMs: options.healthCheckCapMs ?? 4000,
+    });
+    const port = await freePort();
+    const overlay = appConfigOverlay({
+      backendPort: port,
+      appBaseUrl: options.appBaseUrl ?? `http://127.0.0.1:${port}`,
+      databaseDir: join(dir, 'sqlite'),
+    });
+    const overlayFile = join(dir, 'app-config.overlay.yaml');
+    await writeFile(overlayFile, stringify(overlay));
+    const files = [APP_CONFIG_FILE, overlayFile];
+    const backend = new BackendProcess('backend-0', port, files);
+    const cleanup = async () => {
+      await backend.stop();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    try {
+      await backend.start();
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+    sandbox.github.setWebhook({ url: `${backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
+    const env = new GortEnvironment(dir, sandbox, [backend], cleanup, { kind: 'sqlite', prefix: '' }, { files, overlay });
+    await env.waitFor('podinfo (examples/entities.yaml) to be read into watchers', async () => {
+      const res = await env.api<{ items: Array<{ entityRef: string }> }>('/watchers');
+      return res.body.items.some(watcher => watcher.entityRef === PODINFO);
+    }, 120_000);
+    return env;
+  }
 
   static async start(
     options: GortEnvironmentOptions = {},
@@ -119,7 +185,7 @@ export class GortEnvironment {
     const database = options.database ?? (count > 1 ? 'postgres' : 'sqlite');
     const prefix = `gort_e2e_${randomBytes(4).toString('hex')}_`;
     if (database === 'postgres' && !process.env[PG_ENV]) {
-      throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
+      throw new Error(`this test needs PostgreSQL (use describeWithPostgres): ${postgresSkipReason()}`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
     await writeFile(
@@ -188,12 +254,19 @@ export class GortEnvironment {
       if (database === 'postgres') await dropDatabases(prefix);
       await rm(dir, { recursive: true, force: true });
     };
-    const env = new GortEnvironment(dir, sandbox, backends, cleanup);
+    const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
       return res.body.items?.length === 1 + (options.extraEntities ?? 0);
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
+  }
+
+  /** A connection to GORT's own database (the caller destroys it). */
+  pluginDatabase(): Knex {
+    return this.database.kind === 'postgres'
+      ? knexFactory({ client: 'pg', connection: `${process.env[PG_ENV]}/${this.database.prefix}gort`, pool: { min: 0, max: 4 } })
+      : knexFactory({ client: 'better-sqlite3', connection: { filename: join(this.dir, 'sqlite', 'gort.sqlite') }, useNullAsDefault: true });
   }
 
   get backend(): BackendProcess {

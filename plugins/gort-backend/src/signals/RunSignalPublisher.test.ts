@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { SignalPayload } from '@backstage/plugin-signals-node';
+import { RunLifecycle } from '../runs/RunLifecycle';
 import { RunSignalPublisher } from './RunSignalPublisher';
 
 describe('RunSignalPublisher', () => {
@@ -52,5 +53,24 @@ describe('RunSignalPublisher', () => {
     });
     await expect(runSignals.runChanged({ id: 'r1', entityRef: 'component:default/x' }, 'done')).resolves.toBeUndefined();
     runSignals.stop();
+  });
+
+  it('follows the run lifecycle, and sends none of a change\'s text', async () => {
+    const { sent, runSignals } = publisher({ 'component:default/podinfo': ['user:default/ada'] });
+    const lifecycle = new RunLifecycle(mockServices.logger.mock());
+    runSignals.follow(lifecycle);
+    lifecycle.emit({
+      runId: 'r1',
+      entityRef: 'component:default/podinfo',
+      state: 'failed',
+      change: { message: 'secret cluster text' },
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    jest.advanceTimersByTime(1000);
+    expect(sent.map(s => s.message)).toEqual([
+      { type: 'run', runId: 'r1', entityRef: 'component:default/podinfo', state: 'failed' },
+      { type: 'runs-changed' },
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   GortRunsChangedSignal,
   RunState,
 } from '@gort-backstage/plugin-gort-common';
+import type { RunLifecycle } from '../runs/RunLifecycle';
 
 /** Broadcasts are coalesced to one per interval, whatever the number of runs. */
 const DEFAULT_BROADCAST_INTERVAL_MS = 2000;
@@ -28,6 +29,11 @@ export class RunSignalPublisher {
       broadcastIntervalMs?: number;
     },
   ) {}
+
+  /** Publishes every run change announced on `lifecycle`; returns the unsubscribe. */
+  follow(lifecycle: RunLifecycle): () => void {
+    return lifecycle.subscribe(event => this.runChanged({ id: event.runId, entityRef: event.entityRef }, event.state));
+  }
 
   /** Announces a state change; never throws (live updates are best effort). */
   async runChanged(run: { id: string; entityRef: string }, state: RunState): Promise<void> {

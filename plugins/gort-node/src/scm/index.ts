@@ -1,0 +1,10 @@
+export type {
+  GortScmProvider,
+  ScmComment,
+  ScmCommit,
+  ScmCommitFilesInput,
+  ScmDiffFile,
+  ScmPullRequest,
+  ScmRepository,
+  ScmRepositoryRef,
+} from './types';

@@ -213,7 +213,11 @@ export class GortEnvironment {
               : { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } },
         },
         auth: {
-          providers: { guest: { userEntityRef: 'user:default/guest' }, demoUsers: { users: [OTHER_USER] } },
+          providers: {
+            // ownershipEntityRefs hold even when the guest signs in before the catalog has read the user
+            guest: { userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest', 'group:default/platform-team'] },
+            demoUsers: { users: [OTHER_USER] },
+          },
         },
         catalog: {
           rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
@@ -282,13 +286,17 @@ export class GortEnvironment {
     const key = `${backend.name}/${user ?? 'guest'}`;
     const cached = this.tokens.get(key);
     if (cached) return cached;
-    const res = await fetch(`${backend.baseUrl}/api/auth/${user ? 'demoUsers' : 'guest'}/refresh`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(user ? { 'x-demo-user': user } : {}) },
-    });
-    const body = await res.json();
-    const token = body.backstageIdentity?.token;
-    if (!token) throw new Error(`sign-in of ${user ?? 'the guest'} failed: ${JSON.stringify(body)}`);
+    let body: any;
+    // demoUsers signs in catalog users only, so it fails until the catalog has read them
+    await this.waitFor(`the sign-in of ${user ?? 'the guest'}`, async () => {
+      const res = await fetch(`${backend.baseUrl}/api/auth/${user ? 'demoUsers' : 'guest'}/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(user ? { 'x-demo-user': user } : {}) },
+      });
+      body = await res.json();
+      return Boolean(body.backstageIdentity?.token);
+    }, 60_000, () => JSON.stringify(body));
+    const token: string = body.backstageIdentity.token;
     this.tokens.set(key, token);
     return token;
   }

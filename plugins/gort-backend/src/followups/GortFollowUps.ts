@@ -88,7 +88,7 @@ export class GortFollowUps implements RunFollowUps {
   }
 
   async afterDiagnosis(input: AfterDiagnosisInput): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, category, diagnosis, evidence, progress } = input;
+    const { run, category, diagnosis, evidence, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     if (!watcher || watcher.mode === 'off') {
       return { message: `Diagnosed as ${category}${watcher ? '; GORT mode is off for this entity' : '; the entity is no longer watched'}` };
@@ -113,6 +113,7 @@ export class GortFollowUps implements RunFollowUps {
       },
       budget: new TokenBudget(this.options.runTokenBudget),
       progress,
+      guard,
     });
     const prefix = diagnosis ? `Diagnosed as ${category}: ${diagnosis.summary}` : `Diagnosed as ${category}`;
     const aiNote = result.ai?.error ? ` (AI unavailable: ${result.ai.error.slice(0, 200)})` : '';
@@ -120,7 +121,7 @@ export class GortFollowUps implements RunFollowUps {
   }
 
   async validateIntent(input: ValidateIntentInput): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, locations, progress } = input;
+    const { run, locations, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     const budget = new TokenBudget(this.options.runTokenBudget);
     const targets = locations
@@ -167,6 +168,7 @@ export class GortFollowUps implements RunFollowUps {
       findings: notMet,
       budget,
       progress,
+      guard,
     });
     const ai = fix.ai ?? outcome.ai;
     const combinedAi = ai ? { ...ai, tokens: sumTokens(outcome.ai, fix.ai) } : undefined;

@@ -44,8 +44,10 @@ export interface ScmCommitFilesInput {
  * Errors other than "not found" are thrown; GORT turns them into the run's
  * fix result, so their messages should say what the SCM refused.
  *
- * Further capabilities (finding a pull request by head branch or a comment by
- * a hidden marker, check runs, commit statuses) will arrive as new members of
+ * The `find…` members make GORT's side effects idempotent: a fix retried
+ * after a crash or by another replica finds the pull request or the comment
+ * the first attempt made instead of making a second one. Further
+ * capabilities (check runs, commit statuses) will arrive as new members of
  * this interface or as separate interfaces a repository may also implement.
  */
 export interface ScmRepository {
@@ -73,7 +75,13 @@ export interface ScmRepository {
   updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest>;
   /** Undefined when there is no such pull request. */
   getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
+  /** The open pull request whose head is `branch` of this repository, if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
+  /** Whether a comment on pull request `number` contains `marker` (a hidden HTML comment). */
+  hasPullRequestComment(number: number, marker: string): Promise<boolean>;
+  /** The web URL of a comment on commit `sha` that contains `marker`, if any. */
+  findCommitComment(sha: string, marker: string): Promise<string | undefined>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;
 }

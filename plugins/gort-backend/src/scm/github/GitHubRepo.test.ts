@@ -54,6 +54,24 @@ describe('the GitHub SCM against the sandbox GitHub', () => {
     expect(diff[0].patch).toContain('+a: 2');
   });
 
+  it('finds the open pull request of a branch and comments by their hidden marker', async () => {
+    const base = (await repo.getBranchHead('main'))!;
+    await repo.commitFiles({ branch: 'gort/fix/y/def5678', parent: base, treeBase: base, files: { 'apps/a.yaml': 'a: 3\n' }, message: 'fix y' });
+    expect(await repo.findOpenPullRequest('gort/fix/y/def5678')).toBeUndefined();
+    const pr = await repo.createPullRequest({ title: 'Fix y', body: 'b', head: 'gort/fix/y/def5678', base: 'main', labels: [] });
+    expect(await repo.findOpenPullRequest('gort/fix/y/def5678')).toMatchObject({ number: pr.number, state: 'open', headRef: 'gort/fix/y/def5678' });
+    expect(await repo.findOpenPullRequest('gort/fix/other')).toBeUndefined();
+
+    expect(await repo.hasPullRequestComment(pr.number, '<!-- gort:esc:1 -->')).toBe(false);
+    await repo.commentOnPullRequest(pr.number, 'escalated\n<!-- gort:esc:1 -->');
+    expect(await repo.hasPullRequestComment(pr.number, '<!-- gort:esc:1 -->')).toBe(true);
+    expect(await repo.hasPullRequestComment(pr.number, '<!-- gort:esc:2 -->')).toBe(false);
+
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBeUndefined();
+    const url = await repo.commentOnCommit(base, 'findings\n<!-- gort:c:1 -->');
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBe(url);
+  });
+
   it('waits out a secondary rate limit and retries', async () => {
     server.simulateRateLimit({ count: 1, kind: 'secondary', status: 403, retryAfterSeconds: 1 });
     expect(await repo.readFile('README.md', 'main')).toBe('x\n');

@@ -138,6 +138,22 @@ export class GitHubRepo implements ScmRepository {
     }
   }
 
+  async findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({ ...this.base, state: 'open', head: `${this.owner}:${branch}`, per_page: 10 });
+    const pull = data.find(p => p.head?.ref === branch);
+    return pull ? toPullRequest(pull) : undefined;
+  }
+
+  async hasPullRequestComment(number: number, marker: string): Promise<boolean> {
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.base, issue_number: number, per_page: 100 });
+    return comments.some(comment => comment.body?.includes(marker));
+  }
+
+  async findCommitComment(sha: string, marker: string): Promise<string | undefined> {
+    const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.base, commit_sha: sha, per_page: 100 });
+    return comments.find(comment => comment.body?.includes(marker))?.html_url;
+  }
+
   async commentOnPullRequest(number: number, body: string): Promise<void> {
     await this.octokit.rest.issues.createComment({ ...this.base, issue_number: number, body });
   }

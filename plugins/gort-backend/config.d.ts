@@ -40,6 +40,16 @@ export interface Config {
       lease?: string;
       /** Runs one replica works on at once. Default: 200. */
       maxConcurrent?: number;
+      /**
+       * Of those, how many may be in diagnosis, AI or fix pull request work at
+       * once; the others wait their turn with their leases renewed. Default: 4.
+       */
+      maxConcurrentFollowUps?: number;
+      /**
+       * On shutdown (SIGTERM), how long in-flight work may finish before it is
+       * released for another replica, e.g. `10s`. Default: 10s.
+       */
+      shutdownGrace?: string;
     };
 
     flux?: {

@@ -119,6 +119,8 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
+          maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
+          shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
           diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
@@ -163,7 +165,7 @@ export const gortPlugin = createBackendPlugin({
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.
-          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: () => processor.tick() },
+          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },
           {
             id: 'gort-deliveries-cleanup',
             schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
@@ -172,7 +174,10 @@ export const gortPlugin = createBackendPlugin({
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
         ]);
 
-        deps.lifecycle.addStartupHook(() => observer.start());
+        deps.lifecycle.addStartupHook(async () => {
+          await observer.start();
+          processor.start();
+        });
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();

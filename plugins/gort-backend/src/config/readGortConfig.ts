@@ -16,6 +16,10 @@ export interface GortConfig {
     leaseMs: number;
     /** How many active runs one replica works on at once. */
     maxConcurrent: number;
+    /** How many of them may be in diagnosis, AI or fix PR work at once. */
+    maxConcurrentFollowUps: number;
+    /** On shutdown, how long in-flight work may finish before it is released. */
+    shutdownGraceMs: number;
     /** Delivery ids are kept this long for deduplication. */
     deliveryRetentionMs: number;
   };
@@ -52,6 +56,10 @@ export function readGortConfig(root: Config): GortConfig {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
     throw new Error('Invalid config gort.runs.maxConcurrent: must be a positive integer');
   }
+  const maxConcurrentFollowUps = gort.getOptionalNumber('runs.maxConcurrentFollowUps') ?? 4;
+  if (!Number.isInteger(maxConcurrentFollowUps) || maxConcurrentFollowUps < 1) {
+    throw new Error('Invalid config gort.runs.maxConcurrentFollowUps: must be a positive integer');
+  }
   return {
     defaultReconcileTimeoutMs: readDuration(gort, 'reconcileTimeout', DEFAULT_TIMEOUT_MS),
     webhook: { secrets, maxBodyBytes },
@@ -59,6 +67,8 @@ export function readGortConfig(root: Config): GortConfig {
     runs: {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),
       maxConcurrent,
+      maxConcurrentFollowUps,
+      shutdownGraceMs: readDuration(gort, 'runs.shutdownGrace', 10_000),
       deliveryRetentionMs: readDuration(gort, 'webhook.deliveryRetention', 7 * 24 * 3_600_000),
     },
   };

@@ -317,23 +317,18 @@ export class DatabaseRunStore implements RunStore {
       .orderBy('seq')
       .limit(limit)
       .select('id');
-    const claimed: Run[] = [];
-    for (const { id } of candidates) {
-      // Compare-and-set: only one replica's update matches the free lease.
-      const changed = await this.db(RUNS)
-        .where('id', id)
-        .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .andWhere(leaseFree(now))
-        .update({
-          lease_owner: owner,
-          lease_expires_at: new Date(now.getTime() + leaseMs),
-        });
-      if (changed === 1) {
-        const run = await this.getRun(id);
-        if (run) claimed.push(run);
-      }
-    }
-    return claimed;
+    if (candidates.length === 0) return [];
+    // Compare-and-set on all candidates at once: only runs whose lease is
+    // still free change, so each run goes to one replica.
+    const claimed = (await this.db(RUNS)
+      .whereIn('id', candidates.map(c => c.id))
+      .whereIn('state', ACTIVE_RUN_STATES as RunState[])
+      .andWhere(leaseFree(now))
+      .update({ lease_owner: owner, lease_expires_at: new Date(now.getTime() + leaseMs) }, ['id'])) as unknown as Array<{ id: string }>;
+    if (claimed.length === 0) return [];
+    const rows = await this.db<RunRow>(RUNS).whereIn('id', claimed.map(c => c.id)).orderBy('seq');
+    // The processor reads a run's state and details, not its timeline.
+    return rows.map(row => toRun(row, []));
   }
 
   async renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]> {

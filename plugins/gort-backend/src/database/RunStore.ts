@@ -108,6 +108,7 @@ export interface RunStore {
   /**
    * Claims up to `limit` active runs that nobody holds (or whose lease has
    * expired) for `owner`, for `leaseMs`. Each run is claimed by one owner only.
+   * The runs come without their timeline (`getRun` has it).
    */
   claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]>;
   /** Extends the leases `owner` still holds; returns the ids still held. */

@@ -10,6 +10,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
 import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
+import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -22,6 +23,7 @@ import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { selectScmProvider } from './scm/selectScmProvider';
+import { RetentionCleaner } from './retention/RetentionCleaner';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
@@ -162,14 +164,16 @@ export const gortPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(gortPermissions);
         await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
 
+        const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.
           { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },
           {
-            id: 'gort-deliveries-cleanup',
-            schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
-            run: () => runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs)),
+            id: 'gort-retention',
+            configKey: 'gort.retention.schedule',
+            schedule: { frequency: { hours: 1 }, timeout: { minutes: 15 }, initialDelay: { minutes: 1 } },
+            run: abortSignal => retention.clean(abortSignal),
           },
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
         ]);

@@ -20,9 +20,28 @@ export interface GortConfig {
     maxConcurrentFollowUps: number;
     /** On shutdown, how long in-flight work may finish before it is released. */
     shutdownGraceMs: number;
-    /** Delivery ids are kept this long for deduplication. */
-    deliveryRetentionMs: number;
   };
+  /** How long what GORT stores is kept (the retention cleaner). */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Finished runs, with their timeline, are deleted this long after they finished. */
+  runsMs: number;
+  /** The evidence of finished runs (its largest part) is dropped sooner. */
+  evidenceMs: number;
+  /** Delivery ids, kept to recognise GitHub's redeliveries. */
+  deliveriesMs: number;
+  /** Cached AI answers. */
+  aiCacheMs: number;
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** A retention period: a duration as elsewhere, or whole days (`90d`). */
+function readRetention(config: Config, key: string, fallbackMs: number): number {
+  const days = /^(\d{1,5})d$/.exec(config.getOptionalString(key)?.trim() ?? '');
+  return days ? Number(days[1]) * DAY_MS : readDuration(config, key, fallbackMs);
 }
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -34,7 +53,7 @@ function readDuration(config: Config, key: string, fallbackMs: number): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
     throw new Error(
-      `Invalid config gort.${key}: "${text}" is not a duration such as 90s, 10m or 1h30m`,
+      `Invalid config gort.${key}: "${text}" is not a duration such as 90s, 10m or 1h30m${key.startsWith('retention.') ? ', or a number of days such as 90d' : ''}`,
     );
   }
   return ms;
@@ -69,7 +88,12 @@ export function readGortConfig(root: Config): GortConfig {
       maxConcurrent,
       maxConcurrentFollowUps,
       shutdownGraceMs: readDuration(gort, 'runs.shutdownGrace', 10_000),
-      deliveryRetentionMs: readDuration(gort, 'webhook.deliveryRetention', 7 * 24 * 3_600_000),
+    },
+    retention: {
+      runsMs: readRetention(gort, 'retention.runs', 90 * DAY_MS),
+      evidenceMs: readRetention(gort, 'retention.evidence', 30 * DAY_MS),
+      deliveriesMs: readRetention(gort, 'retention.deliveries', readDuration(gort, 'webhook.deliveryRetention', 7 * DAY_MS)),
+      aiCacheMs: readRetention(gort, 'retention.aiCache', 7 * DAY_MS),
     },
   };
 }

@@ -194,6 +194,33 @@ export class DatabaseRunStore implements RunStore {
     return this.db(DELIVERIES).where('received_at', '<', before).delete();
   }
 
+  async pruneRuns(before: Date, limit: number): Promise<number> {
+    const ids = (await this.db<RunRow>(RUNS).where('finished_at', '<', before).orderBy('finished_at').limit(limit).select('id')).map(r => r.id);
+    if (ids.length === 0) return 0;
+    return this.db.transaction(async tx => {
+      await tx(EVENTS).whereIn('run_id', ids).delete();
+      const removed: number = await tx(RUNS).whereIn('id', ids).delete();
+      return removed;
+    });
+  }
+
+  async pruneEvidence(before: Date, limit: number): Promise<number> {
+    // Runs whose evidence is already gone have no `"evidence":[{` in their details.
+    const rows = await this.db<RunRow>(RUNS)
+      .where('finished_at', '<', before)
+      .where('details', 'like', '%"evidence":[{%')
+      .orderBy('finished_at')
+      .limit(limit)
+      .select('id', 'details');
+    for (const row of rows) {
+      const details = parseJson<Partial<RunDetails>>(row.details, {});
+      details.evidence = [];
+      if (details.diagnosis) details.diagnosis = { ...details.diagnosis, evidence: [] };
+      await this.db(RUNS).where('id', row.id).update({ details: JSON.stringify(details) });
+    }
+    return rows.length;
+  }
+
   async createRun(run: NewRun): Promise<CreateRunResult> {
     return this.retryOnRace(() => this.db.transaction(async tx => (await this.createRunsIn(tx, [run], this.clock()))[0]));
   }

@@ -96,6 +96,10 @@ export interface RunStore {
   ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult>;
   /** Removes delivery ids older than `before`. */
   pruneDeliveries(before: Date): Promise<number>;
+  /** Deletes up to `limit` runs (and their timelines) that finished before `before`; returns how many. */
+  pruneRuns(before: Date, limit: number): Promise<number>;
+  /** Drops the evidence of up to `limit` runs that finished before `before`; returns how many. */
+  pruneEvidence(before: Date, limit: number): Promise<number>;
 
   /**
    * Creates a queued run unless one is already active for the same entity and

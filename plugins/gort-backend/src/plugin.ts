@@ -24,6 +24,7 @@ import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { selectScmProvider } from './scm/selectScmProvider';
 import { RetentionCleaner } from './retention/RetentionCleaner';
+import { CatchUpRuns } from './runs/CatchUpRuns';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
@@ -131,6 +132,14 @@ export const gortPlugin = createBackendPlugin({
           lifecycle,
         });
         processor.follow(observer);
+        new CatchUpRuns({
+          watcherStore,
+          runStore,
+          lookup: observer,
+          logger,
+          defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
+          lifecycle,
+        }).follow(observer);
 
         const ingestion = new PushIngestion({
           watcherStore,

@@ -447,6 +447,10 @@ export class DatabaseRunStore implements RunStore {
     return toRun(row, events);
   }
 
+  async hasRunForCommit(entityRef: string, sha: string): Promise<boolean> {
+    return Boolean(await this.db<RunRow>(RUNS).where({ entity_ref: entityRef, sha: sha.toLowerCase() }).first('id'));
+  }
+
   async latestRunPerEntity(): Promise<Map<string, RunSummary>> {
     const rows = await this.db<RunRow>(RUNS).whereIn(
       'seq',

@@ -129,6 +129,8 @@ export interface RunStore {
   recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean>;
 
   getRun(runId: string): Promise<Run | undefined>;
+  /** Whether the entity has had a run, in any state, for commit `sha`. */
+  hasRunForCommit(entityRef: string, sha: string): Promise<boolean>;
   /** The newest run of every entity that has one, in one query. */
   latestRunPerEntity(): Promise<Map<string, RunSummary>>;
   listRuns(query: RunListQuery): Promise<RunList>;

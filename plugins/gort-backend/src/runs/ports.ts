@@ -8,6 +8,7 @@ import type {
   RunFixPr,
   RunIntentVerdict,
 } from '@gort-backstage/plugin-gort-common';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import type { ObjectJudgement } from './combineVerdicts';
 import type { ObjectLocation } from './judgeRunObject';
 
@@ -75,7 +76,8 @@ export interface ReconcileRequester {
 export interface ObservedFluxChange {
   cluster: string;
   kind: string;
-  object: { metadata?: { namespace?: string; name?: string } };
+  type?: 'add' | 'update' | 'delete';
+  object: KubeObject;
   /** When the change reached this process (ms since the epoch). */
   receivedAt: number;
 }

@@ -10,13 +10,16 @@ export interface DelayedRequest {
   path: string;
 }
 
+/** Whether a stand-in waits before doing the request's work, or after it (the work is done, the answer is late). */
+export type DelayPhase = 'before' | 'after';
+
 export class ResponseDelays {
-  private rule?: { delay: ResponseDelay; matches: (request: DelayedRequest) => boolean };
+  private rule?: { delay: ResponseDelay; matches: (request: DelayedRequest) => boolean; phase: DelayPhase };
   private readonly hanging = new Set<() => void>();
 
   /** Delays matching requests from now on; `undefined` answers at once again and releases hung requests. */
-  set(delay: ResponseDelay | undefined, matches: (request: DelayedRequest) => boolean = () => true): void {
-    this.rule = delay ? { delay, matches } : undefined;
+  set(delay: ResponseDelay | undefined, matches: (request: DelayedRequest) => boolean = () => true, phase: DelayPhase = 'after'): void {
+    this.rule = delay ? { delay, matches, phase } : undefined;
     if (!delay || delay !== 'hang') this.releaseAll();
   }
 
@@ -26,9 +29,9 @@ export class ResponseDelays {
   }
 
   /** Waits as the rule says for `request` (resolves at once when no rule matches). */
-  async wait(request: DelayedRequest): Promise<void> {
+  async wait(request: DelayedRequest, phase: DelayPhase = 'after'): Promise<void> {
     const rule = this.rule;
-    if (!rule || !rule.matches(request)) return;
+    if (!rule || rule.phase !== phase || !rule.matches(request)) return;
     if (rule.delay === 'hang') {
       await new Promise<void>(resolve => this.hanging.add(resolve));
       return;

@@ -61,6 +61,8 @@ export interface AnthropicServer {
    * so a long generation is a long wait for the whole response.
    */
   setResponseDelay(delay: ResponseDelay | undefined): void;
+  /** Message requests hanging now. */
+  hangingRequests(): number;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
 }
@@ -370,6 +372,7 @@ export function startAnthropicServer(
         setResponseDelay(delay) {
           delays.set(delay);
         },
+        hangingRequests: () => delays.hangingCount,
         close: () =>
           new Promise<void>((done, fail) => {
             delays.releaseAll();

@@ -25,7 +25,7 @@ import { registerPullRoutes } from './routes/pulls';
 import { registerCommitRoutes, registerRepositoryRoutes } from './routes/repositories';
 import { registerSandboxControlRoutes, SandboxControl } from './routes/sandboxControl';
 import { GitHubStateStore } from './stateStore';
-import { DelayedRequest, ResponseDelay, ResponseDelays } from '../responseDelays';
+import { DelayedRequest, DelayPhase, ResponseDelay, ResponseDelays } from '../responseDelays';
 import { WebhookConfig, WebhookDeliverer, WebhookDelivery } from './webhooks/WebhookDeliverer';
 
 export interface GitHubServerOptions {
@@ -64,7 +64,9 @@ export interface GitHubServer {
    * doing their work: a hung answer to `POST …/pulls` has created the pull
    * request, as when a connection drops after GitHub acted); `undefined` resets.
    */
-  setResponseDelay(delay: ResponseDelay | undefined, matches?: (request: DelayedRequest) => boolean): void;
+  setResponseDelay(delay: ResponseDelay | undefined, matches?: (request: DelayedRequest) => boolean, phase?: DelayPhase): void;
+  /** REST requests hanging now (see setResponseDelay). */
+  hangingRequests(): number;
 }
 
 const DEFAULT_USER: SandboxUser = {
@@ -217,8 +219,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           throw problemsParsingJson();
         }
       }
+      if (!isControl) await delays.wait({ method, path: url.pathname }, 'before');
+      if (res.destroyed) return;
       const response = await match.handler({ method, url, params: match.params, body, headers: req.headers }, services);
-      if (!isControl) await delays.wait({ method, path: url.pathname });
+      if (!isControl) await delays.wait({ method, path: url.pathname }, 'after');
       send(res, response.status, response.body, { ...rateHeaders, ...response.headers });
     } catch (caught) {
       const error = toHttpError(caught);
@@ -247,7 +251,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     redeliver: control.redeliver,
     setWebhook: control.setWebhook,
     waitForDeliveries,
-    setResponseDelay: (delay, matches) => delays.set(delay, matches),
+    setResponseDelay: (delay, matches, phase) => delays.set(delay, matches, phase),
+    hangingRequests: () => delays.hangingCount,
     close: async () => {
       delays.releaseAll();
       unsubscribe();

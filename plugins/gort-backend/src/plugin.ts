@@ -9,20 +9,26 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
-import { GortScmProvider, gortScmExtensionPoint } from '@gort-backstage/plugin-gort-node';
+import {
+  GortAiProviderFactory,
+  gortAiExtensionPoint,
+  gortClustersExtensionPoint,
+  GortScmProvider,
+  gortScmExtensionPoint,
+} from '@gort-backstage/plugin-gort-node';
 import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
-import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
-import { FluxClusterClient } from './flux/FluxClusterClient';
+import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
+import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
-import { selectScmProvider } from './scm/selectScmProvider';
 import { RetentionCleaner } from './retention/RetentionCleaner';
 import { CatchUpRuns } from './runs/CatchUpRuns';
 import { PushIngestion } from './runs/PushIngestion';
@@ -59,6 +65,14 @@ export const gortPlugin = createBackendPlugin({
     env.registerExtensionPoint(gortScmExtensionPoint, {
       addScmProvider: (...providers) => addedScms.push(...providers),
     });
+    const addedAiProviders: GortAiProviderFactory[] = [];
+    env.registerExtensionPoint(gortAiExtensionPoint, {
+      addAiProvider: (...factories) => addedAiProviders.push(...factories),
+    });
+    const clusterSources: ClusterSource[] = [];
+    env.registerExtensionPoint(gortClustersExtensionPoint, {
+      addClusterSupplier: supplier => clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
+    });
 
     env.registerInit({
       deps: {
@@ -86,20 +100,25 @@ export const gortPlugin = createBackendPlugin({
         metrics.observeQueueDepth(() => runStore.countActive());
 
         // Flux: one watch per cluster and kind, shared by every run.
-        const clusters = readClusterDefinitions(config);
-        if (clusters.length === 0) {
+        const configuredClusters = readClusterDefinitions(config);
+        if (usesCatalogClusters(config)) {
+          clusterSources.push({ supplier: new CatalogClusterSupplier(deps.catalog), origin: 'catalog (kubernetes.clusterLocatorMethods)' });
+        }
+        if (configuredClusters.length === 0 && clusterSources.length === 0) {
           logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
         }
-        const readers = new Map(
-          clusters.map(cluster => [
-            cluster.name,
-            new FluxClusterClient(kubeConfigFor(cluster), verb => metrics.kubernetesRequest(cluster.name, verb)),
-          ]),
-        );
         const observer = new FluxObserver({
-          clusters,
+          clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+        });
+        const clusters = new WatchedClusters({
+          configured: configuredClusters,
+          sources: clusterSources,
+          watches: observer,
+          auth: deps.auth,
+          logger,
+          onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
         const { followUps, prStates } = createGortFollowUps({
           config,
@@ -108,8 +127,8 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           watcherStore,
           lookup: observer,
-          readerFor: name => readers.get(name),
-          scm: selectScmProvider({ config, logger, added: addedScms }),
+          readerFor: name => clusters.readerFor(name),
+          added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
         });
         const lifecycle = new RunLifecycle(logger);
@@ -124,10 +143,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => readers.get(name))
+            ? new FluxReconcileRequester(name => clusters.readerFor(name))
             : undefined,
           lifecycle,
         });
@@ -185,9 +204,17 @@ export const gortPlugin = createBackendPlugin({
             run: abortSignal => retention.clean(abortSignal),
           },
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
+          // Each replica keeps its own watches, so it reads the cluster suppliers itself.
+          {
+            id: 'gort-clusters-refresh',
+            scope: 'local',
+            schedule: { frequency: { seconds: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 30 } },
+            run: () => clusters.refresh(),
+          },
         ]);
 
         deps.lifecycle.addStartupHook(async () => {
+          await clusters.refresh();
           await observer.start();
           processor.start();
         });

@@ -3,3 +3,4 @@ export * from './AiCache';
 export * from './TokenBudget';
 export * from './readAiConfig';
 export * from './createAiClient';
+export * from './builtInProviders';

@@ -24,7 +24,7 @@ import { TokenBudget } from '../ai/TokenBudget';
 import { RunStore } from '../database/RunStore';
 import { defaultAllowedGlobs, isUnder, normaliseRepoDir } from './allowedPaths';
 import { isLeaseLost, SideEffectGuard } from '../runs/ports';
-import { commentMarker, withMarker } from './commentMarker';
+import { commentMarker, markerKey, withMarker } from './commentMarker';
 import { FixPrStore } from './FixPrStore';
 import { kustomizeBuildCheck } from './kustomizeCheck';
 import {
@@ -157,11 +157,9 @@ export class FixPrService {
         const mergedNumber = existing?.state === 'merged' ? existing.number : Number(/#(\d+)/.exec(headCommit?.message ?? '')?.[1]);
         const summary = request.diagnosis.summary ?? request.failureMessage;
         if (Number.isFinite(mergedNumber)) {
-          const marker = commentMarker('escalation', fingerprint, run.sha);
-          if (!(await fixRepo.hasPullRequestComment(mergedNumber, marker))) {
-            await request.guard(`comment on pull request #${mergedNumber}`);
-            await fixRepo.commentOnPullRequest(mergedNumber, withMarker(escalationComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary, attempts }), marker));
-          }
+          // One escalation comment per failing commit: a retry edits it instead of adding another.
+          await request.guard(`comment on pull request #${mergedNumber}`);
+          await fixRepo.upsertPullRequestComment(mergedNumber, markerKey('escalation', fingerprint, run.sha), escalationComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary, attempts }));
         }
         return {
           fixPr: {

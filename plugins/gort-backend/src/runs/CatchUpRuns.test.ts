@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { WatchedObject } from '@gort-backstage/plugin-gort-common';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
@@ -58,7 +59,7 @@ describe('CatchUpRuns', () => {
     lifecycle.subscribe(e => {
       announced.push(`${e.entityRef} ${e.state} ${e.trigger}`);
     });
-    const catchUp = new CatchUpRuns({ watcherStore, runStore, lookup, logger: mockServices.logger.mock(), defaultTimeoutMs: 600_000, lifecycle });
+    const catchUp = new CatchUpRuns({ watcherStore, runStore, lookup, logger: mockServices.logger.mock(), defaultTimeoutMs: 600_000, lifecycle, graceMs: 0 });
     const change = (revision: string) => ({ cluster: 'demo', kind: 'GitRepository', type: 'update' as const, object: gitRepository(revision), receivedAt: Date.now() });
 
     // The revision found at start is only remembered.
@@ -73,5 +74,23 @@ describe('CatchUpRuns', () => {
     // The same revision again, or a source of another branch's watcher: nothing.
     expect(await catchUp.onChange(change(`main@sha1:${sha('2')}`))).toEqual([]);
     expect(await catchUp.onChange({ ...change(`main@sha1:${sha('3')}`), kind: 'OCIRepository' })).toEqual([]);
+  });
+
+  it.each(databases.eachSupportedId())('leaves a push that arrives within the grace period to its webhook, on %p', async id => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const runStore = new DatabaseRunStore(knex);
+    const watcherStore = new DatabaseWatcherStore(knex);
+    const objects: WatchedObject[] = [{ kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }];
+    await watcherStore.replaceAll([{ entityRef: 'component:default/a', objects, targetRepo: { owner: 'acme', repo: 'fleet' }, docsPaths: ['docs/plans/'], mode: 'fix-pr', problems: [] }]);
+    const catchUp = new CatchUpRuns({ watcherStore, runStore, lookup, logger: mockServices.logger.mock(), defaultTimeoutMs: 600_000, graceMs: 300 });
+    const change = (revision: string) => ({ cluster: 'demo', kind: 'GitRepository', type: 'update' as const, object: gitRepository(revision), receivedAt: Date.now() });
+    await catchUp.onChange(change(`main@sha1:${sha('1')}`));
+    const pending = catchUp.onChange(change(`main@sha1:${sha('2')}`));
+    // The delivery arrives 100 ms after Flux moved.
+    await new Promise(r => setTimeout(r, 100));
+    await runStore.createRun({ entityRef: 'component:default/a', objects, repo: 'acme/fleet', branch: 'main', sha: sha('2'), trigger: 'push', timeoutMs: 600_000 });
+    expect(await pending).toEqual([]);
+    expect((await runStore.listRuns({ limit: 10 })).items.map(r => r.trigger)).toEqual(['push']);
   });
 });

@@ -31,6 +31,12 @@ export class CatchUpRuns {
       logger: LoggerService;
       defaultTimeoutMs: number;
       lifecycle?: RunLifecycle;
+      /**
+       * How long after Flux moved a push may still arrive (deliveries are
+       * usually faster than Flux, not always): a run is started only for a
+       * commit still unknown after this. Default 20 s.
+       */
+      graceMs?: number;
     },
   ) {}
 
@@ -54,6 +60,8 @@ export class CatchUpRuns {
     if (previous === undefined || previous === sha) return [];
 
     const branch = /^(.+)@sha1:/.exec(String(revision))?.[1];
+    const graceMs = this.deps.graceMs ?? 20_000;
+    if (graceMs > 0) await new Promise(resolve => setTimeout(resolve, graceMs).unref?.());
     const started: string[] = [];
     for (const watcher of await this.deps.watcherStore.list()) {
       if (!this.follows(watcher, key, change.cluster) || watcherSkipReason(watcher) || !watcher.targetRepo) continue;
@@ -71,7 +79,7 @@ export class CatchUpRuns {
       if (!result.created) continue;
       started.push(result.runId);
       this.deps.logger.info(
-        `GORT run ${result.runId} (${watcher.entityRef} @ ${sha.slice(0, 7)}): Flux moved ${change.kind}/${namespace}/${name} to a commit no run knew (its push never arrived); following it`,
+        `GORT catch-up: Flux moved ${change.kind}/${namespace}/${name} to ${sha.slice(0, 7)}, which no run of ${watcher.entityRef} knew (its push never arrived); run ${result.runId} follows it`,
       );
       this.deps.lifecycle?.runCreated({ runId: result.runId, entityRef: watcher.entityRef, trigger: 'catch-up', createdAt: result.createdAt, superseded: result.superseded });
     }

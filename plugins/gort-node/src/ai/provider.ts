@@ -1,3 +1,4 @@
+import type { Config } from '@backstage/config';
 import type { AiPrompt } from './promptTypes';
 import type { ToolAnswer } from './readToolAnswer';
 
@@ -44,4 +45,19 @@ export class AiCallError extends Error {
     super(message);
     this.name = 'AiCallError';
   }
+}
+
+/**
+ * Builds an {@link AiProvider} when `gort.ai.provider` names its `id`.
+ * Built-ins: `anthropic`, `openai` (any OpenAI-compatible endpoint), `ollama`.
+ */
+export interface GortAiProviderFactory {
+  /** The value of `gort.ai.provider` that selects it. */
+  readonly id: string;
+  /**
+   * Called once at backend start when selected.
+   * `config` is the `gort.ai.<id>` section (empty when absent); throw
+   * naming the key when a setting is missing.
+   */
+  create(options: { config: Config; timeoutMs: number }): AiProvider;
 }

@@ -26,6 +26,13 @@ export interface ScmCommit {
 /** A file a comparison reports (the same shape the fix prompt's diff block takes). */
 export type ScmDiffFile = PromptDiffFile;
 
+export interface ScmComment {
+  /** The web URL of the comment. */
+  url: string;
+  /** False when an existing comment with the marker was edited. */
+  created: boolean;
+}
+
 export interface ScmCommitFilesInput {
   branch: string;
   /** The parent of the new commit. */
@@ -44,11 +51,9 @@ export interface ScmCommitFilesInput {
  * Errors other than "not found" are thrown; GORT turns them into the run's
  * fix result, so their messages should say what the SCM refused.
  *
- * The `find…` members make GORT's side effects idempotent: a fix retried
- * after a crash or by another replica finds the pull request or the comment
- * the first attempt made instead of making a second one. Further
- * capabilities (check runs, commit statuses) will arrive as new members of
- * this interface or as separate interfaces a repository may also implement.
+ * Further capabilities (check runs, commit statuses) will arrive as new
+ * members of this interface or as separate interfaces a repository may also
+ * implement.
  */
 export interface ScmRepository {
   /** `owner/repo`, as stored on fix PR records. */
@@ -78,9 +83,15 @@ export interface ScmRepository {
   /** The open pull request whose head is `branch` of this repository, if any. */
   findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
-  /** Whether a comment on pull request `number` contains `marker` (a hidden HTML comment). */
-  hasPullRequestComment(number: number, marker: string): Promise<boolean>;
-  /** The web URL of a comment on commit `sha` that contains `marker`, if any. */
+  /** The open pull request whose head is `branch` (of this repository), if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
+  /**
+   * The one comment of a pull request that carries `marker`, kept invisible
+   * in the comment (an HTML comment on GitHub): created on the first call,
+   * edited in place afterwards. `marker` is letters, digits and `:._/-`.
+   */
+  upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment>;
+  /** The web URL of a comment on commit `sha` that contains `marker`, if any (retries find their comment). */
   findCommitComment(sha: string, marker: string): Promise<string | undefined>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;

@@ -14,7 +14,6 @@ import { DatabaseWatcherStore } from '../../database/DatabaseWatcherStore';
 import { migrationsDir } from '../../database/migrations';
 import { ClusterReader } from '../../flux/FluxClusterClient';
 import { FluxObjectLookup } from '../../runs/judgeRunObject';
-import { selectScmProvider } from '../../scm/selectScmProvider';
 import { createGortFollowUps, FollowUpMetrics } from '../createGortFollowUps';
 
 export const TOKEN = 'sandbox-token';
@@ -165,12 +164,10 @@ export async function startScenarioEnvironment() {
         fixPr: options.fixPr ?? {},
       },
     });
-    const logger = mockServices.logger.mock();
     return createGortFollowUps({
       config,
       db,
-      logger,
-      scm: selectScmProvider({ config, logger }),
+      logger: mockServices.logger.mock(),
       runStore,
       watcherStore,
       lookup: staticLookup([kustomizationObject()]),

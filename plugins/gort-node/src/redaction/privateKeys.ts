@@ -3,7 +3,7 @@ import { Finding } from './findings';
 const LABEL = 'private-key';
 const MARKER = /-----(BEGIN|END) ([A-Z0-9 ]{0,60})-----/g;
 /** What may follow a BEGIN line whose END was cut off: base64, PEM headers, escaped newlines. */
-const TAILLESS_BODY = /[A-Za-z0-9+/=\s\\:-]{0,20000}/y;
+const TAILLESS_BODY = /[A-Za-z0-9+/=\s\\:-]*/y;
 const BASE64_CHAR = /[A-Za-z0-9+/=\\]/;
 const BASE64_LINE = /^[ \t+-]?[ \t]*[A-Za-z0-9+/=]{4,}(?:\\[nr])*[ \t\r]*$/;
 const MAX_BODY = 20000;
@@ -39,9 +39,11 @@ export function findPrivateKeys(text: string): Finding[] {
 
 function tailless(text: string, begin: number, limit: number): Finding {
   const afterBegin = text.indexOf('-----', begin + 11) + 5;
-  TAILLESS_BODY.lastIndex = afterBegin;
-  TAILLESS_BODY.exec(text);
-  return { start: begin, end: Math.min(TAILLESS_BODY.lastIndex, limit), label: LABEL };
+  // Scanning only up to the next BEGIN keeps the scans disjoint (linear).
+  const body = text.slice(afterBegin, Math.min(limit, afterBegin + MAX_BODY));
+  TAILLESS_BODY.lastIndex = 0;
+  TAILLESS_BODY.exec(body);
+  return { start: begin, end: afterBegin + TAILLESS_BODY.lastIndex, label: LABEL };
 }
 
 /** Start of the base64 body right before an END line: the same line, then whole base64 lines above. */

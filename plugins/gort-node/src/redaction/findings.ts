@@ -4,6 +4,8 @@ export interface Finding {
   end: number;
   /** Used in the marker: `[REDACTED:<label>]`. */
   label: string;
+  /** The rule that found it, for findings of an external rule set. */
+  rule?: string;
 }
 
 export const marker = (label: string) => `[REDACTED:${label}]`;

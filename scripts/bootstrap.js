@@ -165,20 +165,44 @@ function runSteps(env, steps) {
   }
 }
 
-/** Adds up jest's JSON reports into one plain closing line. */
+/** Adds up jest's JSON reports into one plain closing line, and says what was skipped. */
 function summarise(reportFiles) {
-  const total = { passed: 0, failed: 0, skipped: 0 };
+  const total = { passed: 0, failed: 0, skipped: 0, skippedSuites: new Set() };
   for (const file of reportFiles) {
     if (!fs.existsSync(file)) continue;
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
     total.passed += report.numPassedTests;
     total.failed += report.numFailedTests;
     total.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+    for (const suite of report.testResults ?? []) {
+      for (const result of suite.assertionResults ?? []) {
+        if (result.status === 'pending' && result.ancestorTitles?.length) {
+          total.skippedSuites.add(result.ancestorTitles[0]);
+        }
+      }
+    }
   }
   return total;
 }
 
+function printSummary(name, total) {
+  for (const suite of total.skippedSuites) {
+    process.stdout.write(`skipped: ${suite}\n`);
+  }
+  process.stdout.write(`\n${name}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+}
+
+const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+
+/** Under CI (GORT_REQUIRE_POSTGRES=1) the stores must also be tested on PostgreSQL. */
+function requirePostgresVariable(env) {
+  if (env.GORT_REQUIRE_POSTGRES === '1' && !env[PG_ENV]) {
+    fail(`GORT_REQUIRE_POSTGRES=1 but ${PG_ENV} is not set: the store tests would run on SQLite only`);
+  }
+}
+
 function test(env) {
+  requirePostgresVariable(env);
   const testEnv = { ...env, CI: 'true' };
   const reportDir = path.join(root, 'node_modules', '.cache', 'gort-test-reports');
   fs.rmSync(reportDir, { recursive: true, force: true });
@@ -198,9 +222,7 @@ function test(env) {
     failure = error;
   }
   const total = summarise([unitReport]);
-  process.stdout.write(
-    `\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`,
-  );
+  printSummary('tests', total);
   if (failure || total.failed > 0) {
     fail(failure ? failure.message : 'some tests failed');
   }
@@ -247,7 +269,7 @@ function e2eSuite(env, { label, script, report, before = [] }) {
     failure = error;
   }
   const total = summarise([reportFile]);
-  process.stdout.write(`\n${report}: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`);
+  printSummary(report, total);
   if (failure || total.failed > 0 || total.passed === 0) {
     fail(failure ? failure.message : `${report} tests failed`);
   }

@@ -58,11 +58,13 @@ export interface Config {
     ai?: {
       /**
        * `anthropic`, `openai` (any OpenAI-compatible endpoint: OpenAI, GitHub
-       * Models, Groq…), `ollama` or `none`. Default: `anthropic` when
+       * Models, Groq…), `ollama`, `none`, or the id of a provider a backend
+       * module adds through `gortAiExtensionPoint` (its settings under
+       * `gort.ai.<id>`). Default: `anthropic` when
        * `gort.ai.anthropic.apiKey` is set, else `openai` when its key is set,
        * else `none`.
        */
-      provider?: 'anthropic' | 'openai' | 'ollama' | 'none';
+      provider?: string;
       anthropic?: {
         /** @visibility secret */
         apiKey?: string;
@@ -105,6 +107,16 @@ export interface Config {
       };
     };
 
+    scm?: {
+      /**
+       * The source-control system that reads pushed repositories and takes
+       * fix pull requests and comments: `github` (built in, through
+       * `integrations.github`) or the id of a provider a backend module adds
+       * through `gortScmExtensionPoint`. Default: `github`.
+       */
+      provider?: string;
+    };
+
     /** Fix pull requests (entities in `fix-pr` mode) and diagnose-only comments. */
     fixPr?: {
       /** Host of the `integrations.github` entry to use. Default: the only one configured, else github.com. */
@@ -124,8 +136,9 @@ export interface Config {
 
     /**
      * Clusters GORT watches. Clusters of the Kubernetes plugin
-     * (`kubernetes.clusterLocatorMethods` of type `config`, with service
-     * account auth) are used too. The first cluster is the default for
+     * (`kubernetes.clusterLocatorMethods` of type `config` with service
+     * account auth, and of type `catalog`) are used too, and those that
+     * modules add through `gortClustersExtensionPoint`. The first cluster is the default for
      * `gort.io/flux-app` values without a `cluster:` prefix.
      */
     clusters?: Array<{

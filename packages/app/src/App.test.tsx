@@ -1,31 +1,8 @@
-import { render, waitFor } from '@testing-library/react';
-import App from './App';
+import { bootAppTo, setAppConfig } from './testing/bootApp';
 
 describe('App', () => {
   it('boots to sign-in with the GORT plugin installed', async () => {
-    process.env = {
-      NODE_ENV: 'test',
-      APP_CONFIG: [
-        {
-          data: {
-            app: { title: 'Test' },
-            backend: { baseUrl: 'http://localhost:7007' },
-          },
-          context: 'test',
-        },
-      ] as any,
-    };
-
-    const rendered = render(App.createRoot());
-
-    // The app (with the GORT extensions wired in) boots to guest sign-in.
-    await waitFor(
-      () => {
-        expect(rendered.baseElement.textContent).toMatch(
-          /Enter as a Guest User/,
-        );
-      },
-      { timeout: 10_000 },
-    );
+    setAppConfig({});
+    await bootAppTo(/Enter as a Guest User/);
   });
 });

@@ -1,9 +1,16 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
 import gortPlugin from '@gort-backstage/plugin-gort/alpha';
 import { navModule } from './modules/nav';
-import { signalsModule } from './modules/signals';
 
+/*
+ * `app.packages: all` (app-config.yaml) also discovers these plugins; the app
+ * names the ones GORT needs so that it works without discovery too (tests).
+ * A plugin listed here and discovered is installed once. Signals come from
+ * `@backstage/plugin-signals/alpha`, which provides the signal API: the app
+ * must not provide that API itself (API_FACTORY_CONFLICT at startup).
+ */
 export default createApp({
-  features: [catalogPlugin, gortPlugin, navModule, signalsModule],
+  features: [catalogPlugin, gortPlugin, signalsPlugin, navModule],
 });

@@ -1,2 +1,3 @@
 export * from './harness/backendProcess';
 export * from './harness/gortEnvironment';
+export * from './harness/postgres';

@@ -1,5 +1,6 @@
 import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
+import { describeWithPostgres } from './harness/postgres';
 
 jest.setTimeout(600_000);
 
@@ -9,7 +10,7 @@ const SECOND = 'component:default/podinfo-copy-0';
 const runLines = (log: string, runId: string) =>
   log.split('\n').filter(line => line.includes(`GORT run ${runId} `));
 
-describe('two backend replicas on one PostgreSQL database', () => {
+describeWithPostgres('two backend replicas on one PostgreSQL database', () => {
   let env: GortEnvironment;
 
   beforeAll(async () => {

@@ -103,4 +103,43 @@ describe('gort backend plugin', () => {
       message: 'Permission gort.run.read is required',
     });
   });
+
+  it('watches the clusters of the catalog locator (kubernetes.clusterLocatorMethods type catalog)', async () => {
+    const cluster: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: {
+        name: 'edge',
+        namespace: 'default',
+        annotations: {
+          'kubernetes.io/api-server': 'https://127.0.0.1:1',
+          'kubernetes.io/api-server-certificate-authority': 'Y2E=',
+          'kubernetes.io/auth-provider': 'serviceAccount',
+        },
+      },
+      spec: { type: 'kubernetes-cluster', owner: 'platform' },
+    };
+    const onEdge = component('on-edge', { 'gort.io/flux-app': 'edge:flux-system/podinfo', 'github.com/project-slug': 'acme/edge' });
+    const onElsewhere = component('on-elsewhere', { 'gort.io/flux-app': 'elsewhere:flux-system/podinfo', 'github.com/project-slug': 'acme/edge' });
+    const { server } = await startTestBackend({
+      features: [
+        gortPlugin,
+        catalogServiceMock.factory({ entities: [cluster, onEdge, onElsewhere] }),
+        mockServices.rootConfig.factory({
+          data: {
+            gort: { watchers: { refresh: { frequency: { seconds: 1 }, timeout: { seconds: 30 } } } },
+            kubernetes: { clusterLocatorMethods: [{ type: 'catalog' }] },
+          },
+        }),
+      ],
+    });
+    await waitForWatchers(server, 2);
+    const statusOf = async (name: string) =>
+      (await request(server).get(`/api/gort/entities/default/component/${name}/status`).set('Authorization', mockCredentials.user.header())).body.objects[0];
+    expect(await statusOf('on-elsewhere')).toMatchObject({ state: 'unknown', message: 'cluster "elsewhere" is not configured for GORT' });
+    const edge = await statusOf('on-edge');
+    // Known and watched, but not listed yet (the API server does not answer): unknown, not "not configured".
+    expect(edge).toMatchObject({ cluster: 'edge', state: 'unknown' });
+    expect(edge.message).toBeUndefined();
+  });
 });

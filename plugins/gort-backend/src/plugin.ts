@@ -3,26 +3,37 @@ import { randomUUID } from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { GORT_RUNS_SIGNAL_CHANNEL, gortPermissions } from '@gort-backstage/plugin-gort-common';
+import { gortPermissions } from '@gort-backstage/plugin-gort-common';
+import {
+  GortAiProviderFactory,
+  gortAiExtensionPoint,
+  gortClustersExtensionPoint,
+  GortScmProvider,
+  gortScmExtensionPoint,
+} from '@gort-backstage/plugin-gort-node';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
-import { kubeConfigFor, readClusterDefinitions } from './flux/clusters';
-import { FluxClusterClient } from './flux/FluxClusterClient';
+import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
+import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
 import { PushIngestion } from './runs/PushIngestion';
+import { RunLifecycle } from './runs/RunLifecycle';
+import { recordRunMetrics } from './runs/runMetrics';
 import { RunProcessor } from './runs/RunProcessor';
+import { publishRunSignals } from './runs/runSignals';
+import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
@@ -47,6 +58,19 @@ const DEFAULT_WATCHER_REFRESH: SchedulerServiceTaskScheduleDefinition = {
 export const gortPlugin = createBackendPlugin({
   pluginId: 'gort',
   register(env) {
+    const addedScms: GortScmProvider[] = [];
+    env.registerExtensionPoint(gortScmExtensionPoint, {
+      addScmProvider: (...providers) => addedScms.push(...providers),
+    });
+    const addedAiProviders: GortAiProviderFactory[] = [];
+    env.registerExtensionPoint(gortAiExtensionPoint, {
+      addAiProvider: (...factories) => addedAiProviders.push(...factories),
+    });
+    const clusterSources: ClusterSource[] = [];
+    env.registerExtensionPoint(gortClustersExtensionPoint, {
+      addClusterSupplier: supplier => clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -73,20 +97,25 @@ export const gortPlugin = createBackendPlugin({
         metrics.observeQueueDepth(() => runStore.countActive());
 
         // Flux: one watch per cluster and kind, shared by every run.
-        const clusters = readClusterDefinitions(config);
-        if (clusters.length === 0) {
+        const configuredClusters = readClusterDefinitions(config);
+        if (usesCatalogClusters(config)) {
+          clusterSources.push({ supplier: new CatalogClusterSupplier(deps.catalog), origin: 'catalog (kubernetes.clusterLocatorMethods)' });
+        }
+        if (configuredClusters.length === 0 && clusterSources.length === 0) {
           logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
         }
-        const readers = new Map(
-          clusters.map(cluster => [
-            cluster.name,
-            new FluxClusterClient(kubeConfigFor(cluster), verb => metrics.kubernetesRequest(cluster.name, verb)),
-          ]),
-        );
         const observer = new FluxObserver({
-          clusters,
+          clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+        });
+        const clusters = new WatchedClusters({
+          configured: configuredClusters,
+          sources: clusterSources,
+          watches: observer,
+          auth: deps.auth,
+          logger,
+          onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
         const { followUps, prStates } = createGortFollowUps({
           config,
@@ -95,9 +124,13 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           watcherStore,
           lookup: observer,
-          readerFor: name => readers.get(name),
+          readerFor: name => clusters.readerFor(name),
+          added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
         });
+        const lifecycle = new RunLifecycle(logger);
+        recordRunMetrics(lifecycle, metrics);
+        publishRunSignals(lifecycle, deps.signals, logger);
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -105,44 +138,21 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => readers.get(name), logger }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => readers.get(name))
+            ? new FluxReconcileRequester(name => clusters.readerFor(name))
             : undefined,
-          onTransition: (run, to, change) => {
-            void deps.signals
-              .publish({
-                recipients: { type: 'broadcast' },
-                channel: GORT_RUNS_SIGNAL_CHANNEL,
-                message: { runId: run.id, entityRef: run.entityRef, state: to },
-              })
-              .catch(error => logger.debug(`Could not publish a run signal: ${error}`));
-            if (['succeeded', 'failed', 'timed_out', 'superseded', 'error'].includes(to)) {
-              metrics.runFinished(to, Date.now() - Date.parse(run.createdAt));
-            }
-            if (to === 'done' && change.category) metrics.diagnosed(change.category);
-          },
-          onDetection: delayMs => metrics.detected(delayMs),
+          lifecycle,
         });
-        observer.subscribe(change =>
-          processor.onFluxChange(
-            {
-              cluster: change.cluster,
-              kind: change.kind,
-              namespace: change.object.metadata?.namespace ?? '',
-              name: change.object.metadata?.name ?? '',
-            },
-            change.receivedAt,
-          ),
-        );
+        processor.follow(observer);
 
         const ingestion = new PushIngestion({
           watcherStore,
           runStore,
           logger,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
-          onRunsCreated: () => processor.wake(),
+          lifecycle,
         });
         const webhookReceiver = new WebhookReceiver({
           ingestion,
@@ -157,7 +167,7 @@ export const gortPlugin = createBackendPlugin({
           runStore,
           lookup: observer,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
-          onRunsCreated: () => processor.wake(),
+          lifecycle,
         });
         const watcherSync = new CatalogWatcherSync({
           catalog: deps.catalog,
@@ -169,46 +179,29 @@ export const gortPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(gortPermissions);
         await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
 
-        const refreshConfig = config.getOptionalConfig('gort.watchers.refresh');
-        await scheduler.scheduleTask({
-          id: 'gort-watchers-refresh',
-          ...(refreshConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(refreshConfig)
-            : DEFAULT_WATCHER_REFRESH),
-          fn: async () => {
-            await watcherSync.sync();
+        await scheduleGortTasks(scheduler, config, [
+          { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
+          // Each replica works on its own leased runs, so this task is local.
+          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: () => processor.tick() },
+          {
+            id: 'gort-deliveries-cleanup',
+            schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
+            run: () => runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs)),
           },
-        });
-        // Each replica works on its own leased runs, so this task is local.
-        await scheduler.scheduleTask({
-          id: 'gort-run-processor',
-          scope: 'local',
-          frequency: { seconds: 1 },
-          timeout: { minutes: 5 },
-          fn: () => processor.tick(),
-        });
-        await scheduler.scheduleTask({
-          id: 'gort-deliveries-cleanup',
-          frequency: { hours: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { minutes: 1 },
-          fn: async () => {
-            await runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs));
+          { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
+          // Each replica keeps its own watches, so it reads the cluster suppliers itself.
+          {
+            id: 'gort-clusters-refresh',
+            scope: 'local',
+            schedule: { frequency: { seconds: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 30 } },
+            run: () => clusters.refresh(),
           },
-        });
+        ]);
 
-        const fixPrRefreshConfig = config.getOptionalConfig('gort.fixPr.refresh');
-        await scheduler.scheduleTask({
-          id: 'gort-fix-pr-states',
-          ...(fixPrRefreshConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(fixPrRefreshConfig)
-            : DEFAULT_FIX_PR_REFRESH),
-          fn: async () => {
-            await prStates.refresh();
-          },
+        deps.lifecycle.addStartupHook(async () => {
+          await clusters.refresh();
+          await observer.start();
         });
-
-        deps.lifecycle.addStartupHook(() => observer.start());
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();

@@ -1,6 +1,7 @@
 /**
- * Pure Node-side logic of GORT: reading Flux status, diagnosing failures,
- * redaction; and the gort CLI.
+ * Node-side library of GORT: reading Flux status, diagnosing failures,
+ * redaction, the gort CLI; and the extension points through which backend
+ * modules add AI providers, SCMs and clusters.
  *
  * @packageDocumentation
  */
@@ -11,3 +12,5 @@ export { main as gortMain, run as runGortCli, processIo } from './cli';
 export type { CliIo, Writable } from './cli';
 export * from './ai';
 export * from './reconcile';
+export * from './scm';
+export * from './extensions';

@@ -1,66 +1,11 @@
 /*
  * Figures for GORT's pipeline, printed, on this machine:
- *   1. webhook acknowledgement latency (p50/p99) and deliveries per second;
- *   2. detection delay: Flux status change in the cluster -> run updated;
- *   3. Kubernetes API requests per minute with 1,000 watchers.
- * Run with `npm run bench`. Everything talks to loopback stand-ins only.
+ *   1. detection delay: Flux status change in the cluster -> run updated;
+ *   2. Kubernetes API requests per minute with 1,000 watchers.
+ * Part of `npm run bench` (bench/main.ts). Everything talks to loopback stand-ins only.
  */
-import { randomBytes } from 'node:crypto';
-import { sign } from '@octokit/webhooks-methods';
-import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment, PODINFO } from '../harness/gortEnvironment';
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-
-function pushBody(after: string) {
-  return JSON.stringify({
-    ref: 'refs/heads/main',
-    before: '0'.repeat(39) + '1',
-    after,
-    commits: [],
-    head_commit: { id: after, message: 'bench', timestamp: new Date().toISOString(), author: { name: 'bench' } },
-    repository: { name: 'podinfo-gitops', full_name: 'acme/podinfo-gitops', default_branch: 'main', owner: { login: 'acme' } },
-  });
-}
-
-async function deliver(env: GortEnvironment, id: string) {
-  const body = pushBody(randomBytes(20).toString('hex'));
-  const started = performance.now();
-  const res = await fetch(`${env.backend.baseUrl}/api/gort/webhook`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-GitHub-Event': 'push',
-      'X-GitHub-Delivery': id,
-      'X-Hub-Signature-256': await sign(SANDBOX_DEFAULTS.webhookSecret, body),
-    },
-    body,
-  });
-  await res.text();
-  if (res.status !== 202) throw new Error(`delivery ${id}: ${res.status}`);
-  return performance.now() - started;
-}
-
-async function webhookFigures(env: GortEnvironment) {
-  const latencies: number[] = [];
-  for (let i = 0; i < 300; i++) latencies.push(await deliver(env, `seq-${i}`));
-  const total = 500;
-  const concurrency = 10;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await deliver(env, `par-${next++}`);
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`webhook acknowledgement (sequential, 300 deliveries, each creating a run): p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}`);
-  console.log(`webhook throughput (${total} deliveries, ${concurrency} concurrent): ${(total / seconds).toFixed(0)} deliveries/s`);
-}
+import { percentile } from './stats';
 
 async function detectionFigures(env: GortEnvironment) {
   const store = env.sandbox.kube.store;
@@ -122,21 +67,13 @@ async function kubernetesLoad() {
   }
 }
 
-async function main() {
+/** Detection delay and Kubernetes load (the older pipeline figures). */
+export async function pipelineFigures() {
   const env = await GortEnvironment.start();
   try {
-    await webhookFigures(env);
     await detectionFigures(env);
   } finally {
     await env.close();
   }
   await kubernetesLoad();
 }
-
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);

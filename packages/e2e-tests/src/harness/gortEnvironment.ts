@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@gort-backstage/sandbox';
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
-import knexFactory from 'knex';
+import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
 import { BackendProcess, freePort } from './backendProcess';
+import { PG_ENV, postgresSkipReason } from './postgres';
 
 export const PODINFO = 'component:default/podinfo';
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 
 export interface GortEnvironmentOptions {
   /** Backend replicas sharing one database (PostgreSQL when more than one). */
@@ -79,6 +79,7 @@ export class GortEnvironment {
     readonly sandbox: Sandbox,
     readonly backends: BackendProcess[],
     private readonly cleanup: () => Promise<void>,
+    private readonly database: { kind: 'sqlite' | 'postgres'; prefix: string },
   ) {}
 
   static async start(
@@ -99,7 +100,7 @@ export class GortEnvironment {
     const database = options.database ?? (count > 1 ? 'postgres' : 'sqlite');
     const prefix = `gort_e2e_${randomBytes(4).toString('hex')}_`;
     if (database === 'postgres' && !process.env[PG_ENV]) {
-      throw new Error(`${PG_ENV} must point at PostgreSQL for this test`);
+      throw new Error(`this test needs PostgreSQL (use describeWithPostgres): ${postgresSkipReason()}`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
     await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject, options.extraEntityAnnotations));
@@ -156,12 +157,19 @@ export class GortEnvironment {
       if (database === 'postgres') await dropDatabases(prefix);
       await rm(dir, { recursive: true, force: true });
     };
-    const env = new GortEnvironment(dir, sandbox, backends, cleanup);
+    const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
       return res.body.items?.length === 1 + (options.extraEntities ?? 0);
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
+  }
+
+  /** A connection to GORT's own database (the caller destroys it). */
+  pluginDatabase(): Knex {
+    return this.database.kind === 'postgres'
+      ? knexFactory({ client: 'pg', connection: `${process.env[PG_ENV]}/${this.database.prefix}gort`, pool: { min: 0, max: 4 } })
+      : knexFactory({ client: 'better-sqlite3', connection: { filename: join(this.dir, 'sqlite', 'gort.sqlite') }, useNullAsDefault: true });
   }
 
   get backend(): BackendProcess {

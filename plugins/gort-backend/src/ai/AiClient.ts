@@ -1,9 +1,9 @@
-import type { AiPrompt, ToolAnswer, ToolInputValidation } from '@gort-backstage/plugin-gort-node';
+import { AiCallError } from '@gort-backstage/plugin-gort-node';
+import type { AiPrompt, AiProvider, AiToolResponse, AiTurn, ToolAnswer, ToolInputValidation } from '@gort-backstage/plugin-gort-node';
 import { AiCache } from './AiCache';
 import { aiCacheKey } from './cacheKey';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, withRetries } from './retry';
 import { estimateTokens, TokenBudget } from './TokenBudget';
-import { AiCallError, AiProvider, AiToolResponse, AiTurn } from './types';
 
 export type AiOutcome = 'retry' | 'ok' | 'cached' | 'repaired' | 'invalid' | 'truncated' | 'error' | 'budget';
 

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { AiProvider, AiToolRequest, AiToolResponse, AiTurn } from './types';
+import { AiProvider, AiToolRequest, AiToolResponse, AiTurn } from '@gort-backstage/plugin-gort-node';
 import { toAiCallError } from './retry';
 
 export interface AnthropicProviderOptions {

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { AiProvider, AiToolRequest, AiToolResponse, AiTurn } from './types';
+import { AiProvider, AiToolRequest, AiToolResponse, AiTurn } from '@gort-backstage/plugin-gort-node';
 import { toAiCallError } from './retry';
 
 export interface OpenAiCompatibleProviderOptions {

@@ -1,31 +1,32 @@
+import { Config, ConfigReader } from '@backstage/config';
+import type { AiProvider, GortAiProviderFactory } from '@gort-backstage/plugin-gort-node';
+import { selectProvider } from '../extensions/selectProvider';
 import { AiCache } from './AiCache';
 import { AiClient, AiRequestObserver } from './AiClient';
-import { AnthropicProvider } from './AnthropicProvider';
-import { OpenAiCompatibleProvider } from './OpenAiCompatibleProvider';
-import { AiConfig } from './readAiConfig';
-import { AiProvider } from './types';
+import { BUILT_IN_AI_PROVIDERS } from './builtInProviders';
+import { AiConfig, NO_AI_PROVIDER } from './readAiConfig';
 
-export function createAiProvider(config: AiConfig): AiProvider | undefined {
-  switch (config.provider) {
-    case 'anthropic':
-      return new AnthropicProvider({ apiKey: config.apiKey!, model: config.model, baseURL: config.baseUrl, timeoutMs: config.timeoutMs });
-    case 'openai':
-    case 'ollama':
-      return new OpenAiCompatibleProvider({
-        name: config.provider,
-        apiKey: config.apiKey ?? '',
-        model: config.model,
-        baseURL: config.baseUrl,
-        timeoutMs: config.timeoutMs,
-      });
-    default:
-      return undefined;
-  }
+/**
+ * The provider `gort.ai.provider` names, among the built-ins and those
+ * modules added; undefined for `none` (rules only).
+ */
+export function createAiProvider(root: Config, config: AiConfig, added: GortAiProviderFactory[] = []): AiProvider | undefined {
+  if (config.provider === NO_AI_PROVIDER) return undefined;
+  const factory = selectProvider([...BUILT_IN_AI_PROVIDERS, ...added], {
+    kind: 'AI',
+    configKey: 'gort.ai.provider',
+    id: config.provider,
+  });
+  const key = `gort.ai.${config.provider}`;
+  return factory.create({
+    // An absent section reads as empty, with its key in error messages.
+    config: root.getOptionalConfig(key) ?? new ConfigReader({}, 'gort', undefined, key),
+    timeoutMs: config.timeoutMs,
+  });
 }
 
-/** The configured AI, or undefined for `none` (rules only). */
-export function createAiClient(config: AiConfig, deps: { cache?: AiCache; observer?: AiRequestObserver }): AiClient | undefined {
-  const provider = createAiProvider(config);
+/** The client around the selected provider, or undefined without one. */
+export function createAiClient(provider: AiProvider | undefined, config: AiConfig, deps: { cache?: AiCache; observer?: AiRequestObserver }): AiClient | undefined {
   if (!provider) return undefined;
   return new AiClient({ provider, cache: deps.cache, maxTokens: config.maxTokens, retry: config.retry, observer: deps.observer });
 }

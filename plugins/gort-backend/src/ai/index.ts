@@ -1,6 +1,6 @@
-export * from './types';
 export * from './AiClient';
 export * from './AiCache';
 export * from './TokenBudget';
 export * from './readAiConfig';
 export * from './createAiClient';
+export * from './builtInProviders';

@@ -2,27 +2,18 @@ import { Config } from '@backstage/config';
 import { parseDuration } from '@gort-backstage/plugin-gort-common';
 import { RetryPolicy } from './retry';
 
-export type AiProviderName = 'anthropic' | 'openai' | 'ollama' | 'none';
+/** `gort.ai.provider` value for rules-only diagnosis. */
+export const NO_AI_PROVIDER = 'none';
 
 export interface AiConfig {
-  provider: AiProviderName;
-  model: string;
-  apiKey?: string;
-  baseUrl?: string;
+  /** The id of the provider to use (built in or added by a module), or `none`. */
+  provider: string;
   maxTokens: number;
   runTokenBudget: number;
   timeoutMs: number;
   cacheTtlMs: number;
   retry: RetryPolicy;
 }
-
-export const DEFAULT_MODELS: Record<Exclude<AiProviderName, 'none'>, string> = {
-  anthropic: 'claude-sonnet-4-5',
-  openai: 'gpt-4.1',
-  ollama: 'qwen2.5-coder:7b',
-};
-const DEFAULT_OLLAMA_URL = 'http://localhost:11434/v1';
-const PROVIDERS: AiProviderName[] = ['anthropic', 'openai', 'ollama', 'none'];
 
 function duration(config: Config | undefined, key: string, fallback: number): number {
   const text = config?.getOptionalString(key);
@@ -33,31 +24,20 @@ function duration(config: Config | undefined, key: string, fallback: number): nu
 }
 
 /**
- * Reads `gort.ai`. Without `provider`, Anthropic is used when its key is
- * set, then an OpenAI-compatible endpoint with a key, else none (rules only).
+ * Reads `gort.ai`, except the provider's own section (its factory reads
+ * that). Without `provider`, Anthropic is used when its key is set, then an
+ * OpenAI-compatible endpoint with a key, else none (rules only).
  */
 export function readAiConfig(root: Config): AiConfig {
   const ai = root.getOptionalConfig('gort.ai');
-  const explicit = ai?.getOptionalString('provider');
-  if (explicit !== undefined && !PROVIDERS.includes(explicit as AiProviderName)) {
-    throw new Error(`Invalid config gort.ai.provider: "${explicit}"; use one of ${PROVIDERS.join(', ')}`);
-  }
-  let provider = explicit as AiProviderName | undefined;
+  let provider = ai?.getOptionalString('provider');
   if (!provider) {
     if (ai?.getOptionalString('anthropic.apiKey')) provider = 'anthropic';
     else if (ai?.getOptionalString('openai.apiKey')) provider = 'openai';
-    else provider = 'none';
-  }
-  const section = provider === 'none' ? undefined : ai?.getOptionalConfig(provider);
-  const apiKey = section?.getOptionalString('apiKey');
-  if ((provider === 'anthropic' || provider === 'openai') && !apiKey) {
-    throw new Error(`Invalid config: gort.ai.provider is ${provider} but gort.ai.${provider}.apiKey is not set`);
+    else provider = NO_AI_PROVIDER;
   }
   return {
     provider,
-    model: section?.getOptionalString('model') ?? (provider === 'none' ? 'none' : DEFAULT_MODELS[provider]),
-    apiKey: provider === 'ollama' ? apiKey ?? 'ollama' : apiKey,
-    baseUrl: section?.getOptionalString('baseUrl') ?? (provider === 'ollama' ? DEFAULT_OLLAMA_URL : undefined),
     maxTokens: ai?.getOptionalNumber('maxTokens') ?? 8_192,
     runTokenBudget: ai?.getOptionalNumber('runTokenBudget') ?? 200_000,
     timeoutMs: duration(ai, 'timeout', 120_000),

@@ -1,5 +1,5 @@
 import { retryDelayMs, toAiCallError, withRetries } from './retry';
-import { AiCallError } from './types';
+import { AiCallError } from '@gort-backstage/plugin-gort-node';
 
 describe('retry', () => {
   const policy = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1_000 };

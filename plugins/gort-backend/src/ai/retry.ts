@@ -1,4 +1,4 @@
-import { AiCallError } from './types';
+import { AiCallError } from '@gort-backstage/plugin-gort-node';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

@@ -49,11 +49,12 @@ describe('DatabaseRunStore', () => {
     async id => {
       const store = await createStore(id);
       const first = await store.createRun(newRun());
-      expect(first).toEqual({ runId: expect.any(String), created: true, superseded: [] });
+      expect(first).toEqual({ runId: expect.any(String), created: true, superseded: [], createdAt: expect.any(String) });
       expect(await store.createRun(newRun({ deliveryId: 'd-2' }))).toEqual({
         runId: first.runId,
         created: false,
         superseded: [],
+        createdAt: first.createdAt,
       });
       const other = await store.createRun(newRun({ entityRef: 'component:default/other' }));
       expect(other.created).toBe(true);

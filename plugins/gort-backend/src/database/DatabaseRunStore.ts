@@ -170,9 +170,9 @@ export class DatabaseRunStore implements RunStore {
       const existing = await tx<RunRow>(RUNS)
         .where({ entity_ref: run.entityRef, sha: run.sha.toLowerCase() })
         .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .first('id');
+        .first('id', 'created_at');
       if (existing) {
-        return { runId: existing.id, created: false, superseded: [] };
+        return { runId: existing.id, created: false, superseded: [], createdAt: iso(existing.created_at) };
       }
       const id = randomUUID();
       await tx(RUNS).insert({
@@ -229,7 +229,7 @@ export class DatabaseRunStore implements RunStore {
             : `Run requested for ${run.sha.slice(0, 7)} on ${run.repo}@${run.branch}`,
         at: now,
       });
-      return { runId: id, created: true, superseded };
+      return { runId: id, created: true, superseded, createdAt: now.toISOString() };
     });
   }
 

@@ -36,6 +36,8 @@ export interface CreateRunResult {
   created: boolean;
   /** Older runs of the entity that this run supersedes. */
   superseded: string[];
+  /** When the run (new or existing) was created, ISO time. */
+  createdAt: string;
 }
 
 /** What a state change may record besides the state itself. */

@@ -15,7 +15,7 @@ import {
 } from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
-import { FailureDiagnoser } from '../runs/RunProcessor';
+import { FailureDiagnoser } from '../runs/ports';
 import { FluxObjectLookup, ObjectLocation, sourceLocationOf } from '../runs/judgeRunObject';
 import { failingContainers, inventoryWorkloads, podSelectorOf } from './inventory';
 import { withRecordedFailure } from './recordedFailure';

@@ -12,7 +12,6 @@ import {
   FixEdit,
   IntentFinding,
   PromptDiagnosis,
-  PromptDiffFile,
   PromptPlanDocument,
   ProposeFixInput,
   readProposeFixAnswer,
@@ -20,9 +19,9 @@ import {
   redactObject,
   redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
+import type { GortScmProvider, ScmDiffFile, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
-import { GitHubRepo } from '../github/GitHubRepo';
 import { RunStore } from '../database/RunStore';
 import { defaultAllowedGlobs, isUnder, normaliseRepoDir } from './allowedPaths';
 import { FixPrStore } from './FixPrStore';
@@ -47,7 +46,8 @@ export type FixPrResultLabel = 'opened' | 'updated' | 'failed' | 'rejected' | 's
 
 export interface FixPrOptions {
   aiClient?: AiClient;
-  repoFor: (owner: string, repo: string) => Promise<GitHubRepo>;
+  /** Where the failing repository is read and the fix PR is opened. */
+  scm: GortScmProvider;
   store: FixPrStore;
   runStore: RunStore;
   logger: LoggerService;
@@ -125,8 +125,8 @@ export class FixPrService {
     const { run, watcher, fingerprint } = request;
     const target = watcher.targetRepo ?? splitRepo(run.repo);
     const fixRepoRef = watcher.fixRepo ?? target;
-    const source = await this.options.repoFor(target.owner, target.repo);
-    const fixRepo = await this.options.repoFor(fixRepoRef.owner, fixRepoRef.repo);
+    const source = await this.options.scm.repository(target);
+    const fixRepo = await this.options.scm.repository(fixRepoRef);
     const entityUrl = entityPageUrl(this.options.appBaseUrl, run.entityRef);
     const base = { fingerprint, validation: [] as FixValidationCheck[] };
 
@@ -166,7 +166,7 @@ export class FixPrService {
     }
 
     await request.progress('Reading the failing files and the push diff from GitHub');
-    const diff = run.beforeSha && !ZERO_SHA.test(run.beforeSha) ? await source.compare(run.beforeSha, run.sha).catch(() => [] as PromptDiffFile[]) : [];
+    const diff = run.beforeSha && !ZERO_SHA.test(run.beforeSha) ? await source.compare(run.beforeSha, run.sha).catch(() => [] as ScmDiffFile[]) : [];
     const treeFiles = await source.listFiles(run.sha);
     const evidenceText = request.evidence.map(e => `${e.source}\n${e.message}`).join('\n');
     const filePaths = selectFixFiles({ specPath: request.object.specPath, diff, treeFiles, evidenceText, max: this.options.maxFiles ?? 12 });
@@ -282,7 +282,7 @@ export class FixPrService {
   private async validate(
     edits: FixEdit[],
     contents: Map<string, string | undefined>,
-    source: GitHubRepo,
+    source: ScmRepository,
     sha: string,
     treeFiles: string[],
     allowedGlobs: string[],
@@ -314,7 +314,7 @@ export class FixPrService {
   /** No PR: in diagnose-only mode the findings go to the pushed commit as a comment. */
   private async noFix(
     request: FixRequest,
-    repo: GitHubRepo,
+    repo: ScmRepository,
     entityUrl: string,
     base: { fingerprint: string; validation: FixValidationCheck[] },
     reason: string,

@@ -1,10 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { RunStore } from '../database/RunStore';
-import { GitHubRepo } from '../github/GitHubRepo';
+import type { GortScmProvider } from '@gort-backstage/plugin-gort-node';
 import { FixPrStore } from './FixPrStore';
 
 /**
- * Reads the live state of GORT's open fix PRs from GitHub and stores it on
+ * Reads the live state of GORT's open fix PRs from the SCM and stores it on
  * the PR records and on the runs they answer (scheduled task).
  */
 export class PrStateRefresher {
@@ -12,19 +12,19 @@ export class PrStateRefresher {
     private readonly options: {
       store: FixPrStore;
       runStore: RunStore;
-      repoFor: (owner: string, repo: string) => Promise<GitHubRepo>;
+      scm: GortScmProvider;
       logger: LoggerService;
     },
   ) {}
 
   /** Returns how many PRs changed state. */
   async refresh(): Promise<number> {
-    const { store, runStore, repoFor, logger } = this.options;
+    const { store, runStore, scm, logger } = this.options;
     let changed = 0;
     for (const record of await store.listOpen()) {
       try {
         const [owner, repo] = record.repo.split('/');
-        const pr = await (await repoFor(owner, repo)).getPullRequest(record.number);
+        const pr = await (await scm.repository({ owner, repo })).getPullRequest(record.number);
         const state = pr?.state ?? 'closed';
         if (state === 'open') continue;
         await store.setState(record.id, state);

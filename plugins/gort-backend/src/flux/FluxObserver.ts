@@ -41,9 +41,12 @@ interface WatchSlot {
   lastError?: string;
   backoffMs: number;
   restartTimer?: NodeJS.Timeout;
+  /** Its cluster was removed: no more restarts. */
+  stopped?: boolean;
 }
 
 export interface FluxObserverOptions {
+  /** The clusters known at start; more come and go through addCluster and removeCluster. */
   clusters: ClusterDefinition[];
   logger: LoggerService;
   kinds?: FluxKindSpec[];
@@ -61,6 +64,9 @@ export interface FluxObserverOptions {
 export class FluxObserver {
   private readonly slots = new Map<string, WatchSlot>();
   private readonly listeners = new Set<(change: FluxChange) => void>();
+  /** In the order they were added: the first is the default. */
+  private readonly clusters = new Map<string, ClusterDefinition>();
+  private started = false;
   private stopped = false;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
@@ -68,15 +74,16 @@ export class FluxObserver {
   constructor(private readonly options: FluxObserverOptions) {
     this.minBackoffMs = options.minBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    for (const cluster of options.clusters) this.clusters.set(cluster.name, cluster);
   }
 
   get clusterNames(): string[] {
-    return this.options.clusters.map(c => c.name);
+    return [...this.clusters.keys()];
   }
 
   /** The cluster used for objects named without a `cluster:` prefix. */
   get defaultCluster(): string | undefined {
-    return this.options.clusters[0]?.name;
+    return this.clusterNames[0];
   }
 
   resolveCluster(name: string | undefined): string | undefined {
@@ -84,23 +91,45 @@ export class FluxObserver {
   }
 
   async start(): Promise<void> {
-    const kinds = this.options.kinds ?? FLUX_KINDS;
-    for (const cluster of this.options.clusters) {
-      const kc = kubeConfigFor(cluster);
-      for (const spec of kinds) {
-        const slot = this.createSlot(cluster.name, kc, spec);
-        this.slots.set(slotKey(cluster.name, spec.kind), slot);
-        this.startSlot(slot);
-      }
+    this.started = true;
+    for (const cluster of this.clusters.values()) this.watch(cluster);
+  }
+
+  /** Watches one more cluster (at once when started). */
+  addCluster(cluster: ClusterDefinition): void {
+    if (this.clusters.has(cluster.name)) throw new Error(`Cluster "${cluster.name}" is already watched`);
+    this.clusters.set(cluster.name, cluster);
+    if (this.started && !this.stopped) this.watch(cluster);
+  }
+
+  /** Stops watching a cluster and forgets its objects. */
+  async removeCluster(name: string): Promise<void> {
+    if (!this.clusters.delete(name)) return;
+    for (const [key, slot] of this.slots) {
+      if (slot.cluster !== name) continue;
+      this.slots.delete(key);
+      await this.stopSlot(slot);
     }
+  }
+
+  private watch(cluster: ClusterDefinition) {
+    const kc = kubeConfigFor(cluster);
+    for (const spec of this.options.kinds ?? FLUX_KINDS) {
+      const slot = this.createSlot(cluster.name, kc, spec);
+      this.slots.set(slotKey(cluster.name, spec.kind), slot);
+      this.startSlot(slot);
+    }
+  }
+
+  private async stopSlot(slot: WatchSlot) {
+    slot.stopped = true;
+    clearTimeout(slot.restartTimer);
+    await slot.informer.stop().catch(() => {});
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const slot of this.slots.values()) {
-      clearTimeout(slot.restartTimer);
-      await slot.informer.stop().catch(() => {});
-    }
+    for (const slot of this.slots.values()) await this.stopSlot(slot);
   }
 
   subscribe(listener: (change: FluxChange) => void): () => void {
@@ -123,7 +152,7 @@ export class FluxObserver {
   }
 
   hasCluster(cluster: string): boolean {
-    return this.options.clusters.some(c => c.name === cluster);
+    return this.clusters.has(cluster);
   }
 
   status(): WatchStatus[] {
@@ -140,13 +169,18 @@ export class FluxObserver {
   private createSlot(cluster: string, kc: KubeConfig, spec: FluxKindSpec): WatchSlot {
     const api = kc.makeApiClient(CustomObjectsApi);
     const path = `/apis/${spec.group}/${spec.version}/${spec.plural}`;
+    // client-node's informer emits `connect` before it lists, and its start()
+    // resolves even when the list failed: only a listed cache counts as synced.
     const list = async () => {
       this.options.onRequest?.(cluster, spec.kind, 'list');
-      return api.listClusterCustomObject({
+      const result = await api.listClusterCustomObject({
         group: spec.group,
         version: spec.version,
         plural: spec.plural,
       });
+      slot.synced = true;
+      slot.backoffMs = this.minBackoffMs;
+      return result;
     };
     const informer = makeInformer<KubernetesObject>(kc, path, list);
     const slot: WatchSlot = {
@@ -179,8 +213,6 @@ export class FluxObserver {
     informer.on('delete', emit('delete'));
     informer.on('connect', () => {
       slot.connects += 1;
-      slot.synced = true;
-      slot.backoffMs = this.minBackoffMs;
       this.options.onRequest?.(cluster, spec.kind, 'watch');
     });
     informer.on('error', (error: unknown) => {
@@ -194,9 +226,7 @@ export class FluxObserver {
 
   private startSlot(slot: WatchSlot) {
     slot.informer.start().then(
-      () => {
-        slot.synced = true;
-      },
+      () => {},
       error => {
         slot.errors += 1;
         slot.synced = false;
@@ -207,7 +237,7 @@ export class FluxObserver {
   }
 
   private scheduleRestart(slot: WatchSlot) {
-    if (this.stopped || slot.restartTimer) return;
+    if (this.stopped || slot.stopped || slot.restartTimer) return;
     const delay = slot.backoffMs;
     slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
     this.options.logger.warn(
@@ -215,7 +245,7 @@ export class FluxObserver {
     );
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
-      if (!this.stopped) this.startSlot(slot);
+      if (!this.stopped && !slot.stopped) this.startSlot(slot);
     }, delay);
     slot.restartTimer.unref?.();
   }

@@ -1,4 +1,4 @@
-import { ReconcileRequester } from '../runs/RunProcessor';
+import { ReconcileRequester } from '../runs/ports';
 import { ObjectLocation } from '../runs/judgeRunObject';
 import { ClusterReader } from './FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from './fluxKinds';

@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { kubeConfigFor, readClusterDefinitions } from './clusters';
+import { clusterFromDetails, kubeConfigFor, readClusterDefinitions, usesCatalogClusters } from './clusters';
 
 describe('readClusterDefinitions', () => {
   it('reads gort.clusters and reuses the Kubernetes plugin clusters', () => {
@@ -53,5 +53,47 @@ describe('readClusterDefinitions', () => {
     });
     expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:18443');
     expect(kc.getCurrentUser()?.token).toBe('sandbox-token');
+  });
+
+  it("uses the pod's own service account token when a cluster comes without one", () => {
+    const kc = kubeConfigFor({
+      name: 'catalogued',
+      origin: 'catalog',
+      connection: { type: 'url', url: 'https://k8s.example.com', caData: 'Y2E=', skipTLSVerify: false },
+    });
+    expect(kc.getCurrentCluster()).toMatchObject({ server: 'https://k8s.example.com', caData: 'Y2E=' });
+    expect(kc.getCurrentUser()).toMatchObject({
+      name: 'gort',
+      authProvider: { name: 'tokenFile', config: { tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' } },
+    });
+  });
+});
+
+describe('usesCatalogClusters', () => {
+  it('is true when a locator method has type catalog', () => {
+    expect(usesCatalogClusters(new ConfigReader({ kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [] }, { type: 'catalog' }] } }))).toBe(true);
+    expect(usesCatalogClusters(new ConfigReader({ kubernetes: { clusterLocatorMethods: [{ type: 'config', clusters: [] }] } }))).toBe(false);
+    expect(usesCatalogClusters(new ConfigReader({}))).toBe(false);
+  });
+});
+
+describe('clusterFromDetails', () => {
+  const details = (authMetadata: Record<string, string>) => ({ name: 'prod', url: 'https://k8s.example.com', caData: 'Y2E=', authMetadata });
+
+  it('takes a service-account cluster, with its token when it has one', () => {
+    expect(clusterFromDetails(details({ 'kubernetes.io/auth-provider': 'serviceAccount', serviceAccountToken: 't' }), 'a module')).toEqual({
+      cluster: {
+        name: 'prod',
+        origin: 'a module',
+        connection: { type: 'url', url: 'https://k8s.example.com', token: 't', caData: 'Y2E=', caFile: undefined, skipTLSVerify: false },
+      },
+    });
+  });
+
+  it('refuses the per-user and cloud auth providers, naming the cluster', () => {
+    expect(clusterFromDetails(details({ 'kubernetes.io/auth-provider': 'oidc' }), 'catalog')).toEqual({
+      problem: 'cluster "prod" (catalog): its auth provider is oidc; GORT watches in the background and needs serviceAccount',
+    });
+    expect(clusterFromDetails(details({}), 'catalog')).toMatchObject({ problem: expect.stringContaining('its auth provider is not set') });
   });
 });

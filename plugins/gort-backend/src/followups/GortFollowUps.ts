@@ -11,15 +11,14 @@ import type {
   WatchedObject,
 } from '@gort-backstage/plugin-gort-common';
 import { formatWatchedObject } from '@gort-backstage/plugin-gort-common';
-import type { PromptDiagnosis, RuntimeSnapshot } from '@gort-backstage/plugin-gort-node';
+import type { GortScmProvider, PromptDiagnosis, RuntimeSnapshot, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { WatcherStore } from '../database/WatcherStore';
 import { failureFingerprint } from '../fixpr/fingerprint';
 import { FixPrService, FixResult } from '../fixpr/FixPrService';
-import { GitHubRepo } from '../github/GitHubRepo';
 import { IntentValidator } from '../intent/IntentValidator';
-import { RunFollowUps } from '../runs/RunProcessor';
+import { RunFollowUps } from '../runs/ports';
 import { FluxObjectLookup, ObjectLocation } from '../runs/judgeRunObject';
 
 export interface GortFollowUpsOptions {
@@ -27,7 +26,7 @@ export interface GortFollowUpsOptions {
   lookup: FluxObjectLookup;
   fixPrs: FixPrService;
   intent: IntentValidator;
-  repoFor: (owner: string, repo: string) => Promise<GitHubRepo>;
+  scm: GortScmProvider;
   aiClient?: AiClient;
   runTokenBudget: number;
   logger: LoggerService;
@@ -83,9 +82,9 @@ export class GortFollowUps implements RunFollowUps {
     return { cluster, kube };
   }
 
-  private async repoOf(run: Run, watcher: Watcher): Promise<GitHubRepo | undefined> {
+  private async repoOf(run: Run, watcher: Watcher): Promise<ScmRepository | undefined> {
     const target = watcher.targetRepo ?? { owner: run.repo.split('/')[0], repo: run.repo.split('/')[1] };
-    return this.options.repoFor(target.owner, target.repo).catch(() => undefined);
+    return this.options.scm.repository(target).catch(() => undefined);
   }
 
   async afterDiagnosis(input: AfterDiagnosisInput): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {

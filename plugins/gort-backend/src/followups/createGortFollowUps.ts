@@ -1,9 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
+import type { GortAiProviderFactory, GortScmProvider } from '@gort-backstage/plugin-gort-node';
 import { DatabaseAiCache } from '../ai/AiCache';
 import { AiRequestObserver } from '../ai/AiClient';
-import { createAiClient } from '../ai/createAiClient';
+import { createAiClient, createAiProvider } from '../ai/createAiClient';
 import { readAiConfig } from '../ai/readAiConfig';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
@@ -11,9 +12,8 @@ import { ClusterReader } from '../flux/FluxClusterClient';
 import { FixPrResultLabel, FixPrService } from '../fixpr/FixPrService';
 import { FixPrStore } from '../fixpr/FixPrStore';
 import { PrStateRefresher } from '../fixpr/PrStateRefresher';
-import { GitHubClientFactory } from '../github/createGitHubClient';
-import { GitHubRepo } from '../github/GitHubRepo';
 import { IntentValidator } from '../intent/IntentValidator';
+import { selectScmProvider } from '../scm/selectScmProvider';
 import { FluxObjectLookup } from '../runs/judgeRunObject';
 import { GortFollowUps } from './GortFollowUps';
 
@@ -48,19 +48,20 @@ export function createGortFollowUps(deps: {
   watcherStore: WatcherStore;
   lookup: FluxObjectLookup;
   readerFor: (cluster: string) => ClusterReader | undefined;
+  /** What modules added; `gort.scm.provider` and `gort.ai.provider` pick among them and the built-ins. */
+  added?: { scmProviders?: GortScmProvider[]; aiProviders?: GortAiProviderFactory[] };
   metrics?: FollowUpMetrics;
 }): { followUps: GortFollowUps; prStates: PrStateRefresher } {
   const { config, db, logger, metrics } = deps;
+  const scm = selectScmProvider({ config, logger, added: deps.added?.scmProviders });
   const aiConfig = readAiConfig(config);
   const fixPrConfig = readFixPrConfig(config);
-  const aiClient = createAiClient(aiConfig, { cache: new DatabaseAiCache(db, aiConfig.cacheTtlMs), observer: metrics });
+  const aiClient = createAiClient(createAiProvider(config, aiConfig, deps.added?.aiProviders), aiConfig, { cache: new DatabaseAiCache(db, aiConfig.cacheTtlMs), observer: metrics });
   logger.info(aiClient ? `GORT AI: ${aiClient.providerName} (${aiClient.model})` : 'GORT AI: none (rules-only diagnosis, runtime-health intent checks)');
-  const github = GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub: ${message}`) });
-  const repoFor = async (owner: string, repo: string) => new GitHubRepo(await github.forRepo(owner, repo), owner, repo);
   const store = new FixPrStore(db);
   const fixPrs = new FixPrService({
     aiClient,
-    repoFor,
+    scm,
     store,
     runStore: deps.runStore,
     logger,
@@ -75,11 +76,11 @@ export function createGortFollowUps(deps: {
     lookup: deps.lookup,
     fixPrs,
     intent: new IntentValidator({ aiClient, readerFor: deps.readerFor }),
-    repoFor,
+    scm,
     aiClient,
     runTokenBudget: aiConfig.runTokenBudget,
     logger,
     onIntentVerdict: result => metrics?.intentVerdict(result),
   });
-  return { followUps, prStates: new PrStateRefresher({ store, runStore: deps.runStore, repoFor, logger }) };
+  return { followUps, prStates: new PrStateRefresher({ store, runStore: deps.runStore, scm, logger }) };
 }

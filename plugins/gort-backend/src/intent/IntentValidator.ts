@@ -8,11 +8,11 @@ import {
   redactThoroughly,
   RuntimeSnapshot,
 } from '@gort-backstage/plugin-gort-node';
+import type { ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { ClusterReader } from '../flux/FluxClusterClient';
-import { GitHubRepo } from '../github/GitHubRepo';
 import { isGortFixPlan, isPlanPath, planNamesApp, plansChangedByPush } from './relevantPlans';
 import { runtimeHealthFindings } from './runtimeHealth';
 import { readRuntimeSnapshot } from './runtimeSnapshot';
@@ -26,7 +26,7 @@ export interface IntentRequest {
   run: Run;
   watcher: Watcher;
   targets: IntentTarget[];
-  repo?: GitHubRepo;
+  repo?: ScmRepository;
   budget: TokenBudget;
   progress: (message: string) => Promise<void>;
 }

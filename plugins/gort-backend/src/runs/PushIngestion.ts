@@ -3,6 +3,7 @@ import type { Watcher } from '@gort-backstage/plugin-gort-common';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import type { PushEvent } from '../webhook/pushEvent';
+import { RunLifecycle } from './RunLifecycle';
 
 export type IngestStatus = 'accepted' | 'duplicate' | 'ignored';
 
@@ -37,7 +38,7 @@ export class PushIngestion {
       runStore: RunStore;
       logger: LoggerService;
       defaultTimeoutMs: number;
-      onRunsCreated?: (runIds: string[]) => void;
+      lifecycle?: RunLifecycle;
     },
   ) {}
 
@@ -76,6 +77,7 @@ export class PushIngestion {
       });
       if (result.created) {
         runIds.push(result.runId);
+        this.deps.lifecycle?.runCreated({ runId: result.runId, entityRef: watcher.entityRef, trigger: 'push', createdAt: result.createdAt, superseded: result.superseded });
       }
     }
     const status: IngestStatus = runIds.length > 0 ? 'accepted' : 'ignored';
@@ -85,9 +87,6 @@ export class PushIngestion {
       `Push ${event.after.slice(0, 7)} to ${repo} (delivery ${delivery.deliveryId} via ${delivery.via}): ` +
         `${runIds.length} run(s) queued` + (skipped.length ? `; skipped ${skipped.join('; ')}` : ''),
     );
-    if (runIds.length > 0) {
-      this.deps.onRunsCreated?.(runIds);
-    }
     return {
       status,
       runIds,

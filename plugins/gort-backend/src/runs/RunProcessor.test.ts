@@ -5,7 +5,9 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
-import { FailureDiagnoser, RunFollowUps, RunProcessor } from './RunProcessor';
+import { FailureDiagnoser, RunFollowUps } from './ports';
+import { RunLifecycle } from './RunLifecycle';
+import { RunProcessor } from './RunProcessor';
 
 jest.setTimeout(60_000);
 
@@ -79,6 +81,11 @@ describe('RunProcessor', () => {
     const lookup = new MapLookup();
     const transitions: string[] = [];
     const detections: number[] = [];
+    const lifecycle = new RunLifecycle(mockServices.logger.mock());
+    lifecycle.subscribe(event => {
+      transitions.push(event.state);
+      if (event.detectionDelayMs !== undefined) detections.push(event.detectionDelayMs);
+    });
     const processor = new RunProcessor({
       runStore: store,
       lookup,
@@ -89,8 +96,7 @@ describe('RunProcessor', () => {
       diagnoser: options.diagnoser,
       followUps: options.followUps,
       clock: options.clock,
-      onTransition: (_run, to) => transitions.push(to),
-      onDetection: ms => detections.push(ms),
+      lifecycle,
     });
     return { store, lookup, processor, transitions, detections };
   }

@@ -1,57 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { formatDuration } from '@gort-backstage/plugin-gort-common';
-import type {
-  FailureCategory,
-  Run,
-  RunAiAnalysis,
-  RunDiagnosis,
-  RunFixPr,
-  RunIntentVerdict,
-  RunEvidenceItem,
-  RunFailure,
-  RunObjectVerdict,
-  RunState,
-} from '@gort-backstage/plugin-gort-common';
+import type { Run, RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
 import { RunStore, RunTransition } from '../database/RunStore';
 import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
 import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
-
-/** Explains a failed or timed-out run: evidence plus a rules-first diagnosis. */
-export interface FailureDiagnoser {
-  diagnose(input: {
-    run: Run;
-    failure?: RunFailure;
-    judgements: ObjectJudgement[];
-    locations: ObjectLocation[];
-  }): Promise<{ category: FailureCategory; diagnosis?: RunDiagnosis; evidence: RunEvidenceItem[] }>;
-}
-
-/**
- * What follows a verdict. Both may take long (AI calls, GitHub); they report
- * progress on the run's timeline and must turn expected failures (AI outage,
- * rejected proposal, GitHub errors) into their result rather than throw.
- */
-export interface RunFollowUps {
-  /** A failed or timed-out run, after the rules' diagnosis: AI analysis and fix PR. */
-  afterDiagnosis?(input: {
-    run: Run;
-    category: FailureCategory;
-    diagnosis?: RunDiagnosis;
-    evidence: RunEvidenceItem[];
-    progress: (message: string) => Promise<void>;
-  }): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
-  /** A successful run: intent validation against the plan documents. */
-  validateIntent?(input: {
-    run: Run;
-    locations: ObjectLocation[];
-    progress: (message: string) => Promise<void>;
-  }): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
-}
-
-/** Asks Flux to act at once instead of at its next interval. */
-export interface ReconcileRequester {
-  request(locations: ObjectLocation[], sha: string): Promise<void>;
-}
+import { FailureDiagnoser, FluxChangeSource, ReconcileRequester, RunFollowUps } from './ports';
+import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
   runStore: RunStore;
@@ -63,10 +17,8 @@ export interface RunProcessorOptions {
   diagnoser?: FailureDiagnoser;
   followUps?: RunFollowUps;
   reconcileRequester?: ReconcileRequester;
-  /** Called on every state change this processor makes. */
-  onTransition?: (run: Run, to: RunState, change: RunTransition) => void;
-  /** Called when a Flux change led to a run update, with the delay. */
-  onDetection?: (delayMs: number) => void;
+  /** Where every state change this processor makes is announced. */
+  lifecycle?: RunLifecycle;
   clock?: () => Date;
 }
 
@@ -96,6 +48,7 @@ export function locationKey(location: ObjectLocation): string {
 export class RunProcessor {
   private readonly held = new Map<string, HeldRun>();
   private ticking = false;
+  private wakeScheduled = false;
   private readonly inflight = new Set<Promise<void>>();
   private lastRenew = 0;
   private lastSweep = 0;
@@ -104,6 +57,10 @@ export class RunProcessor {
 
   constructor(private readonly options: RunProcessorOptions) {
     this.clock = options.clock ?? (() => new Date());
+    // New runs are claimed at once rather than at the next tick.
+    options.lifecycle?.subscribe(event => {
+      if (event.state === 'queued' && event.previous === undefined) this.wake();
+    });
   }
 
   get heldRunIds(): string[] {
@@ -126,9 +83,29 @@ export class RunProcessor {
     this.held.clear();
   }
 
-  /** New runs were stored: claim them now rather than at the next tick. */
+  /** New runs were stored: claim them now rather than at the next tick (once for a burst). */
   wake(): void {
-    this.track(this.tick());
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.track(this.tick());
+    });
+  }
+
+  /** Re-judges held runs whenever `source` reports a change to an object they watch. */
+  follow(source: FluxChangeSource): () => void {
+    return source.subscribe(change =>
+      this.onFluxChange(
+        {
+          cluster: change.cluster,
+          kind: change.kind,
+          namespace: change.object.metadata?.namespace ?? '',
+          name: change.object.metadata?.name ?? '',
+        },
+        change.receivedAt,
+      ),
+    );
   }
 
   /** A watched Flux object changed: re-judge the runs that depend on it. */
@@ -210,11 +187,18 @@ export class RunProcessor {
     const from = held.run.state;
     held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
     this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
-    this.options.onTransition?.(held.run, change.state, change);
-    if (held.changeReceivedAt !== undefined) {
-      this.options.onDetection?.(Date.now() - held.changeReceivedAt);
-      held.changeReceivedAt = undefined;
-    }
+    const { state, ...recorded } = change;
+    this.options.lifecycle?.emit({
+      runId: held.run.id,
+      entityRef: held.run.entityRef,
+      state,
+      previous: from,
+      trigger: held.run.trigger,
+      createdAt: held.run.createdAt,
+      change: recorded,
+      ...(held.changeReceivedAt !== undefined ? { detectionDelayMs: Date.now() - held.changeReceivedAt } : {}),
+    });
+    held.changeReceivedAt = undefined;
     if (['done', 'error', 'superseded'].includes(change.state)) {
       this.held.delete(held.run.id);
     }

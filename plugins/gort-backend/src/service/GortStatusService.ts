@@ -11,6 +11,7 @@ import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import { FluxObjectLookup, sourceLocationOf } from '../runs/judgeRunObject';
 import { watcherSkipReason } from '../runs/PushIngestion';
+import { RunLifecycle } from '../runs/RunLifecycle';
 
 /** Live Flux state of an entity's objects, and runs started by hand. */
 export class GortStatusService {
@@ -20,7 +21,7 @@ export class GortStatusService {
       runStore: RunStore;
       lookup: FluxObjectLookup;
       defaultTimeoutMs: number;
-      onRunsCreated?: (runIds: string[]) => void;
+      lifecycle?: RunLifecycle;
     },
   ) {}
 
@@ -142,7 +143,9 @@ export class GortStatusService {
       trigger: 'manual',
       timeoutMs: watcher.reconcileTimeoutMs ?? this.deps.defaultTimeoutMs,
     });
-    if (result.created) this.deps.onRunsCreated?.([result.runId]);
+    if (result.created) {
+      this.deps.lifecycle?.runCreated({ runId: result.runId, entityRef, trigger: 'manual', createdAt: result.createdAt, superseded: result.superseded });
+    }
     return { runId: result.runId, created: result.created, sha };
   }
 }

@@ -10,3 +10,4 @@ export * from './promptTypes';
 export { buildFixPrompt } from './fixPrompt';
 export { buildIntentPrompt } from './intentPrompt';
 export { renderDiff } from './promptAssembly';
+export * from './provider';

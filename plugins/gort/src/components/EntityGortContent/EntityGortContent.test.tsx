@@ -194,12 +194,17 @@ describe('EntityGortContent', () => {
   });
 
   it('pages through runs with the cursor and filters by outcome', async () => {
+    // Queries start from labelled containers: whole-page role queries made
+    // this test exceed 5 s on a loaded 2-core machine.
     const api = await renderTab();
-    await screen.findByRole('table', { name: 'GORT runs' });
+    await screen.findByLabelText('GORT runs');
+    const pager = screen.getByLabelText('Runs pages');
     expect(
-      screen.getByRole('button', { name: 'Previous page' }),
+      within(pager).getByRole('button', { name: 'Previous page' }),
     ).toBeDisabled();
-    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await userEvent.click(
+      within(pager).getByRole('button', { name: 'Next page' }),
+    );
     expect(
       await screen.findByText(runPage2.items[0].commit!.message!),
     ).toBeInTheDocument();
@@ -209,19 +214,25 @@ describe('EntityGortContent', () => {
         cursor: '18',
       }),
     );
-    expect(screen.getByText('Page 2')).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    expect(within(pager).getByText('Page 2')).toBeInTheDocument();
+    expect(
+      within(pager).getByRole('button', { name: 'Next page' }),
+    ).toBeDisabled();
 
-    fireEvent.mouseDown(screen.getByRole('button', { name: /Outcome/ }));
-    await userEvent.click(
-      await screen.findByRole('option', { name: 'Failed' }),
-    );
+    const outcome = screen
+      .getAllByLabelText('Outcome')
+      .find(element => element.getAttribute('role') === 'button')!;
+    fireEvent.mouseDown(outcome);
+    const listbox = await screen.findByRole('listbox');
+    fireEvent.click(within(listbox).getByText('Failed'));
     await waitFor(() =>
       expect(api.listRuns).toHaveBeenLastCalledWith(
         expect.objectContaining({ outcome: 'failed', cursor: undefined }),
       ),
     );
-    expect(await screen.findByText('Page 1')).toBeInTheDocument();
+    expect(
+      await within(screen.getByLabelText('Runs pages')).findByText('Page 1'),
+    ).toBeInTheDocument();
   });
 
   it('starts a run with Run now when allowed', async () => {

@@ -1,6 +1,8 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { RunSummary } from '@gort-backstage/plugin-gort-common';
+import { useState } from 'react';
 import { failedRunSummary } from '../../__fixtures__/gort';
 import { RunsTable, RunsTableProps } from './RunsTable';
 
@@ -48,5 +50,91 @@ describe('RunsTable', () => {
     expect(within(row).getByText('Reconciling')).toBeInTheDocument();
     expect(within(row).getByText(/run by hand/)).toBeInTheDocument();
     expect(within(row).getByText('rejected')).toBeInTheDocument();
+  });
+
+  describe('superseded runs', () => {
+    const superseded = (n: number): RunSummary => ({
+      ...failedRunSummary,
+      id: `superseded-${n}`,
+      sha: `${n}`.repeat(40).slice(0, 40),
+      state: 'superseded',
+      outcome: 'superseded',
+      category: undefined,
+      fixPr: undefined,
+      supersededBy: 'a-newer-run',
+    });
+    // newest first, as the API lists them: a burst of three superseded pushes
+    const runs = [
+      { ...failedRunSummary, id: 'latest' },
+      superseded(3),
+      superseded(2),
+      superseded(1),
+    ];
+    const table = () => screen.getByRole('table', { name: 'GORT runs' });
+    const runLinks = () =>
+      within(table()).queryAllByRole('link', {
+        name: /^Run \w+: .*, open details$/,
+      });
+
+    it('are folded into one row by default, and can be expanded and folded again', async () => {
+      await renderInTestApp(<RunsTable {...props({ runs })} />);
+      expect(within(table()).getAllByRole('row')).toHaveLength(1 + 2);
+      expect(runLinks().map(link => link.getAttribute('aria-label'))).toEqual([
+        'Run 9f3b1c2: Failed, open details',
+      ]);
+      const toggle = screen.getByRole('button', {
+        name: 'Show 3 superseded runs',
+      });
+      expect(toggle).toHaveAttribute('aria-expanded', 'false');
+      expect(
+        screen.getByText(/3333333 … 1111111: a newer push arrived/),
+      ).toBeInTheDocument();
+
+      await userEvent.click(toggle);
+      expect(
+        screen.getByRole('button', { name: 'Hide 3 superseded runs' }),
+      ).toHaveAttribute('aria-expanded', 'true');
+      expect(runLinks().map(link => link.getAttribute('aria-label'))).toEqual([
+        'Run 9f3b1c2: Failed, open details',
+        'Run 3333333: Superseded, open details',
+        'Run 2222222: Superseded, open details',
+        'Run 1111111: Superseded, open details',
+      ]);
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Hide 3 superseded runs' }),
+      );
+      expect(runLinks()).toHaveLength(1);
+    });
+
+    it('stay open when a newer superseded run joins the fold (live update)', async () => {
+      let setLiveRuns: (next: RunSummary[]) => void = () => {};
+      function LiveRunsTable() {
+        const [live, setLive] = useState(runs.slice(1));
+        setLiveRuns = setLive;
+        return <RunsTable {...props({ runs: live })} />;
+      }
+      await renderInTestApp(<LiveRunsTable />);
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Show 3 superseded runs' }),
+      );
+      act(() => setLiveRuns([superseded(4), ...runs.slice(1)]));
+      expect(
+        screen.getByRole('button', { name: 'Hide 4 superseded runs' }),
+      ).toBeInTheDocument();
+      expect(runLinks()).toHaveLength(4);
+    });
+
+    it('are listed one by one when the outcome filter asks for them', async () => {
+      await renderInTestApp(
+        <RunsTable
+          {...props({ runs: runs.slice(1), outcome: 'superseded' })}
+        />,
+      );
+      expect(
+        screen.queryByRole('button', { name: /superseded run/ }),
+      ).not.toBeInTheDocument();
+      expect(runLinks()).toHaveLength(3);
+    });
   });
 });

@@ -15,12 +15,14 @@ import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { Fragment, useState } from 'react';
 import { shortSha } from '../../lib/revisions';
 import { runPresentation } from '../../lib/states';
 import { absoluteTime, relativeTime, runDuration } from '../../lib/time';
 import { CommitLink } from '../CommitLink';
 import { StatusLabel } from '../StatusLabel';
 import { FixPrLink } from './FixPrLink';
+import { foldSuperseded, RunsTableRow } from './foldSuperseded';
 import { IntentLabel } from './IntentLabel';
 
 const OUTCOME_LABELS: Record<RunOutcome, string> = {
@@ -69,9 +71,92 @@ function CommitCell(props: { run: RunSummary }) {
   );
 }
 
-/** An entity's runs, newest first, one page at a time. */
+function RunRow(props: {
+  run: RunSummary;
+  runPath: (run: RunSummary) => string;
+}) {
+  const { run, runPath } = props;
+  const state = runPresentation(run);
+  return (
+    <TableRow hover>
+      <TableCell>
+        <CommitCell run={run} />
+      </TableCell>
+      <TableCell>
+        <Tooltip title={absoluteTime(run.createdAt)}>
+          <span>{relativeTime(run.createdAt)}</span>
+        </Tooltip>
+      </TableCell>
+      <TableCell>{runDuration(run)}</TableCell>
+      <TableCell>
+        <Link
+          to={runPath(run)}
+          aria-label={`Run ${shortSha(run.sha)}: ${state.label}, open details`}
+        >
+          <StatusLabel kind={state.kind} label={state.label} />
+        </Link>
+      </TableCell>
+      <TableCell>{run.category ?? ''}</TableCell>
+      <TableCell>
+        <IntentLabel met={run.intentMet} />
+      </TableCell>
+      <TableCell>
+        <FixPrLink fixPr={run.fixPr} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** The row standing for a fold of superseded runs, with its toggle. */
+function SupersededRow(props: {
+  runs: RunSummary[];
+  expanded: boolean;
+  onToggle: () => void;
+}) {
+  const { runs, expanded } = props;
+  const count =
+    runs.length === 1 ? '1 superseded run' : `${runs.length} superseded runs`;
+  const newest = shortSha(runs[0].sha);
+  const oldest = shortSha(runs[runs.length - 1].sha);
+  const span = runs.length === 1 ? newest : `${newest} … ${oldest}`;
+  return (
+    <TableRow>
+      <TableCell colSpan={7}>
+        <Button
+          size="small"
+          aria-expanded={expanded}
+          onClick={props.onToggle}
+          style={{ textTransform: 'none' }}
+        >
+          {expanded ? 'Hide' : 'Show'} {count}
+        </Button>
+        <Typography variant="caption" color="textSecondary">
+          {' '}
+          {span}: a newer push arrived before Flux applied{' '}
+          {runs.length === 1 ? 'it' : 'them'}
+        </Typography>
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/**
+ * An entity's runs, newest first, one page at a time. Consecutive superseded
+ * runs are folded into one row (unless the outcome filter asks for them).
+ */
 export function RunsTable(props: RunsTableProps) {
   const { runs, runPath, outcome } = props;
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const rows: RunsTableRow[] =
+    outcome === 'superseded'
+      ? runs.map(run => ({ kind: 'run', run }))
+      : foldSuperseded(runs);
+  const toggle = (key: string) =>
+    setExpanded(current => {
+      const next = new Set(current);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
   return (
     <>
       <Box display="flex" alignItems="center" mb={1}>
@@ -119,37 +204,25 @@ export function RunsTable(props: RunsTableProps) {
               </TableCell>
             </TableRow>
           )}
-          {runs.map(run => {
-            const state = runPresentation(run);
+          {rows.map(row => {
+            if (row.kind === 'run') {
+              return (
+                <RunRow key={row.run.id} run={row.run} runPath={runPath} />
+              );
+            }
+            const open = expanded.has(row.key);
             return (
-              <TableRow key={run.id} hover>
-                <TableCell>
-                  <CommitCell run={run} />
-                </TableCell>
-                <TableCell>
-                  <Tooltip title={absoluteTime(run.createdAt)}>
-                    <span>{relativeTime(run.createdAt)}</span>
-                  </Tooltip>
-                </TableCell>
-                <TableCell>{runDuration(run)}</TableCell>
-                <TableCell>
-                  <Link
-                    to={runPath(run)}
-                    aria-label={`Run ${shortSha(run.sha)}: ${
-                      state.label
-                    }, open details`}
-                  >
-                    <StatusLabel kind={state.kind} label={state.label} />
-                  </Link>
-                </TableCell>
-                <TableCell>{run.category ?? ''}</TableCell>
-                <TableCell>
-                  <IntentLabel met={run.intentMet} />
-                </TableCell>
-                <TableCell>
-                  <FixPrLink fixPr={run.fixPr} />
-                </TableCell>
-              </TableRow>
+              <Fragment key={`superseded-${row.key}`}>
+                <SupersededRow
+                  runs={row.runs}
+                  expanded={open}
+                  onToggle={() => toggle(row.key)}
+                />
+                {open &&
+                  row.runs.map(run => (
+                    <RunRow key={run.id} run={run} runPath={runPath} />
+                  ))}
+              </Fragment>
             );
           })}
         </TableBody>

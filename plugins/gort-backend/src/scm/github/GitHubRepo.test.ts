@@ -1,19 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { GitHubServer, GitRepoStore, startGitHubServer } from '@gort-backstage/sandbox';
-import { GitHubClientFactory } from './createGitHubClient';
-import { GitHubRepo } from './GitHubRepo';
+import { selectScmProvider } from '../selectScmProvider';
 
 jest.setTimeout(30_000);
 
-describe('GitHubRepo against the sandbox GitHub', () => {
+describe('the GitHub SCM against the sandbox GitHub', () => {
   let dir: string;
   let store: GitRepoStore;
   let server: GitHubServer;
-  let repo: GitHubRepo;
-  const rateLimited: string[] = [];
+  let repo: ScmRepository;
+  let scmId: string;
+  const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gort-github-'));
@@ -21,8 +23,10 @@ describe('GitHubRepo against the sandbox GitHub', () => {
     server = await startGitHubServer({ token: 't0k', store });
     await store.createRepo('acme', 'fleet', { files: { 'apps/a.yaml': 'a: 1\n', 'README.md': 'x\n' } });
     const config = new ConfigReader({ integrations: { github: [{ host: new URL(server.url).host, apiBaseUrl: server.url, token: 't0k' }] } });
-    const factory = GitHubClientFactory.fromConfig(config, { onRateLimited: m => rateLimited.push(m) });
-    repo = new GitHubRepo(await factory.forRepo('acme', 'fleet'), 'acme', 'fleet');
+    // No gort.scm.provider: the built-in GitHub is the default.
+    const scm = selectScmProvider({ config, logger });
+    scmId = scm.id;
+    repo = await scm.repository({ owner: 'acme', repo: 'fleet' });
   });
   afterAll(async () => {
     await server.close();
@@ -30,6 +34,7 @@ describe('GitHubRepo against the sandbox GitHub', () => {
   });
 
   it('uses the integration matching the configured host, with its apiBaseUrl and token', async () => {
+    expect(scmId).toBe('github');
     expect(await repo.defaultBranch()).toBe('main');
     expect(await repo.readFile('apps/a.yaml', 'main')).toBe('a: 1\n');
     expect(await repo.readFile('apps/none.yaml', 'main')).toBeUndefined();
@@ -52,6 +57,6 @@ describe('GitHubRepo against the sandbox GitHub', () => {
   it('waits out a secondary rate limit and retries', async () => {
     server.simulateRateLimit({ count: 1, kind: 'secondary', status: 403, retryAfterSeconds: 1 });
     expect(await repo.readFile('README.md', 'main')).toBe('x\n');
-    expect(rateLimited.join('\n')).toMatch(/secondary rate limit/);
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringMatching(/^GitHub: secondary rate limit/));
   });
 });

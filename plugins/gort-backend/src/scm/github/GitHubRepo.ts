@@ -1,31 +1,22 @@
-import type { PromptDiffFile } from '@gort-backstage/plugin-gort-node';
+import type {
+  ScmCommit,
+  ScmCommitFilesInput,
+  ScmDiffFile,
+  ScmPullRequest,
+  ScmRepository,
+} from '@gort-backstage/plugin-gort-node';
 import type { GitHubOctokit } from './createGitHubClient';
-
-export interface PullRequestInfo {
-  number: number;
-  url: string;
-  state: 'open' | 'merged' | 'closed';
-  headRef: string;
-  headSha: string;
-  mergeCommitSha?: string;
-}
-
-export interface CommitInfo {
-  sha: string;
-  message: string;
-  parents: string[];
-}
 
 function isNotFound(error: unknown): boolean {
   return (error as { status?: number })?.status === 404;
 }
 
-function prStateOf(pull: { merged_at?: string | null; state?: string }): PullRequestInfo['state'] {
+function prStateOf(pull: { merged_at?: string | null; state?: string }): ScmPullRequest['state'] {
   if (pull.merged_at) return 'merged';
   return pull.state === 'open' ? 'open' : 'closed';
 }
 
-function toPullRequestInfo(pull: any): PullRequestInfo {
+function toPullRequest(pull: any): ScmPullRequest {
   return {
     number: pull.number,
     url: pull.html_url,
@@ -36,8 +27,8 @@ function toPullRequestInfo(pull: any): PullRequestInfo {
   };
 }
 
-/** The GitHub REST calls GORT makes on one repository. */
-export class GitHubRepo {
+/** GORT's SCM port on one GitHub repository, through the REST API. */
+export class GitHubRepo implements ScmRepository {
   constructor(
     readonly octokit: GitHubOctokit,
     readonly owner: string,
@@ -72,7 +63,7 @@ export class GitHubRepo {
   }
 
   /** The files a push changed (`before...after`), with their patches. */
-  async compare(before: string, after: string): Promise<PromptDiffFile[]> {
+  async compare(before: string, after: string): Promise<ScmDiffFile[]> {
     const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...this.base, basehead: `${before}...${after}` });
     return (data.files ?? []).map(file => ({
       path: file.filename,
@@ -82,7 +73,7 @@ export class GitHubRepo {
     }));
   }
 
-  async getCommit(sha: string): Promise<CommitInfo> {
+  async getCommit(sha: string): Promise<ScmCommit> {
     const { data } = await this.octokit.rest.git.getCommit({ ...this.base, commit_sha: sha });
     return { sha: data.sha, message: data.message, parents: data.parents.map(p => p.sha) };
   }
@@ -101,13 +92,7 @@ export class GitHubRepo {
    * One commit with `files` on top of `parent`'s tree (`treeBase`), then
    * the branch is created at it or moved to it (fast-forward).
    */
-  async commitFiles(input: {
-    branch: string;
-    parent: string;
-    treeBase: string;
-    files: Record<string, string>;
-    message: string;
-  }): Promise<string> {
+  async commitFiles(input: ScmCommitFilesInput): Promise<string> {
     const baseCommit = await this.octokit.rest.git.getCommit({ ...this.base, commit_sha: input.treeBase });
     const tree = [];
     for (const [path, content] of Object.entries(input.files)) {
@@ -130,23 +115,23 @@ export class GitHubRepo {
     return data.default_branch;
   }
 
-  async createPullRequest(input: { title: string; body: string; head: string; base: string; labels: string[] }): Promise<PullRequestInfo> {
+  async createPullRequest(input: { title: string; body: string; head: string; base: string; labels: string[] }): Promise<ScmPullRequest> {
     const { data } = await this.octokit.rest.pulls.create({ ...this.base, title: input.title, body: input.body, head: input.head, base: input.base });
     if (input.labels.length) {
       await this.octokit.rest.issues.addLabels({ ...this.base, issue_number: data.number, labels: input.labels });
     }
-    return toPullRequestInfo(data);
+    return toPullRequest(data);
   }
 
-  async updatePullRequest(number: number, input: { title: string; body: string }): Promise<PullRequestInfo> {
+  async updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest> {
     const { data } = await this.octokit.rest.pulls.update({ ...this.base, pull_number: number, title: input.title, body: input.body });
-    return toPullRequestInfo(data);
+    return toPullRequest(data);
   }
 
-  async getPullRequest(number: number): Promise<PullRequestInfo | undefined> {
+  async getPullRequest(number: number): Promise<ScmPullRequest | undefined> {
     try {
       const { data } = await this.octokit.rest.pulls.get({ ...this.base, pull_number: number });
-      return toPullRequestInfo(data);
+      return toPullRequest(data);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

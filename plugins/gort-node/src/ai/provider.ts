@@ -1,4 +1,6 @@
-import type { AiPrompt, ToolAnswer } from '@gort-backstage/plugin-gort-node';
+import type { Config } from '@backstage/config';
+import type { AiPrompt } from './promptTypes';
+import type { ToolAnswer } from './readToolAnswer';
 
 /** One turn of a tool-use conversation, in provider-neutral form. */
 export type AiTurn =
@@ -20,9 +22,13 @@ export interface AiToolResponse {
   usage: { input: number; output: number };
 }
 
-/** A model that answers with a forced tool call. */
+/**
+ * A model that answers with a forced tool call. GORT adds the cache, the
+ * retries (on {@link AiCallError} with `retryable`), the token budget, the
+ * validation and the one repair turn around it.
+ */
 export interface AiProvider {
-  /** `anthropic`, `openai`, `ollama`. */
+  /** Shown on runs and in metrics, e.g. `anthropic`. */
   readonly name: string;
   readonly model: string;
   callTool(request: AiToolRequest): Promise<AiToolResponse>;
@@ -39,4 +45,19 @@ export class AiCallError extends Error {
     super(message);
     this.name = 'AiCallError';
   }
+}
+
+/**
+ * Builds an {@link AiProvider} when `gort.ai.provider` names its `id`.
+ * Built-ins: `anthropic`, `openai` (any OpenAI-compatible endpoint), `ollama`.
+ */
+export interface GortAiProviderFactory {
+  /** The value of `gort.ai.provider` that selects it. */
+  readonly id: string;
+  /**
+   * Called once at backend start when selected.
+   * `config` is the `gort.ai.<id>` section (empty when absent); throw
+   * naming the key when a setting is missing.
+   */
+  create(options: { config: Config; timeoutMs: number }): AiProvider;
 }

@@ -1,0 +1,32 @@
+/*
+ * `npm run bench`: the webhook and runs API figures on SQLite and on
+ * PostgreSQL (when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is
+ * set), then the pipeline figures (detection delay, Kubernetes load).
+ * GORT_BENCH=ingestion or =pipeline runs one part only; GORT_BENCH_RUNS_SQLITE
+ * and GORT_BENCH_RUNS_POSTGRES change how many runs are seeded.
+ */
+import { engineFigures, EngineFigures, printSummary } from './ingestion.bench';
+import { pipelineFigures } from './pipeline.bench';
+
+async function main() {
+  const part = process.env.GORT_BENCH ?? 'all';
+  if (part === 'all' || part === 'ingestion') {
+    const figures: EngineFigures[] = [];
+    figures.push(await engineFigures('sqlite', Number(process.env.GORT_BENCH_RUNS_SQLITE ?? 100_000)));
+    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+      figures.push(await engineFigures('postgres', Number(process.env.GORT_BENCH_RUNS_POSTGRES ?? 1_000_000)));
+    } else {
+      console.log('PostgreSQL figures skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set');
+    }
+    printSummary(figures);
+  }
+  if (part === 'all' || part === 'pipeline') await pipelineFigures();
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);

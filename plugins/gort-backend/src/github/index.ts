@@ -1,2 +1,0 @@
-export * from './createGitHubClient';
-export * from './GitHubRepo';

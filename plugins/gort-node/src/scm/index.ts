@@ -1,0 +1,9 @@
+export type {
+  GortScmProvider,
+  ScmCommit,
+  ScmCommitFilesInput,
+  ScmDiffFile,
+  ScmPullRequest,
+  ScmRepository,
+  ScmRepositoryRef,
+} from './types';

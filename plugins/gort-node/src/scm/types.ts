@@ -1,0 +1,90 @@
+import type { PromptDiffFile } from '../ai/promptTypes';
+
+/** A repository as GORT names it: `owner/repo` on GitHub, group/project elsewhere. */
+export interface ScmRepositoryRef {
+  owner: string;
+  repo: string;
+}
+
+/** A pull (merge) request GORT opened or reads. */
+export interface ScmPullRequest {
+  number: number;
+  /** The web page of the pull request (stored on the run). */
+  url: string;
+  state: 'open' | 'merged' | 'closed';
+  headRef: string;
+  headSha: string;
+  mergeCommitSha?: string;
+}
+
+export interface ScmCommit {
+  sha: string;
+  message: string;
+  parents: string[];
+}
+
+/** A file a comparison reports (the same shape the fix prompt's diff block takes). */
+export type ScmDiffFile = PromptDiffFile;
+
+export interface ScmCommitFilesInput {
+  branch: string;
+  /** The parent of the new commit. */
+  parent: string;
+  /** The commit whose tree the files are written onto. */
+  treeBase: string;
+  /** Path → full new content. */
+  files: Record<string, string>;
+  message: string;
+}
+
+/**
+ * What GORT does on one Git repository: read files, compare commits, push a
+ * fix branch, open, update and comment pull requests, comment commits.
+ *
+ * Errors other than "not found" are thrown; GORT turns them into the run's
+ * fix result, so their messages should say what the SCM refused.
+ *
+ * Further capabilities (finding a pull request by head branch or a comment by
+ * a hidden marker, check runs, commit statuses) will arrive as new members of
+ * this interface or as separate interfaces a repository may also implement.
+ */
+export interface ScmRepository {
+  /** `owner/repo`, as stored on fix PR records. */
+  readonly fullName: string;
+
+  /** A file's text at a ref, or undefined when it does not exist there. */
+  readFile(path: string, ref: string): Promise<string | undefined>;
+  /** Every file path at a ref (the whole tree, recursively). */
+  listFiles(ref: string): Promise<string[]>;
+  /** The files changed between two commits (`before...after`), with patches. */
+  compare(before: string, after: string): Promise<ScmDiffFile[]>;
+  getCommit(sha: string): Promise<ScmCommit>;
+  /** The commit a branch points at, or undefined when there is no such branch. */
+  getBranchHead(branch: string): Promise<string | undefined>;
+  /**
+   * One commit with `files` on top of `treeBase`'s tree and with parent
+   * `parent`; the branch is created at it or fast-forwarded to it.
+   * Returns the new commit's SHA.
+   */
+  commitFiles(input: ScmCommitFilesInput): Promise<string>;
+  defaultBranch(): Promise<string>;
+
+  createPullRequest(input: { title: string; body: string; head: string; base: string; labels: string[] }): Promise<ScmPullRequest>;
+  updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest>;
+  /** Undefined when there is no such pull request. */
+  getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
+  commentOnPullRequest(number: number, body: string): Promise<void>;
+  /** Returns the web URL of the comment. */
+  commentOnCommit(sha: string, body: string): Promise<string>;
+}
+
+/**
+ * A source-control system GORT can work with, selected by
+ * `gort.scm.provider: <id>` (default `github`, built in).
+ */
+export interface GortScmProvider {
+  /** The value of `gort.scm.provider` that selects this provider. */
+  readonly id: string;
+  /** A handle on one repository; may fetch credentials, should not call the repository yet. */
+  repository(ref: ScmRepositoryRef): Promise<ScmRepository>;
+}

@@ -7,6 +7,7 @@
  */
 export * from './diagnosis';
 export * from './redaction';
+export * from './policy';
 export * from './kube';
 export { main as gortMain, run as runGortCli, processIo } from './cli';
 export type { CliIo, Writable } from './cli';

@@ -47,6 +47,8 @@ function valueFinding(text: string, at: number, label: string): Finding | undefi
   const quoted = value[0][0] === '"' || value[0][0] === "'";
   const bare = quoted ? value[0].slice(1, -1) : value[0];
   if (bare === '' || HARMLESS_VALUE.test(bare)) return undefined;
+  // SOPS ciphertext (`ENC[AES256_GCM,data:…]`) is safe to show.
+  if (bare === 'ENC' && text[at + 3] === '[') return undefined;
   const start = at + (quoted ? 1 : 0);
   return { start, end: start + bare.length, label };
 }

@@ -18,6 +18,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on `port` (any interface), so a server may take it. */
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise(resolveFree => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, () => server.close(() => resolveFree(true)));
+  });
+}
+
 /**
  * The real Backstage backend of `packages/backend` (with GORT installed), run
  * from source through Backstage's Node transform, as its own process.

@@ -6,7 +6,8 @@ import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbo
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
-import { BackendProcess, freePort } from './backendProcess';
+import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
+import { BackendProcess, freePort, portIsFree } from './backendProcess';
 import { PG_ENV, postgresSkipReason } from './postgres';
 
 export const PODINFO = 'component:default/podinfo';
@@ -66,6 +67,15 @@ async function dropDatabases(prefix: string): Promise<void> {
   }
 }
 
+export interface AppConfigEnvironmentOptions {
+  /**
+   * Where the browser loads the app (the backend's CORS origin); the backend
+   * itself, which serves the built app, when absent.
+   */
+  appBaseUrl?: string;
+  healthCheckCapMs?: number;
+}
+
 /**
  * One or more real backends (packages/backend, GORT installed) wired to an
  * in-process sandbox: the GitHub stand-in sends signed pushes to GORT's
@@ -80,7 +90,62 @@ export class GortEnvironment {
     readonly backends: BackendProcess[],
     private readonly cleanup: () => Promise<void>,
     private readonly database: { kind: 'sqlite' | 'postgres'; prefix: string },
+    /** What the backends were configured with, beyond the test's own file. */
+    readonly config: { files: string[]; overlay?: Record<string, unknown> } = { files: [] },
   ) {}
+
+  /**
+   * One backend configured as `npm start` configures it: app-config.yaml as
+   * it is, plus an overlay of ports, base URLs and the database directory
+   * (see appConfigOverlay.ts). The sandbox listens where app-config.yaml
+   * expects it, so those ports must be free (no `npm start` running).
+   */
+  static async startWithAppConfig(options: AppConfigEnvironmentOptions = {}): Promise<GortEnvironment> {
+    const ports = sandboxPortsOfAppConfig();
+    for (const [name, port] of Object.entries(ports)) {
+      if (!(await portIsFree(port))) {
+        throw new Error(
+          `port ${port} (${name} in app-config.yaml) is in use: stop \`npm start\` or \`npm run sandbox\` before this test`,
+        );
+      }
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'gort-e2e-'));
+    const sandbox = await startSandbox({
+      dataDir: join(dir, 'sandbox'),
+      ...ports,
+      kubeTls: true,
+      fluxTickMs: 200,
+      healthCheckCapMs: options.healthCheckCapMs ?? 4000,
+    });
+    const port = await freePort();
+    const overlay = appConfigOverlay({
+      backendPort: port,
+      appBaseUrl: options.appBaseUrl ?? `http://127.0.0.1:${port}`,
+      databaseDir: join(dir, 'sqlite'),
+    });
+    const overlayFile = join(dir, 'app-config.overlay.yaml');
+    await writeFile(overlayFile, stringify(overlay));
+    const files = [APP_CONFIG_FILE, overlayFile];
+    const backend = new BackendProcess('backend-0', port, files);
+    const cleanup = async () => {
+      await backend.stop();
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    try {
+      await backend.start();
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+    sandbox.github.setWebhook({ url: `${backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
+    const env = new GortEnvironment(dir, sandbox, [backend], cleanup, { kind: 'sqlite', prefix: '' }, { files, overlay });
+    await env.waitFor('podinfo (examples/entities.yaml) to be read into watchers', async () => {
+      const res = await env.api<{ items: Array<{ entityRef: string }> }>('/watchers');
+      return res.body.items.some(watcher => watcher.entityRef === PODINFO);
+    }, 120_000);
+    return env;
+  }
 
   static async start(
     options: GortEnvironmentOptions = {},

@@ -46,6 +46,10 @@ function kubeConfig(): k8s.KubeConfig {
   return kc;
 }
 
+// The waits below allow the simulated Flux 15 s (git, and health checks of up
+// to 2 s); Jest's default 5 s limit was shorter than that.
+jest.setTimeout(30_000);
+
 describe('@kubernetes/client-node against the API stand-in', () => {
   it('informs about a Kustomization going Progressing → Ready for the pushed sha', async () => {
     const kc = kubeConfig();

@@ -151,6 +151,7 @@ export interface CreateRepoOptions {
   message?: string;
 }
 
+const FULL_SHA = /^[0-9a-f]{40}$/i;
 const DEFAULT_AUTHOR: GitIdentity = { name: 'GORT Sandbox', email: 'sandbox@gort.invalid' };
 const VALID_MODES = new Set(['100644', '100755', '040000', '160000', '120000']);
 
@@ -262,6 +263,10 @@ export class GitRepoStore {
     if (refish === 'HEAD') candidates.push('HEAD');
     else if (refish.startsWith('refs/')) {
       if (isValidRefName(refish)) candidates.push(refish);
+    } else if (FULL_SHA.test(refish)) {
+      // git reads 40 hex digits as an object name before any ref of that
+      // name; trying it first also saves two git processes per lookup
+      candidates.push(refish, `refs/heads/${refish}`, `refs/tags/${refish}`);
     } else if (isValidRefName(refish)) {
       candidates.push(`refs/heads/${refish}`, `refs/tags/${refish}`);
       if (isShaLike(refish)) candidates.push(refish);

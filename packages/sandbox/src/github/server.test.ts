@@ -18,6 +18,10 @@ function gitLog(dir: string, ref: string, format = '%s'): string[] {
     .filter(Boolean);
 }
 
+// Every API call runs real git (about 70 git processes per test here): on a
+// 2-core machine shared with other builds that alone can pass Jest's 5 s.
+jest.setTimeout(30_000);
+
 describe('startGitHubServer (REST API through @octokit/rest)', () => {
   let dataDir: string;
   let store: GitRepoStore;

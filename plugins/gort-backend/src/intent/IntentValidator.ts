@@ -5,6 +5,7 @@ import {
   PromptDiffFile,
   PromptPlanDocument,
   readIntentVerdictAnswer,
+  redact,
   redactThoroughly,
   RuntimeSnapshot,
 } from '@gort-backstage/plugin-gort-node';

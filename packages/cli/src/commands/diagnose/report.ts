@@ -1,9 +1,9 @@
-import type { Diagnosis } from '../diagnosis/types';
 import type {
+  Diagnosis,
   ExplainedRule,
   MessageExplanation,
   ObjectExplanation,
-} from '../diagnosis/explain';
+} from '@gort-backstage/plugin-gort-node';
 
 export interface Style {
   bold(text: string): string;

@@ -1,6 +1,10 @@
 import type { KubeObject } from '../kube/objects';
 import { diagnoseTimeout, isOutsideRepository } from './timeout';
-import { gitRepository, kustomization, pod } from './__testUtils__/builders';
+import {
+  gitRepository,
+  kustomization,
+  waitingPod,
+} from './__testUtils__/builders';
 
 const PUSHED = '3f2a9c1d0e8b7a6f5e4d3c2b1a0f9e8d7c6b5a49';
 const OLDER = 'aa11bb22cc33dd44ee55ff6677889900aabbccdd';
@@ -130,22 +134,12 @@ describe('diagnoseTimeout: where the run was stuck', () => {
         progressing(PUSHED),
         readySource(PUSHED),
         deployment,
-        pod('shop', 'web', {
-          containerStatuses: [
-            {
-              name: 'web',
-              ready: false,
-              restartCount: 0,
-              state: {
-                waiting: {
-                  reason: 'ImagePullBackOff',
-                  message:
-                    'Back-off pulling image "registry.example.org/web:9.9.9"',
-                },
-              },
-            },
-          ],
-        }),
+        waitingPod(
+          'shop',
+          'web',
+          'ImagePullBackOff',
+          'Back-off pulling image "registry.example.org/web:9.9.9"',
+        ),
       ],
       { sha: PUSHED, branch: 'main', branchHead: PUSHED },
     );

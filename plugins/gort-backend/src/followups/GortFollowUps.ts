@@ -11,7 +11,7 @@ import type {
   WatchedObject,
 } from '@gort-backstage/plugin-gort-common';
 import { formatWatchedObject } from '@gort-backstage/plugin-gort-common';
-import { isOutsideRepository } from '@gort-backstage/plugin-gort-node';
+import { isOutsideRepository, redact } from '@gort-backstage/plugin-gort-node';
 import type { GortScmProvider, PromptDiagnosis, RuntimeSnapshot, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
@@ -83,9 +83,16 @@ export class GortFollowUps implements RunFollowUps {
     return { cluster, kube };
   }
 
-  private async repoOf(run: Run, watcher: Watcher): Promise<ScmRepository | undefined> {
+  /** The repository the plans are read from, or why there is none (shown on the verdict). */
+  private async repoOf(run: Run, watcher: Watcher): Promise<{ repo?: ScmRepository; repoError?: string }> {
     const target = watcher.targetRepo ?? { owner: run.repo.split('/')[0], repo: run.repo.split('/')[1] };
-    return this.options.scm.repository(target).catch(() => undefined);
+    try {
+      return { repo: await this.options.scm.repository(target) };
+    } catch (error) {
+      const repoError = `could not open ${target.owner}/${target.repo} on the SCM: ${redact(String((error as Error)?.message ?? error)).slice(0, 300)}`;
+      this.options.logger.warn(`GORT intent check of run ${run.id}: ${repoError}`);
+      return { repoError };
+    }
   }
 
   async afterDiagnosis(input: AfterDiagnosisInput): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
@@ -137,7 +144,7 @@ export class GortFollowUps implements RunFollowUps {
     const effectiveWatcher: Watcher = watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: ['docs/plans/'], mode: 'diagnose-only', problems: [], updatedAt: '' };
     let outcome;
     try {
-      outcome = await this.options.intent.validate({ run, watcher: effectiveWatcher, targets, repo: await this.repoOf(run, effectiveWatcher), budget, progress });
+      outcome = await this.options.intent.validate({ run, watcher: effectiveWatcher, targets, ...(await this.repoOf(run, effectiveWatcher)), budget, progress });
     } catch (error) {
       this.options.onIntentVerdict?.('error');
       const message = `Intent validation failed: ${String((error as Error)?.message ?? error).slice(0, 300)}`;
@@ -183,8 +190,9 @@ export class GortFollowUps implements RunFollowUps {
   /** The head of the run's branch now, for telling whether a timed-out run's commit is still there. */
   async branchHead(run: Run): Promise<string | undefined> {
     const watcher = await this.watcherFor(run);
-    const repo = await this.repoOf(run, watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: [], mode: 'off', problems: [], updatedAt: '' });
-    return repo?.getBranchHead(run.branch);
+    const { repo, repoError } = await this.repoOf(run, watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: [], mode: 'off', problems: [], updatedAt: '' });
+    if (!repo) throw new Error(repoError ?? `could not open ${run.repo}`);
+    return repo.getBranchHead(run.branch);
   }
 
   private firstKustomization(targets: Array<{ cluster: string; object: any }>) {

@@ -138,7 +138,7 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
             ? new FluxReconcileRequester(name => clusters.readerFor(name))

@@ -1,6 +1,6 @@
 /**
  * Node-side library of GORT: reading Flux status, diagnosing failures,
- * redaction, the gort CLI; and the extension points through which backend
+ * redaction; and the extension points through which backend
  * modules add AI providers, SCMs and clusters.
  *
  * @packageDocumentation
@@ -8,8 +8,6 @@
 export * from './diagnosis';
 export * from './redaction';
 export * from './kube';
-export { main as gortMain, run as runGortCli, processIo } from './cli';
-export type { CliIo, Writable } from './cli';
 export * from './ai';
 export * from './reconcile';
 export * from './scm';

@@ -144,6 +144,27 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(env.metrics.fixPrs).toContain('rejected');
   });
 
+  it('says plainly that a timed-out run stuck outside the repository needs no PR, and opens none', async () => {
+    const { followUps } = env.build();
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(GOOD_IMAGE) });
+    expect(await followUps.branchHead(s.run)).toBe(s.sha);
+    const diagnosis: RunDiagnosis = {
+      category: 'source-unavailable',
+      object: 'GitRepository/flux-system/podinfo',
+      summary: `The run timed out waiting for GitRepository/flux-system/podinfo to fetch ${s.sha.slice(0, 7)}: it still serves an older revision`,
+      fix: 'not fixable in Git: the source has not fetched the commit: check its spec.interval and the Git server\'s reachability',
+      confidence: 0.7,
+      evidence: [],
+      related: [],
+    };
+    const result = await followUps.afterDiagnosis({ run: { ...s.run, state: 'timed_out', outcome: 'timed_out' }, category: 'source-unavailable', diagnosis, evidence: [], progress: onProgress });
+    expect(result.message).toContain('The cause lies outside the repository, so no pull request was opened: the source has not fetched the commit');
+    expect(result.fixPr).toBeUndefined();
+    expect(result.ai).toBeUndefined();
+    expect(await gortBranches(s.repo)).toEqual([]);
+    expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
+  });
+
   it('does not use an answer truncated at max_tokens', async () => {
     env.anthropic.setMode('truncate');
     const { followUps } = env.build();

@@ -27,6 +27,8 @@ export interface IntentRequest {
   watcher: Watcher;
   targets: IntentTarget[];
   repo?: ScmRepository;
+  /** Why there is no `repo`, for the verdict. */
+  repoError?: string;
   budget: TokenBudget;
   progress: (message: string) => Promise<void>;
 }
@@ -71,7 +73,16 @@ export class IntentValidator {
       problems.push(...read.problems);
     }
 
-    const { plans, diff } = request.repo ? await this.readPlans(request, runtime).catch(() => ({ plans: [], diff: [] })) : { plans: [], diff: [] };
+    let plans: PromptPlanDocument[] = [];
+    let diff: PromptDiffFile[] = [];
+    let planError = request.repoError;
+    if (request.repo) {
+      try {
+        ({ plans, diff } = await this.readPlans(request, runtime));
+      } catch (error) {
+        planError = `could not read the plan documents from ${request.repo.fullName}: ${redact(String((error as Error)?.message ?? error)).slice(0, 300)}`;
+      }
+    }
     const client = this.options.aiClient;
     const healthOnly = (error?: string): IntentOutcome => {
       const findings = [
@@ -93,6 +104,7 @@ export class IntentValidator {
       };
     };
     if (!client) return healthOnly();
+    if (planError) return healthOnly(`${planError}: runtime health only`);
     if (plans.length === 0) return healthOnly('no plan document is relevant to this push: runtime health only');
 
     await request.progress(`Comparing the runtime with ${plans.length} plan document(s) (${client.providerName})`);

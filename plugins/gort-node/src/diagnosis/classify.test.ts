@@ -1,4 +1,9 @@
-import { classify, leadingObject, waitedObjects } from './classify';
+import {
+  affectedObjects,
+  classify,
+  leadingObject,
+  waitedObjects,
+} from './classify';
 import { RULES, RuleScope } from './rules';
 
 // Variants of the controllers' message templates (old and new wordings), with
@@ -29,10 +34,13 @@ const variants: Array<[RuleScope, string | undefined, string, string]> = [
     'missing-crd',
   ],
   [
+    // fluxcd/pkg ssa/errors/errors.go writes "namespace not specified" only for an
+    // object without a namespace (the 404 is the namespaced URL, not a missing CRD);
+    // fluxcd/website#1256 fixes exactly this message with --target-namespace.
     'kustomization',
     'ReconciliationFailed',
-    'ConfigMap/tenant-x/settings namespace not specified: the server could not find the requested resource',
-    'missing-crd',
+    'ConfigMap/settings namespace not specified: the server could not find the requested resource',
+    'invalid-manifest',
   ],
   [
     'kustomization',
@@ -222,7 +230,7 @@ const variants: Array<[RuleScope, string | undefined, string, string]> = [
   ],
   [
     'source',
-    'OCIPullFailed',
+    'OCIArtifactPullFailed',
     'failed to determine artifact digest: GET https://registry.example.org/v2/manifests/app/tags/list: MANIFEST_UNKNOWN: manifest unknown',
     'source-not-found',
   ],
@@ -298,6 +306,60 @@ describe('classify: helpers', () => {
       leadingObject('Deployment/web/api dry-run failed (Invalid): x'),
     ).toBe('Deployment/web/api');
     expect(leadingObject('health check failed after 1s')).toBeUndefined();
+  });
+
+  it('reads objects whose kind or name is empty (fluxcd/pkg ssa FmtUnstructured)', () => {
+    expect(
+      leadingObject(
+        "/apps/web dry-run failed (BadRequest): Object 'Kind' is missing",
+      ),
+    ).toBe('(no kind)/apps/web');
+    expect(
+      leadingObject(
+        'Deployment/apps/ dry-run failed (Invalid): metadata.name: Required value',
+      ),
+    ).toBe('Deployment/apps/(no name)');
+  });
+
+  it('lists every object a joined failure message names', () => {
+    expect(
+      affectedObjects(
+        '[Deployment/apps/web dry-run failed (Invalid): spec.replicas: Invalid value, Service/apps/web dry-run failed (Invalid): spec.ports: Required value]',
+      ),
+    ).toEqual(['Deployment/apps/web', 'Service/apps/web']);
+    expect(
+      affectedObjects(
+        'Deployment/apps/web dry-run failed (Invalid): x\nService/apps/web dry-run failed (Invalid): y',
+      ),
+    ).toEqual(['Deployment/apps/web', 'Service/apps/web']);
+    expect(
+      affectedObjects(
+        'cannot patch "ui" with kind Deployment: Deployment.apps "ui" is invalid: spec.selector: field is immutable && cannot patch "lake" with kind Deployment: field is immutable',
+      ),
+    ).toEqual(['Deployment/ui', 'Deployment/lake']);
+  });
+
+  it("decides by the quoted cause when a message quotes another object's error", () => {
+    const found = classify({
+      scope: 'helmrelease',
+      reason: 'SourceNotReady',
+      subject: 'HelmRelease/apps/web',
+      message:
+        "HelmChart 'apps/apps-web' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'web' chart with version matching '9.*' found",
+    });
+    expect(found?.rule.category).toBe('source-not-found');
+    expect(found?.rule.name).toBe('chart-version-not-found');
+    expect(found?.via?.name).toBe('source-not-ready');
+    expect(found?.context.named).toBe('HelmChart/apps/apps-web');
+    const waiting = classify({
+      scope: 'helmrelease',
+      reason: 'SourceNotReady',
+      subject: 'HelmRelease/apps/web',
+      message:
+        "HelmChart 'apps/apps-web' is not ready: latest generation of object has not been reconciled",
+    });
+    expect(waiting?.rule.name).toBe('source-not-ready');
+    expect(waiting?.rule.category).toBe('source-unavailable');
   });
 
   it('lists waited objects and their status', () => {

@@ -14,6 +14,8 @@ export interface Classification {
   context: RuleContext;
   summary: string;
   fix: string;
+  /** The rule that recognised a quoted error, when that quoted error decided the category. */
+  via?: Rule;
 }
 
 export interface ClassifyInput {
@@ -31,63 +33,154 @@ export function scopeOf(obj: KubeObject): RuleScope {
   return 'workload';
 }
 
-// `Deployment/apps/web dry-run failed…`, `Namespace/apps dry-run failed…`:
-// kustomize-controller and fluxcd/pkg/ssa start messages with the object.
-const LEADING_OBJECT =
-  /^(?<kind>[A-Z][A-Za-z0-9]{0,62})\/(?:(?<namespace>[a-z0-9][a-z0-9.-]{0,252})\/)?(?<name>[a-z0-9][a-z0-9.:-]{0,252}) (?:dry-run failed|not found|namespace not specified|apply failed|is SOPS encrypted|immutable field detected|failed to migrate|metadata\.managedFields)/;
+// fluxcd/pkg ssa writes `Kind/namespace/name` (utils.FmtUnstructured) before
+// the failure; kind or name can be empty when the manifest lacks them.
+const OBJECT_VERB =
+  'dry-run failed|not found|namespace not specified|apply failed|is SOPS encrypted|immutable field detected|failed to migrate|metadata\\.managedFields';
+const LEADING_OBJECT = new RegExp(
+  `^(?<kind>[A-Za-z][A-Za-z0-9]{0,62})?/(?:(?<namespace>[a-z0-9][a-z0-9.-]{0,252})/)?(?<name>[A-Za-z0-9$][A-Za-z0-9.:${'$'}{}_/-]{0,252})? (?:${OBJECT_VERB})`,
+);
+const EVERY_OBJECT = new RegExp(
+  `(?:^|[\\s\\[,>])(?<kind>[A-Z][A-Za-z0-9]{0,62})/(?:(?<namespace>[a-z0-9][a-z0-9.-]{0,252})/)?(?<name>[a-z0-9][a-z0-9.:-]{0,252}) (?:${OBJECT_VERB})`,
+  'g',
+);
+// Helm's kube client joins per-object errors with " && ": `cannot patch "web" with kind Deployment: …`.
+const HELM_OBJECT =
+  /cannot (?:patch|create|update|delete) "(?<name>[^"]{1,253})" with kind (?<kind>[A-Z][A-Za-z0-9]{0,62})/g;
+const MAX_AFFECTED = 20;
 
 const HELM_PREFIX =
   /^Helm (?<action>[a-z]{1,20}) failed(?: for release (?<release>\S{1,300}) with chart (?<chart>\S{1,300}))?:/i;
 
 export function leadingObject(message: string): string | undefined {
   const groups = LEADING_OBJECT.exec(message)?.groups;
-  return groups
-    ? formatRef(groups.kind, groups.namespace, groups.name)
-    : undefined;
+  if (!groups) return undefined;
+  return formatRef(
+    groups.kind || '(no kind)',
+    groups.namespace,
+    groups.name || '(no name)',
+  );
+}
+
+/**
+ * Every object a message reports a failure for: a dry-run of several objects
+ * fails on each, and Helm joins the errors of all objects it could not patch.
+ */
+export function affectedObjects(message: string): string[] {
+  const text = normaliseMessage(message);
+  const found: string[] = [];
+  const add = (ref: string) => {
+    if (!found.includes(ref) && found.length < MAX_AFFECTED) found.push(ref);
+  };
+  const first = leadingObject(text);
+  if (first) add(first);
+  for (const m of text.matchAll(EVERY_OBJECT)) {
+    const g = m.groups!;
+    add(formatRef(g.kind, g.namespace, g.name));
+  }
+  for (const m of text.matchAll(HELM_OBJECT)) {
+    add(formatRef(m.groups!.kind, undefined, m.groups!.name));
+  }
+  return found;
 }
 
 export function helmAction(message: string): string | undefined {
   return HELM_PREFIX.exec(message)?.groups?.action?.toLowerCase();
 }
 
-function ruleApplies(
+/** Why a rule did or did not fire for a message. */
+export type RuleOutcome =
+  | { status: 'matched'; match: RegExpExecArray | null }
+  | { status: 'scope' | 'reason' | 'pattern' };
+
+export function ruleOutcome(
   rule: Rule,
-  input: ClassifyInput,
+  input: Pick<ClassifyInput, 'scope' | 'reason'>,
   normalised: string,
-): RegExpExecArray | null | true {
-  if (rule.scopes && !rule.scopes.includes(input.scope)) return null;
-  if (rule.reasons && !rule.reasons.includes(input.reason ?? '')) return null;
-  if (!rule.pattern) return true;
-  return rule.pattern.exec(normalised);
+): RuleOutcome {
+  if (rule.scopes && !rule.scopes.includes(input.scope)) {
+    return { status: 'scope' };
+  }
+  if (rule.reasons && !rule.reasons.includes(input.reason ?? '')) {
+    return { status: 'reason' };
+  }
+  if (!rule.pattern) return { status: 'matched', match: null };
+  const match = rule.pattern.exec(normalised);
+  return match ? { status: 'matched', match } : { status: 'pattern' };
+}
+
+export function contextFor(normalised: string, subject: string): RuleContext {
+  return {
+    subject,
+    message: normalised,
+    named: leadingObject(normalised),
+    helmAction: helmAction(normalised),
+  };
+}
+
+export function capturesOf(
+  rule: Rule,
+  match: RegExpExecArray | null,
+  normalised: string,
+): Captures {
+  const captures: Captures = match ? { ...(match.groups ?? {}) } : {};
+  for (const detail of rule.details ?? []) {
+    for (const [key, value] of Object.entries(
+      detail.exec(normalised)?.groups ?? {},
+    )) {
+      if (value !== undefined) captures[key] = value;
+    }
+  }
+  return captures;
+}
+
+function build(
+  rule: Rule,
+  captures: Captures,
+  context: RuleContext,
+): Classification {
+  return {
+    rule,
+    captures,
+    context,
+    summary: rule.summary(captures, context),
+    fix: rule.fix(captures, context),
+  };
+}
+
+/**
+ * A message that quotes another object's error is decided by that error when
+ * a rule recognises it (`HelmChart 'x' is not ready: chart pull error: … not found`).
+ */
+function withCause(found: Classification, subject: string): Classification {
+  const { causeScope } = found.rule;
+  const quotedError = found.captures.cause;
+  if (!causeScope || !quotedError) return found;
+  const cause = classify({ message: quotedError, scope: causeScope, subject });
+  if (!cause || cause.rule.category === found.rule.category) return found;
+  const quoted = found.captures.quotedKind && found.captures.quotedRef;
+  const context = quoted
+    ? {
+        ...found.context,
+        named: `${found.captures.quotedKind}/${found.captures.quotedRef}`,
+      }
+    : found.context;
+  return { ...cause, context, via: found.rule };
 }
 
 /** First rule of the ordered table that matches the message (and reason). */
 export function classify(input: ClassifyInput): Classification | undefined {
   const normalised = normaliseMessage(input.message);
-  const context: RuleContext = {
-    subject: input.subject,
-    named: leadingObject(normalised),
-    helmAction: helmAction(normalised),
-  };
+  const context = contextFor(normalised, input.subject);
   for (const rule of RULES) {
-    const match = ruleApplies(rule, input, normalised);
-    if (!match) continue;
-    const captures: Captures =
-      match === true ? {} : { ...(match.groups ?? {}) };
-    for (const detail of rule.details ?? []) {
-      for (const [key, value] of Object.entries(
-        detail.exec(normalised)?.groups ?? {},
-      )) {
-        if (value !== undefined) captures[key] = value;
-      }
-    }
-    return {
+    const outcome = ruleOutcome(rule, input, normalised);
+    if (outcome.status !== 'matched') continue;
+    const found = build(
       rule,
-      captures,
+      capturesOf(rule, outcome.match, normalised),
       context,
-      summary: rule.summary(captures, context),
-      fix: rule.fix(captures, context),
-    };
+    );
+    return withCause(found, input.subject);
   }
   return undefined;
 }

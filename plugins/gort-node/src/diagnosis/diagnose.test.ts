@@ -809,3 +809,108 @@ describe('diagnose: context evidence', () => {
     );
   });
 });
+
+describe('diagnose: which condition is classified', () => {
+  const withConditions = (
+    release: KubeObject,
+    extra: Array<Record<string, string>>,
+  ): KubeObject => ({
+    ...release,
+    status: {
+      ...release.status,
+      conditions: [...(release.status?.conditions ?? []), ...extra],
+    },
+  });
+
+  it('after a rollback, takes the category from the Released failure, not the remediation', () => {
+    const release = withConditions(
+      helmRelease('web', {
+        namespace: 'apps',
+        reason: 'RollbackSucceeded',
+        message:
+          'Helm rollback to previous release apps/web.v3 with chart web@1.1.0 succeeded',
+      }),
+      [
+        {
+          type: 'Released',
+          status: 'False',
+          reason: 'UpgradeFailed',
+          message:
+            'Helm upgrade failed for release apps/web with chart web@1.2.0: cannot patch "web" with kind Deployment: Deployment.apps "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{}: field is immutable',
+        },
+      ],
+    );
+    const d = diagnose([release]);
+    expect(d?.category).toBe('immutable-field');
+  });
+
+  it('after a failed test with retries exhausted, the test failure decides', () => {
+    const release = withConditions(
+      helmRelease('web', {
+        namespace: 'apps',
+        reason: 'TestFailed',
+        message: 'Failed to install after 1 attempt(s)',
+        stalled: {
+          reason: 'RetriesExceeded',
+          message: 'Failed to install after 1 attempt(s)',
+        },
+      }),
+      [
+        {
+          type: 'TestSuccess',
+          status: 'False',
+          reason: 'TestFailed',
+          message:
+            'Helm test failed for release apps/web with chart web@1.2.0: 1 error occurred: * pod web-test-connection failed',
+        },
+      ],
+    );
+    expect(diagnose([release])?.category).toBe('helm-hook-or-test');
+  });
+
+  it('maps AccessDenied to rbac-forbidden and InvalidCELExpression to invalid-manifest', () => {
+    const denied = kustomization('shop', {
+      namespace: 'apps',
+      reason: 'AccessDenied',
+      message:
+        "can't access 'GitRepository/infra/platform', cross-namespace references have been blocked",
+    });
+    expect(diagnose([denied])?.category).toBe('rbac-forbidden');
+    const cel = kustomization('shop', {
+      namespace: 'apps',
+      reason: 'InvalidCELExpression',
+      message:
+        "failed to parse the CEL expression 'status.ready ==': Syntax error",
+      stalled: {
+        reason: 'InvalidCELExpression',
+        message:
+          "failed to parse the CEL expression 'status.ready ==': Syntax error",
+      },
+    });
+    expect(diagnose([cel])?.category).toBe('invalid-manifest');
+  });
+
+  it('SourceNotReady without the source in the input is source-unavailable', () => {
+    const release = helmRelease('web', {
+      namespace: 'apps',
+      reason: 'SourceNotReady',
+      message:
+        "HelmChart 'apps/apps-web' is not ready: latest generation of object has not been reconciled",
+    });
+    expect(diagnose([release])?.category).toBe('source-unavailable');
+  });
+
+  it("a message joining several objects' failures yields every affected object", () => {
+    const k = kustomization('shop', {
+      namespace: 'apps',
+      reason: 'ReconciliationFailed',
+      message:
+        'Deployment/apps/web dry-run failed (Invalid): Deployment.apps "web" is invalid: spec.selector: field is immutable\nService/apps/web dry-run failed (Invalid): Service "web" is invalid: spec.clusterIPs[0]: field is immutable',
+    });
+    const d = diagnose([k]);
+    expect(d?.object).toBe('Deployment/apps/web');
+    expect(d?.related).toEqual(
+      expect.arrayContaining(['Kustomization/apps/shop', 'Service/apps/web']),
+    );
+  });
+});

@@ -2,6 +2,7 @@ import {
   Condition,
   dependsOnOf,
   eventMessage,
+  findCondition,
   formatRef,
   HELM_RELEASE_KIND,
   helmChartRefOf,
@@ -17,7 +18,14 @@ import {
   sourceRefOf,
 } from '../kube/objects';
 import { ObjectIndex } from '../kube/objectIndex';
-import { classify, Classification, scopeOf, waitedObjects } from './classify';
+import {
+  affectedObjects,
+  classify,
+  Classification,
+  scopeOf,
+  waitedObjects,
+} from './classify';
+import { explainMessage, ObjectExplanation } from './explain';
 import { isFailing, readFluxStatus } from './status';
 import { boundedMessage, MAX_SUMMARY_PART, truncate } from './text';
 import { Diagnosis, Evidence } from './types';
@@ -83,9 +91,11 @@ class Walk {
       });
     }
     const scope = scopeOf(obj);
-    const classification =
-      classifyCondition(condition, scope, subject) ??
-      classifyCondition(status.stalledCondition, scope, subject);
+    const classification = classifyFirstConclusive(
+      conditionsToClassify(obj, condition, status.stalledCondition),
+      scope,
+      subject,
+    );
 
     let finding = classification
       ? this.walkUpstream(obj, subject, classification, condition, depth) ??
@@ -291,10 +301,62 @@ class Walk {
   }
 }
 
-function readyCondition(obj: KubeObject): Condition | undefined {
+export function readyCondition(obj: KubeObject): Condition | undefined {
   return (obj.status?.conditions ?? []).find(
     (c: Condition) => c?.type === 'Ready',
   );
+}
+
+/** helm-controller reasons that describe the remediation, not the failure it remedied. */
+const REMEDIATION_REASONS = new Set([
+  'RollbackSucceeded',
+  'RollbackFailed',
+  'UninstallSucceeded',
+  'UninstallFailed',
+]);
+
+/**
+ * The conditions to classify, most telling first. After a failed install,
+ * upgrade or test helm-controller remediates (Ready shows RollbackSucceeded)
+ * and may stall (RetriesExceeded); the failure itself stays in the Released
+ * and TestSuccess conditions, so those come first then.
+ */
+function conditionsToClassify(
+  obj: KubeObject,
+  failure: Condition | undefined,
+  stalled: Condition | undefined,
+): Condition[] {
+  const failed = ['Released', 'TestSuccess']
+    .map(type => findCondition(obj, type))
+    .filter((c): c is Condition => c?.status === 'False');
+  const remedied =
+    obj.kind === HELM_RELEASE_KIND &&
+    (REMEDIATION_REASONS.has(failure?.reason ?? '') ||
+      failure?.reason === 'RetriesExceeded' ||
+      stalled?.reason === 'RetriesExceeded' ||
+      failure?.type === 'Stalled');
+  const ordered = remedied
+    ? [...failed, failure, stalled]
+    : [failure, stalled, ...failed];
+  return ordered.filter(
+    (c, i): c is Condition => !!c && ordered.indexOf(c) === i,
+  );
+}
+
+/** The first classification that names a cause; a vague one only when nothing better is there. */
+function classifyFirstConclusive(
+  conditions: Condition[],
+  scope: ReturnType<typeof scopeOf>,
+  subject: string,
+): Classification | undefined {
+  let fallback: Classification | undefined;
+  for (const condition of conditions) {
+    const found = classifyCondition(condition, scope, subject);
+    if (!found) continue;
+    if (!VAGUE_CATEGORIES.has(found.rule.category)) return found;
+    fallback ??= found;
+  }
+  return fallback;
 }
 
 function classifyCondition(
@@ -311,7 +373,7 @@ function classifyCondition(
   });
 }
 
-function upstreamSourceRef(obj: KubeObject): ParsedRef | undefined {
+export function upstreamSourceRef(obj: KubeObject): ParsedRef | undefined {
   if (obj.kind === HELM_RELEASE_KIND) {
     const chartRef = sourceRefOf(obj);
     return chartRef ?? helmChartRefOf(obj);
@@ -442,16 +504,24 @@ function refineWithEvents(
 }
 
 function fromClassification(subject: string, c: Classification): Finding {
+  const object = c.context.named ?? subject;
+  // A message joining several objects' failures explains all of them.
+  const others = affectedObjects(c.context.message ?? '').filter(
+    ref => ref !== object,
+  );
   return {
     subject,
     category: c.rule.category,
-    object: c.context.named ?? subject,
+    object,
     summary: c.summary,
     fix: c.fix,
     confidence: c.rule.confidence,
     evidence: [],
-    related: c.context.named && c.context.named !== subject ? [subject] : [],
-    rule: c.rule.name,
+    related: unique([
+      ...(object !== subject ? [subject] : []),
+      ...others.filter(ref => ref !== subject),
+    ]),
+    rule: c.via ? `${c.via.name}>${c.rule.name}` : c.rule.name,
   };
 }
 
@@ -529,7 +599,7 @@ function toPublic(finding: Finding): Diagnosis {
   return diagnosis;
 }
 
-function kubeObjects(input: readonly unknown[]): KubeObject[] {
+export function kubeObjects(input: readonly unknown[]): KubeObject[] {
   return input.filter(isKubeObject);
 }
 
@@ -650,4 +720,45 @@ export function diagnose(
   const status = readFluxStatus(obj);
   if (status.ready === 'True' && !status.stalled) return undefined;
   return toPublic(new Walk(index).diagnose(obj));
+}
+
+/**
+ * `--explain`: for the target (or every failing Flux object), each condition
+ * in the order diagnosis classifies them, with the rule that matched, its
+ * upstream template, and the runners-up.
+ */
+export function explainObjects(
+  input: readonly unknown[],
+  target?: string,
+): ObjectExplanation[] {
+  const objects = kubeObjects(input);
+  let chosen: KubeObject[];
+  if (target === undefined) {
+    chosen = failingFluxObjects(objects);
+  } else {
+    const obj = new ObjectIndex(objects).find(parseRef(target), isDiagnosable);
+    if (!obj) throw new TargetNotFoundError(target);
+    chosen = [obj];
+  }
+  return chosen.map(obj => {
+    const status = readFluxStatus(obj);
+    const subject = objectRef(obj);
+    const scope = scopeOf(obj);
+    const conditions = conditionsToClassify(
+      obj,
+      status.failure ?? readyCondition(obj),
+      status.stalledCondition,
+    ).map(c =>
+      explainMessage(
+        {
+          message: String(c.message ?? ''),
+          reason: c.reason,
+          scope,
+          subject,
+        },
+        `${subject} condition ${c.type}`,
+      ),
+    );
+    return { object: subject, conditions };
+  });
 }

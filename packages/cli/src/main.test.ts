@@ -1,11 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CliIo, main } from './main';
+import type { CliIo } from './io';
+import { main } from './main';
 
+// Real Flux failures, recorded next to the diagnosis rules they test.
 const fixtures = path.join(
-  __dirname,
-  '..',
+  path.dirname(
+    require.resolve('@gort-backstage/plugin-gort-node/package.json'),
+  ),
+  'src',
   'diagnosis',
   '__fixtures__',
   'flux-failures',
@@ -175,18 +179,52 @@ describe('gort diagnose (main)', () => {
     expect(t.stderr()).toMatch(/^gort: [^\n]+\n$/);
   });
 
-  it('prints help on --help', async () => {
-    for (const argv of [['--help'], ['diagnose', '--help'], ['help']]) {
+  it('explains the classification with --explain (JSON and plain text), redacted', async () => {
+    const t = fakeIo(gitRepoWithToken);
+    expect(await main(['diagnose', '--explain', '--json'], t.io)).toBe(0);
+    const [explained] = JSON.parse(t.stdout());
+    expect(explained.object).toBe('GitRepository/flux-system/infra');
+    const [ready] = explained.conditions;
+    expect(ready.source).toBe(
+      'GitRepository/flux-system/infra condition Ready',
+    );
+    expect(ready.matched).toMatchObject({ category: 'source-auth' });
+    expect(ready.matched.templates[0].source).toMatch(
+      /^[\w-]+\/[\w.-]+@[0-9a-f]{40}:\S+#L\d+$/,
+    );
+    expect(t.stdout()).not.toContain('ghp_');
+
+    const plain = fakeIo(gitRepoWithToken);
+    expect(await main(['diagnose', '--explain'], plain.io)).toBe(0);
+    expect(plain.stdout()).toMatch(/matched: git-auth/);
+    expect(plain.stdout()).toMatch(/template: go-git\/go-git@[0-9a-f]{40}:/);
+    expect(plain.stdout()).not.toContain('ghp_');
+  });
+
+  it('lists the commands on --help and describes one on COMMAND --help', async () => {
+    for (const argv of [['--help'], ['help']]) {
       const t = fakeIo('');
       expect(await main(argv, t.io)).toBe(0);
-      expect(t.stdout()).toContain('Usage: gort diagnose');
+      expect(t.stdout()).toContain('Usage: gort [options] [command]');
+      expect(t.stdout()).toMatch(/^\s+diagnose\b/m);
+      expect(t.stderr()).toBe('');
+    }
+    for (const argv of [
+      ['diagnose', '--help'],
+      ['help', 'diagnose'],
+    ]) {
+      const t = fakeIo('');
+      expect(await main(argv, t.io)).toBe(0);
+      expect(t.stdout()).toContain('Usage: gort diagnose [options] [file...]');
+      expect(t.stdout()).toContain('--object <ref>');
+      expect(t.stdout()).toContain('Exit codes:');
     }
   });
 });
 
 describe('bin/gort', () => {
   it('runs the TypeScript sources with this Node and reads stdin', () => {
-    const bin = path.join(__dirname, '..', '..', 'bin', 'gort');
+    const bin = path.join(__dirname, '..', 'bin', 'gort');
     const result = spawnSync(
       process.execPath,
       [bin, 'diagnose', '--json', '-'],

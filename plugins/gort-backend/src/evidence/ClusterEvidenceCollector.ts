@@ -13,6 +13,7 @@ import {
   KubeObject,
   redact,
   redactObject,
+  redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
@@ -251,7 +252,8 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
           if (text) {
             logs.push({
               source: `Pod/${container.namespace}/${container.pod} container ${container.container}${container.previous ? ' (previous)' : ''} log`,
-              message: redact(tail(text, this.limits.logBytes)),
+              // Redacted whole, then cut: a key split by the cut is still recognised.
+              message: tail(await redactThoroughly(text), this.limits.logBytes),
             });
           }
         }

@@ -17,6 +17,7 @@ import {
   readProposeFixAnswer,
   redact,
   redactObject,
+  redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
 import type { GortScmProvider, ScmDiffFile, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
@@ -181,14 +182,22 @@ export class FixPrService {
       return this.noFix(request, fixRepo, entityUrl, base, 'No AI provider is configured (gort.ai.provider none): the rules\' diagnosis stands, no fix is proposed');
     }
     await request.progress(`Asking ${client.providerName} (${client.model}) for a fix`);
+    // Everything bound for the AI vendor goes through the maintained rule set too.
+    const thorough = (text: string) => redactThoroughly(text);
+    const [evidenceTexts, fileTexts, diffTexts, planTexts] = await Promise.all([
+      Promise.all(request.evidence.map(e => thorough(e.message))),
+      Promise.all([...contents].filter(([, c]) => c !== undefined).map(async ([path, content]) => ({ path, content: await thorough(content!) }))),
+      Promise.all(diff.map(async f => ({ ...f, patch: f.patch === undefined ? undefined : await thorough(f.patch) }))),
+      Promise.all((request.plans ?? []).map(async p => ({ path: p.path, content: await thorough(p.content) }))),
+    ]);
     const prompt = buildFixPrompt({
       push: { repository: `${target.owner}/${target.repo}`, sha: run.sha, beforeSha: run.beforeSha, branch: run.branch },
       object: { kind: request.object.kind, namespace: request.object.namespace, name: request.object.name, path: request.object.specPath, cluster: request.object.cluster },
       diagnosis: redactObject(request.diagnosis),
-      evidence: request.evidence.map(e => ({ source: e.source, text: redact(e.message), keep: /\blog\b/.test(e.source) ? 'tail' : 'head' })),
-      files: [...contents].filter(([, c]) => c !== undefined).map(([path, content]) => ({ path, content: redact(content!) })),
-      diff: diff.map(f => ({ ...f, patch: f.patch === undefined ? undefined : redact(f.patch) })),
-      plans: request.plans?.map(p => ({ path: p.path, content: redact(p.content) })),
+      evidence: request.evidence.map((e, i) => ({ source: redact(e.source), text: evidenceTexts[i], keep: /\blog\b/.test(e.source) ? 'tail' : 'head' })),
+      files: fileTexts,
+      diff: diffTexts,
+      plans: request.plans ? planTexts : undefined,
       allowedPaths: allowedGlobs,
     });
     const answer = await client.askTool(prompt, readProposeFixAnswer, request.budget);

@@ -10,9 +10,11 @@ describe('readGortConfig', () => {
       runs: {
         leaseMs: 30_000,
         maxConcurrent: 200,
-        deliveryRetentionMs: 604_800_000,
+        maxConcurrentFollowUps: 4,
+        shutdownGraceMs: 10_000,
         manualRateLimit: { max: 5, windowMs: 600_000 },
       },
+      retention: { runsMs: 90 * 86_400_000, evidenceMs: 30 * 86_400_000, deliveriesMs: 7 * 86_400_000, aiCacheMs: 7 * 86_400_000 },
     });
   });
 
@@ -22,7 +24,8 @@ describe('readGortConfig', () => {
         gort: {
           reconcileTimeout: '15m',
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
-          runs: { lease: '45s', maxConcurrent: 5, manualRateLimit: { max: 2, window: '1m' } },
+          runs: { lease: '45s', maxConcurrent: 5, maxConcurrentFollowUps: 2, shutdownGrace: '20s', manualRateLimit: { max: 2, window: '1m' } },
+          retention: { runs: '30d', evidence: '7d', aiCache: '12h' },
           flux: { requestReconcile: true },
         },
       }),
@@ -34,9 +37,12 @@ describe('readGortConfig', () => {
       runs: {
         leaseMs: 45_000,
         maxConcurrent: 5,
-        deliveryRetentionMs: 3_600_000,
+        maxConcurrentFollowUps: 2,
+        shutdownGraceMs: 20_000,
         manualRateLimit: { max: 2, windowMs: 60_000 },
       },
+      // gort.webhook.deliveryRetention is still read when gort.retention.deliveries is not set
+      retention: { runsMs: 30 * 86_400_000, evidenceMs: 7 * 86_400_000, deliveriesMs: 3_600_000, aiCacheMs: 43_200_000 },
     });
   });
 
@@ -46,6 +52,9 @@ describe('readGortConfig', () => {
     );
     expect(() => readGortConfig(new ConfigReader({ gort: { webhook: { maxBodyBytes: 10 } } }))).toThrow(
       /gort.webhook.maxBodyBytes/,
+    );
+    expect(() => readGortConfig(new ConfigReader({ gort: { retention: { runs: 'forever' } } }))).toThrow(
+      /gort.retention.runs: "forever" is not a duration .* or a number of days such as 90d/,
     );
   });
 });

@@ -97,6 +97,8 @@ export interface ScmRepository {
   updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest>;
   /** Undefined when there is no such pull request. */
   getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
+  /** The open pull request whose head is `branch` of this repository, if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
   /** The open pull request whose head is `branch` (of this repository), if any. */
   findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
@@ -106,6 +108,8 @@ export interface ScmRepository {
    * edited in place afterwards. `marker` is letters, digits and `:._/-`.
    */
   upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment>;
+  /** The web URL of a comment on commit `sha` that contains `marker`, if any (retries find their comment). */
+  findCommitComment(sha: string, marker: string): Promise<string | undefined>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;
 }

@@ -5,6 +5,7 @@ import { run } from './exec';
 import { docStep, DocStep, parseNpmInstalls } from './installDoc';
 import {
   addBackendFeatures,
+  backstagePins,
   appendConfig,
   rootManifestForNpm,
   workspaceManifestForNpm,
@@ -84,11 +85,6 @@ export async function installWithNpm(
   for (const yarnFile of ['yarn.lock', '.yarnrc.yml', '.yarn']) {
     await rm(join(appDir, yarnFile), { recursive: true, force: true });
   }
-  const rootFile = join(appDir, 'package.json');
-  await writeJson(
-    rootFile,
-    rootManifestForNpm(await readJson(rootFile), allowScripts),
-  );
   // Material UI v4 declares React 16/17 peers; Backstage runs it on React 18.
   await writeFile(join(appDir, '.npmrc'), 'legacy-peer-deps=true\n');
 
@@ -106,8 +102,17 @@ export async function installWithNpm(
   const versions = Object.fromEntries(
     workspaces.map(w => [w.manifest.name, w.manifest.version]),
   );
-  for (const { file, manifest } of workspaces)
-    await writeJson(file, workspaceManifestForNpm(manifest, versions));
+  let releasePins: Record<string, string> = {};
+  for (const { file, manifest } of workspaces) {
+    const pinned = workspaceManifestForNpm(manifest, versions);
+    releasePins = { ...releasePins, ...backstagePins(pinned) };
+    await writeJson(file, pinned);
+  }
+  const rootFile = join(appDir, 'package.json');
+  await writeJson(
+    rootFile,
+    rootManifestForNpm(await readJson(rootFile), allowScripts, releasePins),
+  );
 
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], {
     cwd: appDir,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './exec';
@@ -53,16 +54,24 @@ export async function packPackages(
   >) {
     const cwd = join(root, dir);
     const dryRun = parseListing(
-      await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      await run('npm', ['pack', '--dry-run', '--json'], {
         cwd,
       }),
     );
     problems.push(...tarballProblems(dryRun));
-    const listing = parseListing(
-      await run('npm', ['pack', '--json', '--pack-destination', outDir], {
-        cwd,
-      }),
-    );
+    let listing: PackListing;
+    try {
+      listing = parseListing(
+        await run('npm', ['pack', '--json', '--pack-destination', outDir], {
+          cwd,
+        }),
+      );
+    } finally {
+      // npm skips postpack when packing fails: put the package.json back
+      if (existsSync(join(cwd, 'package.json-prepack'))) {
+        await run('backstage-cli', ['package', 'postpack'], { cwd });
+      }
+    }
     const tarball = join(outDir, listing.filename);
     const manifest = JSON.parse(
       await run('tar', ['-xzOf', tarball, 'package/package.json'], {

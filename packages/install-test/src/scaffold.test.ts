@@ -36,15 +36,24 @@ describe('appendConfig', () => {
 });
 
 describe('manifests for npm', () => {
-  it('drops packageManager, pins @yarnpkg/core and React, allows the install scripts', () => {
+  it('drops packageManager, pins @yarnpkg/core, React and the release, allows the install scripts', () => {
     const result = rootManifestForNpm(
-      { name: 'root', packageManager: 'yarn@4.13.0', overrides: { x: '1' } },
+      {
+        name: 'root',
+        packageManager: 'yarn@4.13.0',
+        devDependencies: { '@backstage/cli': '^0.36.6', prettier: '^2.3.2' },
+        overrides: { x: '1' },
+      },
       { 'better-sqlite3': true },
+      { '@backstage/plugin-catalog': '2.0.9' },
     );
     expect(result).toEqual({
       name: 'root',
+      devDependencies: { '@backstage/cli': '0.36.6', prettier: '^2.3.2' },
       overrides: {
         x: '1',
+        '@backstage/plugin-catalog': '2.0.9',
+        '@backstage/cli': '0.36.6',
         '@yarnpkg/core': '4.9.1',
         react: '18.3.1',
         'react-dom': '18.3.1',

@@ -38,8 +38,8 @@ class ScriptedProvider implements AiProvider {
     private readonly fix: { search: string; replace: string },
   ) {}
 
-  async callTool(request: AiToolRequest) {
-    this.requests.push(request);
+  async callTool(toolRequest: AiToolRequest) {
+    this.requests.push(toolRequest);
     const input: ProposeFixInput = {
       summary: `The image tag is mistyped; ${this.fix.replace} is the published one`,
       rootCause: 'The push changed the podinfo tag to one the registry does not have.',

@@ -36,6 +36,7 @@ export class GitStoreScm implements GortScmProvider {
   ) {}
 
   async repository(ref: ScmRepositoryRef): Promise<ScmRepository> {
+    // eslint-disable-next-line @typescript-eslint/no-use-before-define -- the two classes refer to each other
     return new GitStoreRepository(this, this.store, ref, this.webBaseUrl);
   }
 }

@@ -85,7 +85,7 @@ export class PushIngestion {
     const repo = `${event.repo.owner}/${event.repo.repo}@${event.branch}`;
     logger.info(
       `Push ${event.after.slice(0, 7)} to ${repo} (delivery ${delivery.deliveryId} via ${delivery.via}): ` +
-        `${runIds.length} run(s) queued` + (skipped.length ? `; skipped ${skipped.join('; ')}` : ''),
+        `${runIds.length} run(s) queued${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`,
     );
     return {
       status,

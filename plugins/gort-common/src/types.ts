@@ -93,7 +93,8 @@ export const WAITING_RUN_STATES: readonly RunState[] = [
   'reconciling',
 ];
 
-export type RunTrigger = 'push' | 'manual';
+/** What started a run: a push delivery, "Run now", or Flux moving to a commit no run knew (`catch-up`). */
+export type RunTrigger = 'push' | 'manual' | 'catch-up';
 
 export interface RunCommit {
   message?: string;

@@ -25,6 +25,8 @@ export interface GortEnvironmentOptions {
   healthCheckCapMs?: number;
   reconcileTimeout?: string;
   lease?: string;
+  /** GitRepository interval of the simulated Flux (default 1m, as Flux). */
+  sourceInterval?: string;
   /** Serve the built app (packages/app/dist) from the backend, as in production. */
   serveApp?: boolean;
 }
@@ -159,6 +161,7 @@ export class GortEnvironment {
       anthropicPort: 0,
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
+      ...(options.sourceInterval ? { sourceInterval: options.sourceInterval } : {}),
     });
     await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;

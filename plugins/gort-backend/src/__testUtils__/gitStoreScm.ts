@@ -1,6 +1,7 @@
 import type { GitRepoStore } from '@gort-backstage/sandbox';
 import type {
   GortScmProvider,
+  ScmComment,
   ScmCommit,
   ScmCommitFilesInput,
   ScmDiffFile,
@@ -16,30 +17,11 @@ export interface RecordedPullRequest extends ScmPullRequest {
   base: string;
   labels: string[];
   comments: string[];
+  /** Marker → comment index in `comments`. */
+  marked: Record<string, number>;
 }
 
 const AUTHOR = { name: 'GORT', email: 'gort@example.test' };
-
-/**
- * An SCM other than GitHub, as a module would add it: reads and pushes go to
- * the sandbox's bare git repositories directly, and pull requests are kept
- * in memory with web URLs of its own, so a test can tell they came from here.
- */
-export class GitStoreScm implements GortScmProvider {
-  readonly pulls: RecordedPullRequest[] = [];
-  readonly commitComments: Array<{ repo: string; sha: string; body: string }> = [];
-
-  constructor(
-    readonly id: string,
-    private readonly store: GitRepoStore,
-    private readonly webBaseUrl: string,
-  ) {}
-
-  async repository(ref: ScmRepositoryRef): Promise<ScmRepository> {
-    // eslint-disable-next-line @typescript-eslint/no-use-before-define -- the two classes refer to each other
-    return new GitStoreRepository(this, this.store, ref, this.webBaseUrl);
-  }
-}
 
 class GitStoreRepository implements ScmRepository {
   readonly fullName: string;
@@ -107,6 +89,7 @@ class GitStoreRepository implements ScmRepository {
       headRef: input.head,
       headSha: (await this.getBranchHead(input.head)) ?? '',
       comments: [],
+      marked: {},
     };
     this.scm.pulls.push(pull);
     return pull;
@@ -126,9 +109,27 @@ class GitStoreRepository implements ScmRepository {
     this.pull(number).comments.push(body);
   }
 
+  async findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined> {
+    return this.scm.pulls.find(p => p.repo === this.fullName && p.state === 'open' && p.headRef === branch);
+  }
+
+  async upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment> {
+    const pull = this.pull(number);
+    const existing = pull.marked[marker];
+    if (existing !== undefined) pull.comments[existing] = body;
+    else pull.marked[marker] = pull.comments.push(body) - 1;
+    const index = pull.marked[marker];
+    return { url: `${pull.url}#note-${index + 1}`, created: existing === undefined };
+  }
+
   async commentOnCommit(sha: string, body: string): Promise<string> {
     this.scm.commitComments.push({ repo: this.fullName, sha, body });
     return `${this.webBaseUrl}/${this.fullName}/commit/${sha}#comment-${this.scm.commitComments.length}`;
+  }
+
+  async findCommitComment(sha: string, marker: string): Promise<string | undefined> {
+    const index = this.scm.commitComments.findIndex(c => c.repo === this.fullName && c.sha === sha && c.body.includes(marker));
+    return index < 0 ? undefined : `${this.webBaseUrl}/${this.fullName}/commit/${sha}#comment-${index + 1}`;
   }
 
   private pull(number: number): RecordedPullRequest {
@@ -141,5 +142,25 @@ class GitStoreRepository implements ScmRepository {
     const commit = await this.store.getCommit(this.ref.owner, this.ref.repo, sha);
     if (!commit) throw new Error(`No commit ${sha} in ${this.fullName}`);
     return commit;
+  }
+}
+
+/**
+ * An SCM other than GitHub, as a module would add it: reads and pushes go to
+ * the sandbox's bare git repositories directly, and pull requests are kept
+ * in memory with web URLs of its own, so a test can tell they came from here.
+ */
+export class GitStoreScm implements GortScmProvider {
+  readonly pulls: RecordedPullRequest[] = [];
+  readonly commitComments: Array<{ repo: string; sha: string; body: string }> = [];
+
+  constructor(
+    readonly id: string,
+    private readonly store: GitRepoStore,
+    private readonly webBaseUrl: string,
+  ) {}
+
+  async repository(ref: ScmRepositoryRef): Promise<ScmRepository> {
+    return new GitStoreRepository(this, this.store, ref, this.webBaseUrl);
   }
 }

@@ -169,6 +169,15 @@ export class FluxObserver {
   private createSlot(cluster: string, kc: KubeConfig, spec: FluxKindSpec): WatchSlot {
     const api = kc.makeApiClient(CustomObjectsApi);
     const path = `/apis/${spec.group}/${spec.version}/${spec.plural}`;
+    // The informer is set below; its list function needs the slot.
+    const slot = {
+      cluster,
+      spec,
+      synced: false,
+      connects: 0,
+      errors: 0,
+      backoffMs: this.minBackoffMs,
+    } as WatchSlot;
     // client-node's informer emits `connect` before it lists, and its start()
     // resolves even when the list failed: only a listed cache counts as synced.
     const list = async () => {
@@ -186,15 +195,7 @@ export class FluxObserver {
       return result;
     };
     const informer = makeInformer<KubernetesObject>(kc, path, list);
-    const slot: WatchSlot = {
-      cluster,
-      spec,
-      informer,
-      synced: false,
-      connects: 0,
-      errors: 0,
-      backoffMs: this.minBackoffMs,
-    };
+    slot.informer = informer;
     const emit = (type: FluxChangeType) => (object: KubernetesObject) => {
       const change: FluxChange = {
         cluster,

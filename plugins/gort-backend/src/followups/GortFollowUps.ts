@@ -11,6 +11,7 @@ import type {
   WatchedObject,
 } from '@gort-backstage/plugin-gort-common';
 import { formatWatchedObject } from '@gort-backstage/plugin-gort-common';
+import { isOutsideRepository, redact } from '@gort-backstage/plugin-gort-node';
 import type { GortScmProvider, PromptDiagnosis, RuntimeSnapshot, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
@@ -82,16 +83,29 @@ export class GortFollowUps implements RunFollowUps {
     return { cluster, kube };
   }
 
-  private async repoOf(run: Run, watcher: Watcher): Promise<ScmRepository | undefined> {
+  /** The repository the plans are read from, or why there is none (shown on the verdict). */
+  private async repoOf(run: Run, watcher: Watcher): Promise<{ repo?: ScmRepository; repoError?: string }> {
     const target = watcher.targetRepo ?? { owner: run.repo.split('/')[0], repo: run.repo.split('/')[1] };
-    return this.options.scm.repository(target).catch(() => undefined);
+    try {
+      return { repo: await this.options.scm.repository(target) };
+    } catch (error) {
+      const repoError = `could not open ${target.owner}/${target.repo} on the SCM: ${redact(String((error as Error)?.message ?? error)).slice(0, 300)}`;
+      this.options.logger.warn(`GORT intent check of run ${run.id}: ${repoError}`);
+      return { repoError };
+    }
   }
 
   async afterDiagnosis(input: AfterDiagnosisInput): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, category, diagnosis, evidence, progress } = input;
+    const { run, category, diagnosis, evidence, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     if (!watcher || watcher.mode === 'off') {
       return { message: `Diagnosed as ${category}${watcher ? '; GORT mode is off for this entity' : '; the entity is no longer watched'}` };
+    }
+    if (isOutsideRepository({ category, fix: diagnosis?.fix })) {
+      const why = diagnosis?.fix?.replace(/^not fixable in Git:\s*/i, '') ?? 'a human must act outside Git';
+      return {
+        message: `Diagnosed as ${category}${diagnosis ? `: ${diagnosis.summary}` : ''}. The cause lies outside the repository, so no pull request was opened: ${why}`,
+      };
     }
     const object = failingObject(run);
     const { cluster, kube } = object ? this.resolve(object) : { cluster: undefined, kube: undefined };
@@ -113,6 +127,7 @@ export class GortFollowUps implements RunFollowUps {
       },
       budget: new TokenBudget(this.options.runTokenBudget),
       progress,
+      guard,
     });
     const prefix = diagnosis ? `Diagnosed as ${category}: ${diagnosis.summary}` : `Diagnosed as ${category}`;
     const aiNote = result.ai?.error ? ` (AI unavailable: ${result.ai.error.slice(0, 200)})` : '';
@@ -120,7 +135,7 @@ export class GortFollowUps implements RunFollowUps {
   }
 
   async validateIntent(input: ValidateIntentInput): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, locations, progress } = input;
+    const { run, locations, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     const budget = new TokenBudget(this.options.runTokenBudget);
     const targets = locations
@@ -130,7 +145,7 @@ export class GortFollowUps implements RunFollowUps {
     const effectiveWatcher: Watcher = watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: ['docs/plans/'], mode: 'diagnose-only', problems: [], updatedAt: '' };
     let outcome;
     try {
-      outcome = await this.options.intent.validate({ run, watcher: effectiveWatcher, targets, repo: await this.repoOf(run, effectiveWatcher), budget, progress });
+      outcome = await this.options.intent.validate({ run, watcher: effectiveWatcher, targets, ...(await this.repoOf(run, effectiveWatcher)), budget, progress });
     } catch (error) {
       this.options.onIntentVerdict?.('error');
       const message = `Intent validation failed: ${String((error as Error)?.message ?? error).slice(0, 300)}`;
@@ -167,10 +182,19 @@ export class GortFollowUps implements RunFollowUps {
       findings: notMet,
       budget,
       progress,
+      guard,
     });
     const ai = fix.ai ?? outcome.ai;
     const combinedAi = ai ? { ...ai, tokens: sumTokens(outcome.ai, fix.ai) } : undefined;
     return { intent, ai: combinedAi, fixPr: fix.fixPr, message: `The push landed but intent is not met (${label}). Fix: ${describeFix(fix.fixPr)}` };
+  }
+
+  /** The head of the run's branch now, for telling whether a timed-out run's commit is still there. */
+  async branchHead(run: Run): Promise<string | undefined> {
+    const watcher = await this.watcherFor(run);
+    const { repo, repoError } = await this.repoOf(run, watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: [], mode: 'off', problems: [], updatedAt: '' });
+    if (!repo) throw new Error(repoError ?? `could not open ${run.repo}`);
+    return repo.getBranchHead(run.branch);
   }
 
   private firstKustomization(targets: Array<{ cluster: string; object: any }>) {

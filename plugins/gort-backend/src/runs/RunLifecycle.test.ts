@@ -62,6 +62,19 @@ describe('recordRunMetrics', () => {
 });
 
 describe('publishRunSignals', () => {
+  it('sends one signal per run and window, with its latest state', async () => {
+    const lifecycle = new RunLifecycle(mockServices.logger.mock());
+    const published: any[] = [];
+    publishRunSignals(lifecycle, { publish: async (signal: unknown) => { published.push(signal); } } as any, mockServices.logger.mock(), 30);
+    lifecycle.emit(event({ state: 'queued' }));
+    lifecycle.emit(event({ state: 'waiting_for_source' }));
+    lifecycle.emit(event({ runId: 'r0', state: 'superseded' }));
+    lifecycle.emit(event({ state: 'reconciling' }));
+    expect(published).toEqual([]);
+    await new Promise(r => setTimeout(r, 60));
+    expect(published.map(p => [p.message.runId, p.message.state])).toEqual([['r1', 'reconciling'], ['r0', 'superseded']]);
+  });
+
   it('broadcasts ids and state only, and a failed publish stays a debug log', async () => {
     const lifecycle = new RunLifecycle(mockServices.logger.mock());
     const published: unknown[] = [];
@@ -76,6 +89,7 @@ describe('publishRunSignals', () => {
         },
       } as any,
       logger,
+      0,
     );
     lifecycle.emit(event({ change: { message: 'secret cluster text' } }));
     fail = true;

@@ -1,5 +1,6 @@
 export type {
   GortScmProvider,
+  ScmComment,
   ScmCommit,
   ScmCommitFilesInput,
   ScmDiffFile,

@@ -1,12 +1,20 @@
 import type { PromptDiffFile } from '../ai/promptTypes';
 
-/** A repository as GORT names it: `owner/repo` on GitHub, group/project elsewhere. */
+/**
+ * A repository as GORT names it: `owner/repo` on GitHub, group/project elsewhere.
+ *
+ * @public
+ */
 export interface ScmRepositoryRef {
   owner: string;
   repo: string;
 }
 
-/** A pull (merge) request GORT opened or reads. */
+/**
+ * A pull (merge) request GORT opened or reads.
+ *
+ * @public
+ */
 export interface ScmPullRequest {
   number: number;
   /** The web page of the pull request (stored on the run). */
@@ -17,15 +25,29 @@ export interface ScmPullRequest {
   mergeCommitSha?: string;
 }
 
+/** @public */
 export interface ScmCommit {
   sha: string;
   message: string;
   parents: string[];
 }
 
-/** A file a comparison reports (the same shape the fix prompt's diff block takes). */
+/**
+ * A file a comparison reports (the same shape the fix prompt's diff block takes).
+ *
+ * @public
+ */
 export type ScmDiffFile = PromptDiffFile;
 
+/** @public */
+export interface ScmComment {
+  /** The web URL of the comment. */
+  url: string;
+  /** False when an existing comment with the marker was edited. */
+  created: boolean;
+}
+
+/** @public */
 export interface ScmCommitFilesInput {
   branch: string;
   /** The parent of the new commit. */
@@ -44,9 +66,11 @@ export interface ScmCommitFilesInput {
  * Errors other than "not found" are thrown; GORT turns them into the run's
  * fix result, so their messages should say what the SCM refused.
  *
- * Further capabilities (finding a pull request by head branch or a comment by
- * a hidden marker, check runs, commit statuses) will arrive as new members of
- * this interface or as separate interfaces a repository may also implement.
+ * Further capabilities (check runs, commit statuses) will arrive as new
+ * members of this interface or as separate interfaces a repository may also
+ * implement.
+ *
+ * @public
  */
 export interface ScmRepository {
   /** `owner/repo`, as stored on fix PR records. */
@@ -73,7 +97,19 @@ export interface ScmRepository {
   updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest>;
   /** Undefined when there is no such pull request. */
   getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
+  /** The open pull request whose head is `branch` of this repository, if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
+  /** The open pull request whose head is `branch` (of this repository), if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
+  /**
+   * The one comment of a pull request that carries `marker`, kept invisible
+   * in the comment (an HTML comment on GitHub): created on the first call,
+   * edited in place afterwards. `marker` is letters, digits and `:._/-`.
+   */
+  upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment>;
+  /** The web URL of a comment on commit `sha` that contains `marker`, if any (retries find their comment). */
+  findCommitComment(sha: string, marker: string): Promise<string | undefined>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;
 }
@@ -81,6 +117,8 @@ export interface ScmRepository {
 /**
  * A source-control system GORT can work with, selected by
  * `gort.scm.provider: <id>` (default `github`, built in).
+ *
+ * @public
  */
 export interface GortScmProvider {
   /** The value of `gort.scm.provider` that selects this provider. */

@@ -5,9 +5,10 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { GitHubServer, GitRepoStore, startGitHubServer } from '@gort-backstage/sandbox';
+import { Octokit } from '@octokit/rest';
 import { selectScmProvider } from '../selectScmProvider';
 
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('the GitHub SCM against the sandbox GitHub', () => {
   let dir: string;
@@ -15,12 +16,14 @@ describe('the GitHub SCM against the sandbox GitHub', () => {
   let server: GitHubServer;
   let repo: ScmRepository;
   let scmId: string;
+  let octokit: Octokit;
   const logger = mockServices.logger.mock();
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gort-github-'));
     store = new GitRepoStore(dir);
     server = await startGitHubServer({ token: 't0k', store });
+    octokit = new Octokit({ auth: 't0k', baseUrl: server.url });
     await store.createRepo('acme', 'fleet', { files: { 'apps/a.yaml': 'a: 1\n', 'README.md': 'x\n' } });
     const config = new ConfigReader({ integrations: { github: [{ host: new URL(server.url).host, apiBaseUrl: server.url, token: 't0k' }] } });
     // No gort.scm.provider: the built-in GitHub is the default.
@@ -52,6 +55,37 @@ describe('the GitHub SCM against the sandbox GitHub', () => {
       ['docs/p.md', 'added'],
     ]);
     expect(diff[0].patch).toContain('+a: 2');
+  });
+
+  it('finds the open pull request of a branch, and keeps one comment per marker', async () => {
+    const base = (await repo.getBranchHead('main'))!;
+    await repo.commitFiles({ branch: 'gort/fix/y/def5678', parent: base, treeBase: base, files: { 'apps/a.yaml': 'a: 3\n' }, message: 'fix y' });
+    expect(await repo.findOpenPullRequest('gort/fix/y/def5678')).toBeUndefined();
+    const pr = await repo.createPullRequest({ title: 'Fix y', body: 'b', head: 'gort/fix/y/def5678', base: 'main', labels: [] });
+    expect(await repo.findOpenPullRequest('gort/fix/y/def5678')).toMatchObject({ number: pr.number, state: 'open', headRef: 'gort/fix/y/def5678' });
+    expect(await repo.findOpenPullRequest('gort/fix/other')).toBeUndefined();
+
+    await repo.commentOnPullRequest(pr.number, 'a human wrote this');
+    const first = await repo.upsertPullRequestComment(pr.number, 'gort:verdict/podinfo', 'Verdict: failed');
+    const second = await repo.upsertPullRequestComment(pr.number, 'gort:verdict/podinfo', 'Verdict: succeeded');
+    const other = await repo.upsertPullRequestComment(pr.number, 'gort:verdict/other', 'Verdict: failed');
+    expect([first.created, second.created, other.created]).toEqual([true, false, true]);
+    expect(second.url).toBe(first.url);
+    const { data: comments } = await octokit.issues.listComments({ owner: 'acme', repo: 'fleet', issue_number: pr.number });
+    expect(comments.map(c => c.body)).toEqual([
+      'a human wrote this',
+      '<!-- gort:verdict/podinfo -->\nVerdict: succeeded',
+      '<!-- gort:verdict/other -->\nVerdict: failed',
+    ]);
+    await expect(repo.upsertPullRequestComment(pr.number, 'a --> b', 'x')).rejects.toThrow(/Invalid comment marker/);
+  });
+
+  it('finds a commit comment by its hidden marker', async () => {
+    const base = (await repo.getBranchHead('main'))!;
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBeUndefined();
+    const url = await repo.commentOnCommit(base, 'findings\n<!-- gort:c:1 -->');
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBe(url);
+    expect(await repo.findCommitComment(base, '<!-- gort:c:2 -->')).toBeUndefined();
   });
 
   it('waits out a secondary rate limit and retries', async () => {

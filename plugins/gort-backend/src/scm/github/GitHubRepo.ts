@@ -1,4 +1,5 @@
 import type {
+  ScmComment,
   ScmCommit,
   ScmCommitFilesInput,
   ScmDiffFile,
@@ -6,6 +7,14 @@ import type {
   ScmRepository,
 } from '@gort-backstage/plugin-gort-node';
 import type { GitHubOctokit } from './createGitHubClient';
+
+const MARKER = /^[A-Za-z0-9:._/-]+$/;
+
+/** The hidden line that marks a comment, invisible when GitHub renders Markdown. */
+export function hiddenMarker(marker: string): string {
+  if (!MARKER.test(marker)) throw new Error(`Invalid comment marker "${marker}": use letters, digits and :._/-`);
+  return `<!-- ${marker} -->`;
+}
 
 function isNotFound(error: unknown): boolean {
   return (error as { status?: number })?.status === 404;
@@ -138,8 +147,31 @@ export class GitHubRepo implements ScmRepository {
     }
   }
 
+  async findCommitComment(sha: string, marker: string): Promise<string | undefined> {
+    const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.base, commit_sha: sha, per_page: 100 });
+    return comments.find(comment => comment.body?.includes(marker))?.html_url;
+  }
+
   async commentOnPullRequest(number: number, body: string): Promise<void> {
     await this.octokit.rest.issues.createComment({ ...this.base, issue_number: number, body });
+  }
+
+  async findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined> {
+    const { data } = await this.octokit.rest.pulls.list({ ...this.base, state: 'open', head: `${this.owner}:${branch}`, per_page: 1 });
+    return data.length ? toPullRequest(data[0]) : undefined;
+  }
+
+  async upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment> {
+    const hidden = hiddenMarker(marker);
+    const text = `${hidden}\n${body}`;
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { ...this.base, issue_number: number, per_page: 100 });
+    const existing = comments.find(comment => comment.body?.includes(hidden));
+    if (existing) {
+      const { data } = await this.octokit.rest.issues.updateComment({ ...this.base, comment_id: existing.id, body: text });
+      return { url: data.html_url, created: false };
+    }
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.base, issue_number: number, body: text });
+    return { url: data.html_url, created: true };
   }
 
   async commentOnCommit(sha: string, body: string): Promise<string> {

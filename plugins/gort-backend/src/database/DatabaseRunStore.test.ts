@@ -159,9 +159,12 @@ describe('DatabaseRunStore', () => {
       // b's leases expired (40 s > 30 s); a's were renewed.
       const taken = await store.claimRuns('replica-c', 30_000, 20);
       expect(taken.map(r => r.id).sort()).toEqual(b.map(r => r.id).sort());
+      // replica-a may have claimed all ten runs
       if (b.length > 0) {
+        /* eslint-disable jest/no-conditional-expect */
         expect(await store.transition(b[0].id, 'replica-b', { state: 'reconciling', message: 'late' })).toBe(false);
         expect(await store.transition(b[0].id, 'replica-c', { state: 'reconciling', message: 'ok' })).toBe(true);
+        /* eslint-enable jest/no-conditional-expect */
       }
     },
   );

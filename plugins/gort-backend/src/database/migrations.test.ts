@@ -23,7 +23,7 @@ describe('migrations', () => {
     const before = all.findIndex(m => m.file.includes('durable_runs'));
     for (let i = 0; i < before; i++) await knex.migrate.up({ directory: migrationsDir });
     const now = new Date();
-    const row = (seq: number, id: string) => ({ seq, id, entity_ref: 'component:default/a', objects: '[]', repo: 'r', branch: 'main', sha: id.repeat(40).slice(0, 40), trigger: 'push', state: 'queued', created_at: now, updated_at: now, deadline_at: now });
+    const row = (seq: number, runId: string) => ({ seq, id: runId, entity_ref: 'component:default/a', objects: '[]', repo: 'r', branch: 'main', sha: runId.repeat(40).slice(0, 40), trigger: 'push', state: 'queued', created_at: now, updated_at: now, deadline_at: now });
     await knex('gort_runs').insert([row(1, 'a'), row(2, 'b')]);
     await knex.migrate.latest({ directory: migrationsDir });
     const rows = await knex('gort_runs').orderBy('seq').select('id', 'state', 'superseded_by');

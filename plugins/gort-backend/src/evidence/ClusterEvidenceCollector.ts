@@ -189,7 +189,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       }
     }
     if (!reader) return;
-    for (const target of [object, ...objects(chain, lookup)]) {
+    for (const target of [object, ...chainObjects(chain, lookup)]) {
       const events = await attempt(`events of ${target.kind} ${target.metadata?.name}`, () =>
         reader.listEventsFor(target.metadata?.namespace ?? '', target.kind ?? '', target.metadata?.name ?? ''),
       );
@@ -262,7 +262,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
   }
 }
 
-function objects(chain: ObjectLocation[], lookup: FluxObjectLookup): KubeObject[] {
+function chainObjects(chain: ObjectLocation[], lookup: FluxObjectLookup): KubeObject[] {
   return chain
     .map(ref => lookup.get(ref.cluster, ref.kind, ref.namespace, ref.name))
     .filter((o): o is KubeObject => Boolean(o));

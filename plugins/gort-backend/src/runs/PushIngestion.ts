@@ -94,7 +94,7 @@ export class PushIngestion {
     const repo = `${event.repo.owner}/${event.repo.repo}@${event.branch}`;
     logger.info(
       `Push ${event.after.slice(0, 7)} to ${repo} (delivery ${delivery.deliveryId} via ${delivery.via}): ` +
-        `${created.length} run(s) queued` + (skipped.length ? `; skipped ${skipped.slice(0, 20).join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}` : ''),
+        `${created.length} run(s) queued${skipped.length ? `; skipped ${skipped.slice(0, 20).join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}` : ''}`,
     );
     const runIds = created.map(r => r.runId);
     if (runIds.length > 0) return { status: 'accepted', runIds };

@@ -33,7 +33,7 @@ const entities = [
 function pushBody(after = SHA) {
   return JSON.stringify({
     ref: 'refs/heads/main',
-    before: '0'.repeat(39) + '1',
+    before: `${'0'.repeat(39)}1`,
     after,
     commits: [],
     head_commit: { id: after, message: 'Bump podinfo', timestamp: '2026-11-23T10:00:00Z', author: { name: 'Ada', username: 'ada' } },

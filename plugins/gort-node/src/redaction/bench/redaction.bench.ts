@@ -5,6 +5,7 @@
  */
 import { redact } from '../redact';
 import { redactThoroughly, SecretlintScanner } from '../secretlintScanner';
+// eslint-disable-next-line no-restricted-imports -- a benchmark, run like a test, never built
 import { CONTEXT_TEMPLATES, seededRandom } from '../__testUtils__/secretTemplates';
 
 const MIB = 1024 * 1024;

@@ -5,6 +5,8 @@
  *   node scripts/bootstrap.js setup   install toolchain + dependencies when missing
  *   node scripts/bootstrap.js start   set-up, then sandbox + backend + app
  *   node scripts/bootstrap.js test    set-up, then type-check and every test suite
+ *   node scripts/bootstrap.js check   set-up, then repo fix --check, lint and the API reports
+ *   node scripts/bootstrap.js e2e-install   set-up, then the install test in a fresh app
  *
  * Current Backstage needs Node 22 or newer. When the Node running this script
  * is older, Node 22 is installed from the npm registry (package
@@ -288,6 +290,24 @@ function e2eBrowser(env) {
   });
 }
 
+/** Package conventions, lint and API reports: what a reviewer of a public package checks. */
+function check(env) {
+  try {
+    runSteps(env, [
+      ['backstage-cli repo fix --check --publish', 'backstage-cli', ['repo', 'fix', '--check', '--publish']],
+      ['backstage-cli repo lint', 'backstage-cli', ['repo', 'lint']],
+      ['API reports are current (npm run build:api-reports updates them)', 'npm', ['run', 'api-reports:check']],
+    ]);
+  } catch (error) {
+    fail(error.message);
+  }
+}
+
+function e2eInstall(env) {
+  const status = run('npm', ['run', 'install-test', '--workspace', '@gort-backstage/install-test'], { env });
+  if (status !== 0) fail('the install test failed');
+}
+
 function start(env) {
   const commands = [];
   if (process.env.GORT_SANDBOX !== '0') {
@@ -315,6 +335,8 @@ const commands = {
   sandbox: () => sandbox(setup()),
   e2e: () => e2e(setup()),
   'e2e-browser': () => e2eBrowser(setup()),
+  'e2e-install': () => e2eInstall(setup()),
+  check: () => check(setup()),
   bench: () => process.exit(run('npm', ['run', 'bench', '--workspace', '@gort-backstage/e2e-tests'], { env: setup() })),
   'demo-push': () => demoPush(setup()),
 };

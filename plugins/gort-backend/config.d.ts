@@ -35,11 +35,49 @@ export interface Config {
       deliveryRetention?: string;
     };
 
+    /**
+     * How long GORT keeps what it stores; one scheduled cleaner removes the
+     * rest. Durations such as `12h`, or whole days such as `90d`.
+     */
+    retention?: {
+      /** Finished runs, with their timeline, verdicts and diagnosis. Default: 90d. */
+      runs?: string;
+      /** The evidence of finished runs (its largest part), dropped sooner. Default: 30d. */
+      evidence?: string;
+      /** Webhook delivery ids kept to recognise redeliveries. Default: 7d (or `gort.webhook.deliveryRetention`). */
+      deliveries?: string;
+      /** Cached AI answers. Default: 7d. */
+      aiCache?: string;
+      /** When the cleaner runs. Default: hourly. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
     runs?: {
       /** Lease on a run held by one backend replica, e.g. `30s`. Default: 30s. */
       lease?: string;
       /** Runs one replica works on at once. Default: 200. */
       maxConcurrent?: number;
+      /**
+       * Manual runs (`POST /api/gort/runs`, the "Run now" button) one user or
+       * service may start for one entity per window; more answer 429 with
+       * `Retry-After`. Counted in the database, so it holds across replicas.
+       */
+      manualRateLimit?: {
+        /** Default: 5. */
+        max?: number;
+        /** e.g. `10m`. Default: 10m. */
+        window?: string;
+      };
+      /**
+       * Of those, how many may be in diagnosis, AI or fix pull request work at
+       * once; the others wait their turn with their leases renewed. Default: 4.
+       */
+      maxConcurrentFollowUps?: number;
+      /**
+       * On shutdown (SIGTERM), how long in-flight work may finish before it is
+       * released for another replica, e.g. `10s`. Default: 10s.
+       */
+      shutdownGrace?: string;
     };
 
     flux?: {

@@ -1,4 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleDemoUsersProvider } from './modules/demoUsers';
+import { permissionModuleOwnershipPolicy } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -7,14 +9,15 @@ backend.add(import('@backstage/plugin-app-backend'));
 // Guest sign-in for the local demo; configure a real provider in production.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// A second demo identity (auth.providers.demoUsers), so that refusals show.
+backend.add(authModuleDemoUsersProvider);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Owners may read and run their own entities (an isEntityOwner example policy).
+backend.add(permissionModuleOwnershipPolicy);
 
 // Events (GitHub pushes routed through Backstage) and signals (live updates).
 backend.add(import('@backstage/plugin-events-backend'));

@@ -13,3 +13,4 @@ export * from './flux';
 export { startSandbox, DEMO_REPO, SANDBOX_DEFAULTS } from './sandbox';
 export type { Sandbox, SandboxOptions } from './sandbox';
 export { demoPush, pushChange } from './cli/demoPush';
+export type { ResponseDelay, DelayedRequest, DelayPhase } from './responseDelays';

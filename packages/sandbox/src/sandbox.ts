@@ -46,6 +46,8 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   kubeUrl: string;
+  /** Base64 PEM of the Kubernetes API's self-signed certificate (`caData` of a cluster), with `kubeTls`. */
+  kubeCaData?: string;
   githubUrl: string;
   anthropicUrl: string;
   token: string;
@@ -153,6 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return kube;
     },
     kubeUrl: kube.url,
+    kubeCaData: tls ? Buffer.from(tls.cert).toString('base64') : undefined,
     githubUrl: github.url,
     anthropicUrl: anthropic.url,
     token,

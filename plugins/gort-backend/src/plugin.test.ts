@@ -34,12 +34,16 @@ const entities = [
   component('unrelated', { 'github.com/project-slug': 'acme/other' }),
 ];
 
-async function waitForWatchers(server: any, count: number): Promise<Watcher[]> {
+async function waitForWatchers(
+  server: any,
+  count: number,
+  authorization = mockCredentials.user.header(),
+): Promise<Watcher[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const res = await request(server)
       .get('/api/gort/watchers')
-      .set('Authorization', mockCredentials.user.header());
+      .set('Authorization', authorization);
     if (res.status === 200 && res.body.items.length >= count) {
       return res.body.items;
     }
@@ -86,22 +90,36 @@ describe('gort backend plugin', () => {
     expect(res.status).toBe(401);
   });
 
-  it('answers 403 when the permission policy denies gort.run.read', async () => {
+  it('shows nothing, and answers 404, when the policy denies gort.run.read', async () => {
     const { server } = await startTestBackend({
       features: [
         gortPlugin,
         catalogServiceMock.factory({ entities }),
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        // a policy that denies users everything; services keep their access
+        mockServices.permissions.mock({
+          authorize: async (requests, options: any) =>
+            requests.map(() => ({
+              result:
+                options.credentials.principal.type === 'user'
+                  ? AuthorizeResult.DENY
+                  : AuthorizeResult.ALLOW,
+            })),
+        }).factory,
       ],
     });
-    const res = await request(server)
+    // the watchers exist (a service may read them) ...
+    await waitForWatchers(server, 2, mockCredentials.service.header());
+    // ... but the user sees none of them
+    const list = await request(server)
       .get('/api/gort/watchers')
       .set('Authorization', mockCredentials.user.header());
-    expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({
-      name: 'NotAllowedError',
-      message: 'Permission gort.run.read is required',
-    });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toEqual([]);
+    const one = await request(server)
+      .get('/api/gort/entities/default/component/podinfo/status')
+      .set('Authorization', mockCredentials.user.header());
+    expect(one.status).toBe(404);
+    expect(one.body.error).toMatchObject({ name: 'NotFoundError' });
   });
 
   it('watches the clusters of the catalog locator (kubernetes.clusterLocatorMethods type catalog)', async () => {

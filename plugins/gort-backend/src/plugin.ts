@@ -16,7 +16,9 @@ import {
   GortScmProvider,
   gortScmExtensionPoint,
 } from '@gort-backstage/plugin-gort-node';
+import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
+import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -28,14 +30,17 @@ import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
+import { RetentionCleaner } from './retention/RetentionCleaner';
+import { CatchUpRuns } from './runs/CatchUpRuns';
 import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
 import { RunProcessor } from './runs/RunProcessor';
-import { publishRunSignals } from './runs/runSignals';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
+import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
+import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
@@ -83,6 +88,7 @@ export const gortPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
@@ -130,7 +136,12 @@ export const gortPlugin = createBackendPlugin({
         });
         const lifecycle = new RunLifecycle(logger);
         recordRunMetrics(lifecycle, metrics);
-        publishRunSignals(lifecycle, deps.signals, logger);
+        const runSignals = new RunSignalPublisher({
+          signals: deps.signals,
+          ownersOf: async entityRef => (await watcherStore.get(entityRef))?.owners ?? [],
+          logger,
+        });
+        runSignals.follow(lifecycle);
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -138,7 +149,9 @@ export const gortPlugin = createBackendPlugin({
           ownerId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
           leaseMs: gortConfig.runs.leaseMs,
           maxConcurrent: gortConfig.runs.maxConcurrent,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger }),
+          maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
+          shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
             ? new FluxReconcileRequester(name => clusters.readerFor(name))
@@ -146,6 +159,14 @@ export const gortPlugin = createBackendPlugin({
           lifecycle,
         });
         processor.follow(observer);
+        new CatchUpRuns({
+          watcherStore,
+          runStore,
+          lookup: observer,
+          logger,
+          defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
+          lifecycle,
+        }).follow(observer);
 
         const ingestion = new PushIngestion({
           watcherStore,
@@ -179,14 +200,16 @@ export const gortPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(gortPermissions);
         await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
 
+        const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.
-          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: () => processor.tick() },
+          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },
           {
-            id: 'gort-deliveries-cleanup',
-            schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { minutes: 1 } },
-            run: () => runStore.pruneDeliveries(new Date(Date.now() - gortConfig.runs.deliveryRetentionMs)),
+            id: 'gort-retention',
+            configKey: 'gort.retention.schedule',
+            schedule: { frequency: { hours: 1 }, timeout: { minutes: 15 }, initialDelay: { minutes: 1 } },
+            run: abortSignal => retention.clean(abortSignal),
           },
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
           // Each replica keeps its own watches, so it reads the cluster suppliers itself.
@@ -201,17 +224,21 @@ export const gortPlugin = createBackendPlugin({
         deps.lifecycle.addStartupHook(async () => {
           await clusters.refresh();
           await observer.start();
+          processor.start();
         });
         deps.lifecycle.addShutdownHook(async () => {
           await processor.stop();
           await observer.stop();
+          runSignals.stop();
         });
 
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            access: new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog }),
+            manualRunLimiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+            auditor: deps.auditor,
             watcherStore,
             runStore,
             statusService,

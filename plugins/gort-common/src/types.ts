@@ -25,6 +25,8 @@ export interface AnnotationProblem {
 /** One catalog entity followed by GORT (API shape of `GET /watchers`). */
 export interface Watcher {
   entityRef: string;
+  /** The entity's owners (entity refs, from its `ownedBy` relations or `spec.owner`). */
+  owners?: string[];
   objects: WatchedObject[];
   targetRepo?: RepoRef;
   fixRepo?: RepoRef;
@@ -101,7 +103,8 @@ export const WAITING_RUN_STATES: readonly RunState[] = [
   'reconciling',
 ];
 
-export type RunTrigger = 'push' | 'manual';
+/** What started a run: a push delivery, "Run now", or Flux moving to a commit no run knew (`catch-up`). */
+export type RunTrigger = 'push' | 'manual' | 'catch-up';
 
 export interface RunCommit {
   message?: string;
@@ -301,12 +304,26 @@ export interface EntityGortStatus {
 /** Signals channel on which the backend announces run changes (live updates). */
 export const GORT_RUNS_SIGNAL_CHANNEL = 'gort:runs';
 
-/** Message on {@link GORT_RUNS_SIGNAL_CHANNEL}. */
-export interface GortRunSignal {
+/**
+ * Message on {@link GORT_RUNS_SIGNAL_CHANNEL} to the owners of the entity
+ * whose run changed state.
+ */
+export type GortRunChangeSignal = {
+  type: 'run';
   runId: string;
   entityRef: string;
   state: RunState;
-}
+};
+
+/**
+ * Message on {@link GORT_RUNS_SIGNAL_CHANNEL} to everyone, with no content:
+ * some run changed, so views re-fetch through the authorized endpoints.
+ */
+export type GortRunsChangedSignal = {
+  type: 'runs-changed';
+};
+
+export type GortRunSignal = GortRunChangeSignal | GortRunsChangedSignal;
 
 /** `GET /entities/status`: every followed entity, for the org-wide page. */
 export interface EntityGortStatusList {

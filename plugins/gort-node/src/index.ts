@@ -7,6 +7,7 @@
  */
 export * from './diagnosis';
 export * from './redaction';
+export * from './policy';
 export * from './kube';
 export * from './ai';
 export * from './reconcile';

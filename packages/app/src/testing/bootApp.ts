@@ -1,3 +1,4 @@
+// eslint-disable-next-line @backstage/no-undeclared-imports -- a helper imported by the tests only
 import { render, waitFor } from '@testing-library/react';
 import App from '../App';
 

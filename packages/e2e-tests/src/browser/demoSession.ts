@@ -94,7 +94,7 @@ export class PageProblems {
 export async function expectHealthy(
   page: Page,
   problems: PageProblems,
-  step: string,
+  stepName: string,
 ): Promise<void> {
   const text = await page.locator('body').innerText();
   const shown = FAILURE_TEXTS.filter(pattern => pattern.test(text)).map(
@@ -103,12 +103,12 @@ export async function expectHealthy(
   if (shown.length || problems.ours.length) {
     await page
       .screenshot({
-        path: join(ARTIFACTS, `failed-${step}.png`),
+        path: join(ARTIFACTS, `failed-${stepName}.png`),
         fullPage: true,
       })
       .catch(() => {});
     throw new Error(
-      `${step}: the page shows ${JSON.stringify(
+      `${stepName}: the page shows ${JSON.stringify(
         shown,
       )}; errors from our code:\n${problems.ours.join(
         '\n',

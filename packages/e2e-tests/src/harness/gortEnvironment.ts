@@ -25,15 +25,36 @@ export interface GortEnvironmentOptions {
   healthCheckCapMs?: number;
   reconcileTimeout?: string;
   lease?: string;
+  /** GitRepository interval of the simulated Flux (default 1m, as Flux). */
+  sourceInterval?: string;
   /** Serve the built app (packages/app/dist) from the backend, as in production. */
   serveApp?: boolean;
+  /** More catalog entities, as they are (e.g. another team's components). */
+  moreEntities?: object[];
+  /** More `gort` config, merged over the harness's. */
+  gortConfig?: Record<string, unknown>;
 }
+
+/**
+ * Teams and users of the catalog: the guest (the harness's default identity)
+ * is in the platform team, which owns the test entities; `OTHER_USER` signs
+ * in through the demoUsers provider and is in another team, so the ownership
+ * permission policy of packages/backend refuses it the platform's entities.
+ */
+export const OTHER_USER = 'user:default/pat';
+const directory = [
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'platform-team' }, spec: { type: 'team', children: [] } },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'other-team' }, spec: { type: 'team', children: [] } },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'guest' }, spec: { memberOf: ['platform-team'] } },
+  { apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name: 'pat' }, spec: { memberOf: ['other-team'] } },
+];
 
 function entitiesYaml(
   extra: number,
   reconcileTimeout: string,
   objectFor: (index: number) => string = () => 'flux-system/podinfo',
   annotationsFor: (index: number) => Record<string, string> = () => ({}),
+  more: object[] = [],
 ): string {
   const component = (name: string, fluxApp = 'flux-system/podinfo', more: Record<string, string> = {}) => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -49,9 +70,10 @@ function entitiesYaml(
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
   });
-  const docs = [component('podinfo')];
+  const docs: object[] = [component('podinfo')];
   for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i), annotationsFor(i)));
-  return docs.map(doc => `---\n${stringify(doc)}`).join('');
+  docs.push(...more);
+  return [...docs, ...directory].map(doc => `---\n${stringify(doc)}`).join('');
 }
 
 /** Drops the per-plugin databases the backends created under `prefix`. */
@@ -159,6 +181,7 @@ export class GortEnvironment {
       anthropicPort: 0,
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
+      ...(options.sourceInterval ? { sourceInterval: options.sourceInterval } : {}),
     });
     await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;
@@ -168,7 +191,16 @@ export class GortEnvironment {
       throw new Error(`this test needs PostgreSQL (use describeWithPostgres): ${postgresSkipReason()}`);
     }
     const entitiesFile = join(dir, 'entities.yaml');
-    await writeFile(entitiesFile, entitiesYaml(options.extraEntities ?? 0, options.reconcileTimeout ?? '90s', options.extraEntityObject, options.extraEntityAnnotations));
+    await writeFile(
+      entitiesFile,
+      entitiesYaml(
+        options.extraEntities ?? 0,
+        options.reconcileTimeout ?? '90s',
+        options.extraEntityObject,
+        options.extraEntityAnnotations,
+        options.moreEntities,
+      ),
+    );
 
     const backends: BackendProcess[] = [];
     for (let i = 0; i < count; i++) {
@@ -183,7 +215,13 @@ export class GortEnvironment {
               ? { client: 'pg', connection: process.env[PG_ENV], prefix }
               : { client: 'better-sqlite3', connection: { directory: join(dir, 'sqlite') } },
         },
-        auth: { providers: { guest: {} } },
+        auth: {
+          providers: {
+            // ownershipEntityRefs hold even when the guest signs in before the catalog has read the user
+            guest: { userEntityRef: 'user:default/guest', ownershipEntityRefs: ['user:default/guest', 'group:default/platform-team'] },
+            demoUsers: { users: [OTHER_USER] },
+          },
+        },
         catalog: {
           rules: [{ allow: ['Component', 'Group', 'User', 'Location'] }],
           locations: [{ type: 'file', target: entitiesFile }],
@@ -203,6 +241,7 @@ export class GortEnvironment {
           fixPr: { githubHost: new URL(sandbox.githubUrl).host },
           runs: { lease: options.lease ?? '3s' },
           clusters: [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }],
+          ...options.gortConfig,
         },
       };
       const configFile = join(dir, `app-config.backend-${i}.yaml`);
@@ -245,17 +284,23 @@ export class GortEnvironment {
     await this.cleanup();
   }
 
-  async token(backend: BackendProcess = this.backend): Promise<string> {
-    const cached = this.tokens.get(backend.name);
+  /** A user token: the guest's, or `user`'s through the demoUsers provider. */
+  async token(backend: BackendProcess = this.backend, user?: string): Promise<string> {
+    const key = `${backend.name}/${user ?? 'guest'}`;
+    const cached = this.tokens.get(key);
     if (cached) return cached;
-    const res = await fetch(`${backend.baseUrl}/api/auth/guest/refresh`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-    });
-    const body = await res.json();
-    const token = body.backstageIdentity?.token;
-    if (!token) throw new Error(`guest sign-in failed: ${JSON.stringify(body)}`);
-    this.tokens.set(backend.name, token);
+    let body: any;
+    // demoUsers signs in catalog users only, so it fails until the catalog has read them
+    await this.waitFor(`the sign-in of ${user ?? 'the guest'}`, async () => {
+      const res = await fetch(`${backend.baseUrl}/api/auth/${user ? 'demoUsers' : 'guest'}/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(user ? { 'x-demo-user': user } : {}) },
+      });
+      body = await res.json();
+      return Boolean(body.backstageIdentity?.token);
+    }, 60_000, () => JSON.stringify(body));
+    const token: string = body.backstageIdentity.token;
+    this.tokens.set(key, token);
     return token;
   }
 
@@ -263,17 +308,18 @@ export class GortEnvironment {
     path: string,
     init: RequestInit = {},
     backend: BackendProcess = this.backend,
-  ): Promise<{ status: number; body: T }> {
+    user?: string,
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await fetch(`${backend.baseUrl}/api/gort${path}`, {
       ...init,
       headers: {
-        Authorization: `Bearer ${await this.token(backend)}`,
+        Authorization: `Bearer ${await this.token(backend, user)}`,
         'Content-Type': 'application/json',
         ...(init.headers ?? {}),
       },
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
   }
 
   /** Commits a sandbox scenario over git smart HTTP and pushes it. */

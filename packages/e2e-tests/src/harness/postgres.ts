@@ -115,9 +115,12 @@ export function postgresSkipReason(
  */
 export function describeWithPostgres(title: string, suite: () => void): void {
   const reason = postgresSkipReason();
+  // A describe wrapper: the title and the suite come from its caller.
+  /* eslint-disable jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests */
   if (reason) {
     describe.skip(`${title} [skipped: ${reason}]`, suite);
   } else {
     describe(title, suite);
   }
+  /* eslint-enable jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests */
 }

@@ -12,6 +12,7 @@ import {
 } from './apiErrors';
 import { composeResponse } from './composeResponse';
 import { modelList, SANDBOX_MODELS } from './models';
+import { ResponseDelay, ResponseDelays } from '../responseDelays';
 import { countInputTokens } from './tokens';
 import { validateMessagesRequest } from './validateMessagesRequest';
 import {
@@ -53,6 +54,15 @@ export interface AnthropicServer {
   /** Drops failures queued by failNext that were not served yet. */
   clearFailures(): void;
   setMode(mode: AnalystMode): void;
+  /**
+   * Answers message requests late (`{ slowMs }`) or not at all until reset
+   * (`'hang'`), as a slow model or a stuck connection does; `undefined` resets.
+   * The real API answers a non-streaming request only once generation ends,
+   * so a long generation is a long wait for the whole response.
+   */
+  setResponseDelay(delay: ResponseDelay | undefined): void;
+  /** Message requests hanging now. */
+  hangingRequests(): number;
   /** Every request received, oldest first. */
   readonly requests: RecordedRequest[];
 }
@@ -119,6 +129,7 @@ export function startAnthropicServer(
   const requests: RecordedRequest[] = [];
   const pendingFailures: InjectableFailureStatus[] = [];
   let mode: AnalystMode = 'normal';
+  const delays = new ResponseDelays();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
 
@@ -315,6 +326,8 @@ export function startAnthropicServer(
       sendError(response, record, validation.error);
       return;
     }
+    await delays.wait({ method, path });
+    if (response.destroyed) return;
     send(response, record, 200, createMessage(validation.request));
   }
 
@@ -356,8 +369,13 @@ export function startAnthropicServer(
         setMode(next) {
           mode = next;
         },
+        setResponseDelay(delay) {
+          delays.set(delay);
+        },
+        hangingRequests: () => delays.hangingCount,
         close: () =>
           new Promise<void>((done, fail) => {
+            delays.releaseAll();
             server.close(error => (error ? fail(error) : done()));
             server.closeAllConnections();
           }),

@@ -61,8 +61,7 @@ async function push(scenario: string | undefined): Promise<number> {
   const result = await demoPush({ cloneUrl, token: SANDBOX_DEFAULTS.token, scenario });
   const expected = SCENARIOS[scenario].category;
   process.stdout.write(
-    `pushed ${result.sha.slice(0, 7)} "${result.message}"` +
-      (expected ? ` (GORT should diagnose ${expected})\n` : '\n'),
+    `pushed ${result.sha.slice(0, 7)} "${result.message}"${expected ? ` (GORT should diagnose ${expected})` : ''}\n`,
   );
   return 0;
 }

@@ -25,7 +25,8 @@ beforeAll(async () => {
     store: api.store,
     resolveRepoDir: u => (u === URL ? repo.gitDir : undefined),
     tickMs: 40,
-    healthCheckCapMs: 2_000,
+    // wall-clock health checks: room for a healthy rollout under load
+    healthCheckCapMs: 6_000,
   });
 });
 
@@ -46,8 +47,8 @@ function kubeConfig(): k8s.KubeConfig {
   return kc;
 }
 
-// The waits below allow the simulated Flux 15 s (git, and health checks of up
-// to 2 s); Jest's default 5 s limit was shorter than that.
+// The waits below allow the simulated Flux 25 s (git, and health checks of up
+// to 6 s); Jest's default 5 s limit was shorter than that.
 jest.setTimeout(30_000);
 
 describe('@kubernetes/client-node against the API stand-in', () => {

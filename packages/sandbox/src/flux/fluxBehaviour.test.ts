@@ -52,7 +52,10 @@ async function setup(
     store,
     resolveRepoDir: url => (url === URL ? repo.gitDir : undefined),
     tickMs: 40,
-    healthCheckCapMs: 1_500,
+    // Health checks wait in wall-clock time while the simulated rollout moves
+    // in ticks: on a loaded 2-core machine a healthy rollout needed more than
+    // 1.5 s, and the check failed it. Failure scenarios wait out the full cap.
+    healthCheckCapMs: 6_000,
     dependencyRequeueMs: 100,
     ...overrides,
   });

@@ -42,7 +42,8 @@ if (!KUBECTL) {
       store: api.store,
       resolveRepoDir: () => repo.gitDir,
       tickMs: 50,
-      healthCheckCapMs: 1_500,
+      // wall-clock health checks: room for a healthy rollout under load
+      healthCheckCapMs: 6_000,
     });
   });
 

@@ -2,7 +2,8 @@
 export async function waitFor<T>(
   what: string,
   probe: () => T | undefined | false | null,
-  timeoutMs = 15_000,
+  // under the suites' 30 s test limit, with room for a loaded machine
+  timeoutMs = 25_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

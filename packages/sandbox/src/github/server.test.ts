@@ -18,9 +18,10 @@ function gitLog(dir: string, ref: string, format = '%s'): string[] {
     .filter(Boolean);
 }
 
-// Every API call runs real git (about 70 git processes per test here): on a
-// 2-core machine shared with other builds that alone can pass Jest's 5 s.
-jest.setTimeout(30_000);
+// Every API call runs real git: "creates a branch ..." starts 205 git
+// processes (5 s of git alone at load 14 on 2 cores, 10 s in all) and took
+// over 30 s in a full parallel run on the shared machine.
+jest.setTimeout(120_000);
 
 describe('startGitHubServer (REST API through @octokit/rest)', () => {
   let dataDir: string;

@@ -25,6 +25,7 @@ import { registerPullRoutes } from './routes/pulls';
 import { registerCommitRoutes, registerRepositoryRoutes } from './routes/repositories';
 import { registerSandboxControlRoutes, SandboxControl } from './routes/sandboxControl';
 import { GitHubStateStore } from './stateStore';
+import { DelayedRequest, DelayPhase, ResponseDelay, ResponseDelays } from '../responseDelays';
 import { WebhookConfig, WebhookDeliverer, WebhookDelivery } from './webhooks/WebhookDeliverer';
 
 export interface GitHubServerOptions {
@@ -58,6 +59,14 @@ export interface GitHubServer {
   /** Resolves when every push event so far has been delivered (or given up on). */
   waitForDeliveries(): Promise<void>;
   setWebhook(webhook: WebhookConfig | undefined): void;
+  /**
+   * Answers matching REST requests late or not at all until reset (after
+   * doing their work: a hung answer to `POST …/pulls` has created the pull
+   * request, as when a connection drops after GitHub acted); `undefined` resets.
+   */
+  setResponseDelay(delay: ResponseDelay | undefined, matches?: (request: DelayedRequest) => boolean, phase?: DelayPhase): void;
+  /** REST requests hanging now (see setResponseDelay). */
+  hangingRequests(): number;
 }
 
 const DEFAULT_USER: SandboxUser = {
@@ -111,6 +120,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const deliverer = new WebhookDeliverer(options.webhook, { retryDelaysMs: options.webhookRetryDelaysMs });
   const pushedAt = new Map<string, string>();
   const isValidToken = (candidate: string) => candidate === options.token;
+  const delays = new ResponseDelays();
 
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -209,7 +219,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
           throw problemsParsingJson();
         }
       }
+      if (!isControl) await delays.wait({ method, path: url.pathname }, 'before');
+      if (res.destroyed) return;
       const response = await match.handler({ method, url, params: match.params, body, headers: req.headers }, services);
+      if (!isControl) await delays.wait({ method, path: url.pathname }, 'after');
       send(res, response.status, response.body, { ...rateHeaders, ...response.headers });
     } catch (caught) {
       const error = toHttpError(caught);
@@ -238,7 +251,10 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     redeliver: control.redeliver,
     setWebhook: control.setWebhook,
     waitForDeliveries,
+    setResponseDelay: (delay, matches, phase) => delays.set(delay, matches, phase),
+    hangingRequests: () => delays.hangingCount,
     close: async () => {
+      delays.releaseAll();
       unsubscribe();
       deliverer.stop();
       await waitForDeliveries().catch(() => undefined);

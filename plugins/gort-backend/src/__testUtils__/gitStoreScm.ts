@@ -127,6 +127,11 @@ class GitStoreRepository implements ScmRepository {
     return `${this.webBaseUrl}/${this.fullName}/commit/${sha}#comment-${this.scm.commitComments.length}`;
   }
 
+  async findCommitComment(sha: string, marker: string): Promise<string | undefined> {
+    const index = this.scm.commitComments.findIndex(c => c.repo === this.fullName && c.sha === sha && c.body.includes(marker));
+    return index < 0 ? undefined : `${this.webBaseUrl}/${this.fullName}/commit/${sha}#comment-${index + 1}`;
+  }
+
   private pull(number: number): RecordedPullRequest {
     const pull = this.scm.pulls.find(p => p.repo === this.fullName && p.number === number);
     if (!pull) throw new Error(`No merge request ${number} in ${this.fullName}`);

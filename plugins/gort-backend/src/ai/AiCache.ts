@@ -27,6 +27,11 @@ export class DatabaseAiCache implements AiCache {
     return { value: JSON.parse(row.answer), usage: { input: row.input_tokens, output: row.output_tokens } };
   }
 
+  /** Deletes answers cached before `before`; returns how many. */
+  async prune(before: Date): Promise<number> {
+    return this.db(TABLE).where('created_at', '<', before).delete();
+  }
+
   async set(key: string, provider: string, model: string, answer: CachedAnswer): Promise<void> {
     await this.db(TABLE)
       .insert({

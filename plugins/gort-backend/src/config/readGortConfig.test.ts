@@ -7,7 +7,14 @@ describe('readGortConfig', () => {
       defaultReconcileTimeoutMs: 600_000,
       webhook: { secrets: [], maxBodyBytes: 5 * 1024 * 1024 },
       flux: { requestReconcile: false },
-      runs: { leaseMs: 30_000, maxConcurrent: 200, deliveryRetentionMs: 604_800_000 },
+      runs: {
+        leaseMs: 30_000,
+        maxConcurrent: 200,
+        maxConcurrentFollowUps: 4,
+        shutdownGraceMs: 10_000,
+        manualRateLimit: { max: 5, windowMs: 600_000 },
+      },
+      retention: { runsMs: 90 * 86_400_000, evidenceMs: 30 * 86_400_000, deliveriesMs: 7 * 86_400_000, aiCacheMs: 7 * 86_400_000 },
     });
   });
 
@@ -17,7 +24,8 @@ describe('readGortConfig', () => {
         gort: {
           reconcileTimeout: '15m',
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
-          runs: { lease: '45s', maxConcurrent: 5 },
+          runs: { lease: '45s', maxConcurrent: 5, maxConcurrentFollowUps: 2, shutdownGrace: '20s', manualRateLimit: { max: 2, window: '1m' } },
+          retention: { runs: '30d', evidence: '7d', aiCache: '12h' },
           flux: { requestReconcile: true },
         },
       }),
@@ -26,7 +34,15 @@ describe('readGortConfig', () => {
       defaultReconcileTimeoutMs: 900_000,
       webhook: { secrets: ['a', 'b'], maxBodyBytes: 2048 },
       flux: { requestReconcile: true },
-      runs: { leaseMs: 45_000, maxConcurrent: 5, deliveryRetentionMs: 3_600_000 },
+      runs: {
+        leaseMs: 45_000,
+        maxConcurrent: 5,
+        maxConcurrentFollowUps: 2,
+        shutdownGraceMs: 20_000,
+        manualRateLimit: { max: 2, windowMs: 60_000 },
+      },
+      // gort.webhook.deliveryRetention is still read when gort.retention.deliveries is not set
+      retention: { runsMs: 30 * 86_400_000, evidenceMs: 7 * 86_400_000, deliveriesMs: 3_600_000, aiCacheMs: 43_200_000 },
     });
   });
 
@@ -36,6 +52,9 @@ describe('readGortConfig', () => {
     );
     expect(() => readGortConfig(new ConfigReader({ gort: { webhook: { maxBodyBytes: 10 } } }))).toThrow(
       /gort.webhook.maxBodyBytes/,
+    );
+    expect(() => readGortConfig(new ConfigReader({ gort: { retention: { runs: 'forever' } } }))).toThrow(
+      /gort.retention.runs: "forever" is not a duration .* or a number of days such as 90d/,
     );
   });
 });

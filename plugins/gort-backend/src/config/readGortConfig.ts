@@ -16,9 +16,34 @@ export interface GortConfig {
     leaseMs: number;
     /** How many active runs one replica works on at once. */
     maxConcurrent: number;
-    /** Delivery ids are kept this long for deduplication. */
-    deliveryRetentionMs: number;
+    /** Manual runs (`POST /runs`) one user may start per entity and window. */
+    manualRateLimit: { max: number; windowMs: number };
+    /** How many of them may be in diagnosis, AI or fix PR work at once. */
+    maxConcurrentFollowUps: number;
+    /** On shutdown, how long in-flight work may finish before it is released. */
+    shutdownGraceMs: number;
   };
+  /** How long what GORT stores is kept (the retention cleaner). */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Finished runs, with their timeline, are deleted this long after they finished. */
+  runsMs: number;
+  /** The evidence of finished runs (its largest part) is dropped sooner. */
+  evidenceMs: number;
+  /** Delivery ids, kept to recognise GitHub's redeliveries. */
+  deliveriesMs: number;
+  /** Cached AI answers. */
+  aiCacheMs: number;
+}
+
+const DAY_MS = 24 * 3_600_000;
+
+/** A retention period: a duration as elsewhere, or whole days (`90d`). */
+function readRetention(config: Config, key: string, fallbackMs: number): number {
+  const days = /^(\d{1,5})d$/.exec(config.getOptionalString(key)?.trim() ?? '');
+  return days ? Number(days[1]) * DAY_MS : readDuration(config, key, fallbackMs);
 }
 
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -30,7 +55,7 @@ function readDuration(config: Config, key: string, fallbackMs: number): number {
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0) {
     throw new Error(
-      `Invalid config gort.${key}: "${text}" is not a duration such as 90s, 10m or 1h30m`,
+      `Invalid config gort.${key}: "${text}" is not a duration such as 90s, 10m or 1h30m${key.startsWith('retention.') ? ', or a number of days such as 90d' : ''}`,
     );
   }
   return ms;
@@ -52,6 +77,14 @@ export function readGortConfig(root: Config): GortConfig {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
     throw new Error('Invalid config gort.runs.maxConcurrent: must be a positive integer');
   }
+  const manualMax = gort.getOptionalNumber('runs.manualRateLimit.max') ?? 5;
+  if (!Number.isInteger(manualMax) || manualMax < 1) {
+    throw new Error('Invalid config gort.runs.manualRateLimit.max: must be a positive integer');
+  }
+  const maxConcurrentFollowUps = gort.getOptionalNumber('runs.maxConcurrentFollowUps') ?? 4;
+  if (!Number.isInteger(maxConcurrentFollowUps) || maxConcurrentFollowUps < 1) {
+    throw new Error('Invalid config gort.runs.maxConcurrentFollowUps: must be a positive integer');
+  }
   return {
     defaultReconcileTimeoutMs: readDuration(gort, 'reconcileTimeout', DEFAULT_TIMEOUT_MS),
     webhook: { secrets, maxBodyBytes },
@@ -59,7 +92,15 @@ export function readGortConfig(root: Config): GortConfig {
     runs: {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),
       maxConcurrent,
-      deliveryRetentionMs: readDuration(gort, 'webhook.deliveryRetention', 7 * 24 * 3_600_000),
+      manualRateLimit: { max: manualMax, windowMs: readDuration(gort, 'runs.manualRateLimit.window', 600_000) },
+      maxConcurrentFollowUps,
+      shutdownGraceMs: readDuration(gort, 'runs.shutdownGrace', 10_000),
+    },
+    retention: {
+      runsMs: readRetention(gort, 'retention.runs', 90 * DAY_MS),
+      evidenceMs: readRetention(gort, 'retention.evidence', 30 * DAY_MS),
+      deliveriesMs: readRetention(gort, 'retention.deliveries', readDuration(gort, 'webhook.deliveryRetention', 7 * DAY_MS)),
+      aiCacheMs: readRetention(gort, 'retention.aiCache', 7 * DAY_MS),
     },
   };
 }

@@ -34,14 +34,71 @@ describe('DatabaseRunStore', () => {
     return new DatabaseRunStore(knex, clock);
   }
 
-  it.each(databases.eachSupportedId())('deduplicates deliveries, on %p', async id => {
+  async function createStoreAndDb(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    return { knex, store: new DatabaseRunStore(knex) };
+  }
+
+  it.each(databases.eachSupportedId())('stores a delivery with all its runs at once, and a redelivery is a duplicate, on %p', async id => {
     const store = await createStore(id);
-    expect(await store.recordDelivery('abc', 'webhook')).toBe(true);
-    expect(await store.recordDelivery('abc', 'webhook')).toBe(false);
-    expect(await store.recordDelivery('abd', 'events')).toBe(true);
-    await store.finishDelivery('abc', 'accepted', ['r1']);
-    expect(await store.pruneDeliveries(new Date(Date.now() + 1000))).toBe(2);
-    expect(await store.recordDelivery('abc', 'webhook')).toBe(true);
+    const runs = Array.from({ length: 1000 }, (_, i) => newRun({ entityRef: `component:default/app-${i}` }));
+    const first = await store.ingestDelivery({ deliveryId: 'd-1', source: 'webhook', runs });
+    expect(first.duplicate).toBe(false);
+    const created = first.duplicate ? [] : first.runs;
+    expect(created.filter(r => r.created)).toHaveLength(1000);
+    expect(new Set(created.map(r => r.runId)).size).toBe(1000);
+    expect((await store.listRuns({ limit: 100 })).items).toHaveLength(100);
+    expect(await store.ingestDelivery({ deliveryId: 'd-1', source: 'webhook', runs })).toEqual({ duplicate: true });
+    expect(await store.countActive()).toEqual({ queued: 1000 });
+    expect(await store.pruneDeliveries(new Date(Date.now() + 1000))).toBe(1);
+    const again = await store.ingestDelivery({ deliveryId: 'd-1', source: 'webhook', runs });
+    expect(again.duplicate === false && again.runs.every(r => !r.created && r.reason === 'same-commit')).toBe(true);
+  });
+
+  it.each(databases.eachSupportedId())('stores nothing of a delivery whose transaction fails, so the redelivery starts the runs, on %p', async id => {
+    const { knex, store } = await createStoreAndDb(id);
+    // The database refuses the second run (no valid deadline): the whole batch fails.
+    const broken = newRun({ entityRef: 'component:default/b', timeoutMs: NaN });
+    const runs = [newRun({ entityRef: 'component:default/a' })];
+    // (The driver's errors are caught by hand: they may come from another realm than jest's Error.)
+    const failure = await store.ingestDelivery({ deliveryId: 'd-9', source: 'webhook', runs: [...runs, broken] }).then(() => undefined, (e: unknown) => e);
+    expect(failure).toBeDefined();
+    expect(await knex('gort_deliveries').where('delivery_id', 'd-9').first()).toBeUndefined();
+    expect((await store.listRuns({ limit: 10 })).items).toEqual([]);
+    const redelivered = await store.ingestDelivery({ deliveryId: 'd-9', source: 'webhook', runs });
+    expect(redelivered.duplicate === false && redelivered.runs[0].created).toBe(true);
+  });
+
+  it.each(databases.eachSupportedId())('never lets an older commit supersede the run pushed on top of it, unless that push was forced, on %p', async id => {
+    const store = await createStore(id);
+    const newer = await store.createRun(newRun({ sha: sha('b'), beforeSha: sha('a') }));
+    // The delivery of the push of a arrives late.
+    const late = await store.createRun(newRun({ sha: sha('a'), beforeSha: sha('9') }));
+    expect(late).toMatchObject({ created: false, reason: 'older-commit', runId: newer.runId });
+    expect((await store.getRun(newer.runId))!.state).toBe('queued');
+    // After a force push, `before` is no parent: the next push supersedes as usual.
+    const forced = await store.createRun(newRun({ sha: sha('c'), beforeSha: sha('d'), forced: true }));
+    expect(forced).toMatchObject({ created: true, superseded: [newer.runId] });
+    const afterForced = await store.createRun(newRun({ sha: sha('d'), beforeSha: sha('e') }));
+    expect(afterForced).toMatchObject({ created: true, superseded: [forced.runId] });
+  });
+
+  it.each(databases.eachSupportedId())('keeps one waiting run per entity in the database itself, and concurrent creations all succeed, on %p', async id => {
+    const { knex, store } = await createStoreAndDb(id);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.createRun(newRun({ sha: (i % 2 ? 'c' : 'd') + String(i).padStart(39, '0'), trigger: i % 3 ? 'push' : 'manual' }))),
+    );
+    expect(results.every(r => r.created)).toBe(true);
+    const waiting = await knex('gort_runs').whereIn('state', ['queued', 'waiting_for_source', 'reconciling']).select('id');
+    expect(waiting).toHaveLength(1);
+    expect(Number((await knex('gort_runs').where('state', 'superseded').count({ n: '*' }).first())?.n)).toBe(19);
+    // Whatever the code does, the index refuses a second waiting run.
+    const now = new Date();
+    const refused = await knex('gort_runs')
+      .insert({ id: 'x', entity_ref: 'component:default/podinfo', objects: '[]', repo: 'r', branch: 'main', sha: sha('f'), trigger: 'push', state: 'reconciling', created_at: now, updated_at: now, deadline_at: now })
+      .then(() => undefined, (e: unknown) => e);
+    expect(String((refused as Error)?.message)).toMatch(/unique/i);
   });
 
   it.each(databases.eachSupportedId())(
@@ -49,10 +106,12 @@ describe('DatabaseRunStore', () => {
     async id => {
       const store = await createStore(id);
       const first = await store.createRun(newRun());
-      expect(first).toEqual({ runId: expect.any(String), created: true, superseded: [], createdAt: expect.any(String) });
+      expect(first).toEqual({ runId: expect.any(String), entityRef: 'component:default/podinfo', created: true, superseded: [], createdAt: expect.any(String) });
       expect(await store.createRun(newRun({ deliveryId: 'd-2' }))).toEqual({
         runId: first.runId,
+        entityRef: 'component:default/podinfo',
         created: false,
+        reason: 'same-commit',
         superseded: [],
         createdAt: first.createdAt,
       });
@@ -100,9 +159,12 @@ describe('DatabaseRunStore', () => {
       // b's leases expired (40 s > 30 s); a's were renewed.
       const taken = await store.claimRuns('replica-c', 30_000, 20);
       expect(taken.map(r => r.id).sort()).toEqual(b.map(r => r.id).sort());
+      // replica-a may have claimed all ten runs
       if (b.length > 0) {
+        /* eslint-disable jest/no-conditional-expect */
         expect(await store.transition(b[0].id, 'replica-b', { state: 'reconciling', message: 'late' })).toBe(false);
         expect(await store.transition(b[0].id, 'replica-c', { state: 'reconciling', message: 'ok' })).toBe(true);
+        /* eslint-enable jest/no-conditional-expect */
       }
     },
   );

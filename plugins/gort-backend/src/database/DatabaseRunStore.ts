@@ -12,7 +12,8 @@ import {
 } from '@gort-backstage/plugin-gort-common';
 import {
   CreateRunResult,
-  DeliveryResult,
+  DeliveryIngestion,
+  DeliveryIngestionResult,
   NewRun,
   RunListQuery,
   RunStore,
@@ -121,6 +122,32 @@ function toRun(row: RunRow, events: EventRow[]): Run {
   };
 }
 
+/** Part of the unique-violation message of the one-waiting-run index, on both engines. */
+const ONE_WAITING_INDEX_HINT = 'gort_runs';
+
+interface ActiveRow {
+  id: string;
+  entity_ref: string;
+  sha: string;
+  before_sha: string | null;
+  forced: boolean | number | null;
+  state: string;
+  created_at: Date | number | string;
+}
+
+const isWaiting = (state: string) => (WAITING_RUN_STATES as string[]).includes(state);
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function queuedMessage(run: NewRun): string {
+  const at = `${run.sha.slice(0, 7)} on ${run.repo}@${run.branch}`;
+  if (run.trigger === 'push') return `Push of ${run.sha.slice(0, 7)} to ${run.repo}@${run.branch}`;
+  if (run.trigger === 'catch-up') return `Flux moved to ${at}, a commit no run knew (its push never arrived)`;
+  return `Run requested for ${at}`;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string })?.code ?? '';
   // PostgreSQL, SQLite, MySQL
@@ -138,51 +165,130 @@ export class DatabaseRunStore implements RunStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async recordDelivery(deliveryId: string, source: string): Promise<boolean> {
-    try {
-      await this.db(DELIVERIES).insert({
-        delivery_id: deliveryId,
-        source,
-        result: 'pending',
-        run_ids: '[]',
-        received_at: this.clock(),
-      });
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
-  }
-
-  async finishDelivery(deliveryId: string, result: DeliveryResult, runIds: string[]): Promise<void> {
-    await this.db(DELIVERIES)
-      .where('delivery_id', deliveryId)
-      .update({ result, run_ids: JSON.stringify(runIds) });
+  async ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
+    return this.retryOnRace(async () => {
+      try {
+        return await this.db.transaction(async tx => {
+          const now = this.clock();
+          const runs = await this.createRunsIn(tx, delivery.runs, now);
+          const runIds = runs.filter(r => r.created).map(r => r.runId);
+          await tx(DELIVERIES).insert({
+            delivery_id: delivery.deliveryId,
+            source: delivery.source,
+            result: runIds.length > 0 ? 'accepted' : 'ignored',
+            run_ids: JSON.stringify(runIds),
+            received_at: now,
+          });
+          return { duplicate: false as const, runs };
+        });
+      } catch (error) {
+        if (isUniqueViolation(error) && (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id'))) {
+          return { duplicate: true as const };
+        }
+        throw error;
+      }
+    });
   }
 
   async pruneDeliveries(before: Date): Promise<number> {
     return this.db(DELIVERIES).where('received_at', '<', before).delete();
   }
 
-  async createRun(run: NewRun): Promise<CreateRunResult> {
-    const now = this.clock();
+  async pruneRuns(before: Date, limit: number): Promise<number> {
+    const ids = (await this.db<RunRow>(RUNS).where('finished_at', '<', before).orderBy('finished_at').limit(limit).select('id')).map(r => r.id);
+    if (ids.length === 0) return 0;
     return this.db.transaction(async tx => {
-      const existing = await tx<RunRow>(RUNS)
-        .where({ entity_ref: run.entityRef, sha: run.sha.toLowerCase() })
+      await tx(EVENTS).whereIn('run_id', ids).delete();
+      const removed: number = await tx(RUNS).whereIn('id', ids).delete();
+      return removed;
+    });
+  }
+
+  async pruneEvidence(before: Date, limit: number): Promise<number> {
+    // Runs whose evidence is already gone have no `"evidence":[{` in their details.
+    const rows = await this.db<RunRow>(RUNS)
+      .where('finished_at', '<', before)
+      .where('details', 'like', '%"evidence":[{%')
+      .orderBy('finished_at')
+      .limit(limit)
+      .select('id', 'details');
+    for (const row of rows) {
+      const details = parseJson<Partial<RunDetails>>(row.details, {});
+      details.evidence = [];
+      if (details.diagnosis) details.diagnosis = { ...details.diagnosis, evidence: [] };
+      await this.db(RUNS).where('id', row.id).update({ details: JSON.stringify(details) });
+    }
+    return rows.length;
+  }
+
+  async createRun(run: NewRun): Promise<CreateRunResult> {
+    return this.retryOnRace(() => this.db.transaction(async tx => (await this.createRunsIn(tx, [run], this.clock()))[0]));
+  }
+
+  /**
+   * Two transactions racing to create a waiting run for one entity: the
+   * unique index lets one commit and fails the other, which then runs again
+   * and sees the winner (to supersede it or to find the same commit).
+   */
+  private async retryOnRace<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= 5 || !isUniqueViolation(error) || !String((error as Error).message).includes(ONE_WAITING_INDEX_HINT)) throw error;
+      }
+    }
+  }
+
+  /** The runs of a delivery (or one run), decided on the entities' active runs and written in batches. */
+  private async createRunsIn(tx: Knex.Transaction, runs: NewRun[], now: Date): Promise<CreateRunResult[]> {
+    const entityRefs = [...new Set(runs.map(r => r.entityRef))];
+    if (this.db.client.config.client === 'pg' && entityRefs.length > 0) {
+      // Creations for one entity queue up here instead of failing on the index
+      // and retrying; locks are taken in one order, so they cannot deadlock.
+      await tx.raw(
+        'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(ref) AS h FROM unnest(?::text[]) AS ref ORDER BY h) AS locks',
+        [entityRefs],
+      );
+    }
+    const active = new Map<string, ActiveRow[]>();
+    for (const refs of chunks(entityRefs, 500)) {
+      const rows = await tx<RunRow>(RUNS)
+        .whereIn('entity_ref', refs)
         .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .first('id', 'created_at');
-      if (existing) {
-        return { runId: existing.id, created: false, superseded: [], createdAt: iso(existing.created_at) };
+        .select('id', 'entity_ref', 'sha', 'before_sha', 'forced', 'state', 'created_at');
+      for (const row of rows) active.set(row.entity_ref, [...(active.get(row.entity_ref) ?? []), row as unknown as ActiveRow]);
+    }
+    const results: CreateRunResult[] = [];
+    const inserts: Record<string, unknown>[] = [];
+    const events: Record<string, unknown>[] = [];
+    const supersede = new Map<string, { by: string; sha: string }>();
+    for (const run of runs) {
+      const sha = run.sha.toLowerCase();
+      const mine = active.get(run.entityRef) ?? [];
+      const same = mine.find(r => r.sha === sha);
+      if (same) {
+        results.push({ runId: same.id, entityRef: run.entityRef, created: false, reason: 'same-commit', superseded: [], createdAt: iso(same.created_at) });
+        continue;
+      }
+      const newer = mine.find(r => isWaiting(r.state) && !r.forced && r.before_sha === sha);
+      if (newer) {
+        results.push({ runId: newer.id, entityRef: run.entityRef, created: false, reason: 'older-commit', superseded: [], createdAt: iso(newer.created_at) });
+        continue;
       }
       const id = randomUUID();
-      await tx(RUNS).insert({
+      const waiting = mine.filter(r => isWaiting(r.state));
+      for (const older of waiting) supersede.set(older.id, { by: id, sha });
+      const beforeSha = run.beforeSha?.toLowerCase() ?? null;
+      inserts.push({
         id,
         entity_ref: run.entityRef,
         objects: JSON.stringify(run.objects),
         repo: run.repo,
         branch: run.branch,
-        sha: run.sha.toLowerCase(),
-        before_sha: run.beforeSha?.toLowerCase() ?? null,
+        sha,
+        before_sha: beforeSha,
+        forced: run.forced ?? false,
         trigger: run.trigger,
         delivery_id: run.deliveryId ?? null,
         commit: run.commit ? JSON.stringify(run.commit) : null,
@@ -191,46 +297,43 @@ export class DatabaseRunStore implements RunStore {
         updated_at: now,
         deadline_at: new Date(now.getTime() + run.timeoutMs),
       });
-      const olderRows = await tx<RunRow>(RUNS)
-        .where('entity_ref', run.entityRef)
+      events.push({ run_id: id, state: 'queued', message: queuedMessage(run), at: now });
+      results.push({ runId: id, entityRef: run.entityRef, created: true, superseded: waiting.map(r => r.id), createdAt: now.toISOString() });
+      active.set(run.entityRef, [
+        ...mine.filter(r => !isWaiting(r.state)),
+        { id, entity_ref: run.entityRef, sha, before_sha: beforeSha, forced: run.forced ?? false, state: 'queued', created_at: now },
+      ]);
+    }
+    // Superseded first: the index allows one waiting run per entity at any moment.
+    const superseded = new Set<string>();
+    for (const ids of chunks([...supersede.keys()], 200)) {
+      const byCase = tx.raw(`CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`, ids.flatMap(id => [id, supersede.get(id)!.by]));
+      const changed = await tx(RUNS)
+        .whereIn('id', ids)
         .whereIn('state', WAITING_RUN_STATES as RunState[])
-        .whereNot('id', id)
-        .select('id');
-      const superseded: string[] = [];
-      for (const { id: olderId } of olderRows) {
-        const changed = await tx(RUNS)
-          .where('id', olderId)
-          .whereIn('state', WAITING_RUN_STATES as RunState[])
-          .update({
+        .update(
+          {
             state: 'superseded',
             outcome: 'superseded',
-            superseded_by: id,
+            superseded_by: byCase,
             lease_owner: null,
             lease_expires_at: null,
             updated_at: now,
             finished_at: now,
-          });
-        if (changed) {
-          superseded.push(olderId);
-          await tx(EVENTS).insert({
-            run_id: olderId,
-            state: 'superseded',
-            message: `Superseded by the push of ${run.sha.slice(0, 7)}`,
-            at: now,
-          });
-        }
+          },
+          ['id'],
+        );
+      for (const row of changed as unknown as Array<{ id: string }>) superseded.add(row.id);
+    }
+    for (const [olderId, { sha }] of supersede) {
+      if (superseded.has(olderId)) {
+        events.push({ run_id: olderId, state: 'superseded', message: `Superseded by the push of ${sha.slice(0, 7)}`, at: now });
       }
-      await tx(EVENTS).insert({
-        run_id: id,
-        state: 'queued',
-        message:
-          run.trigger === 'push'
-            ? `Push of ${run.sha.slice(0, 7)} to ${run.repo}@${run.branch}`
-            : `Run requested for ${run.sha.slice(0, 7)} on ${run.repo}@${run.branch}`,
-        at: now,
-      });
-      return { runId: id, created: true, superseded, createdAt: now.toISOString() };
-    });
+    }
+    for (const result of results) result.superseded = result.superseded.filter(id => superseded.has(id));
+    for (const rows of chunks(inserts, 100)) await tx(RUNS).insert(rows);
+    for (const rows of chunks(events, 300)) await tx(EVENTS).insert(rows);
+    return results;
   }
 
   async claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]> {
@@ -241,23 +344,18 @@ export class DatabaseRunStore implements RunStore {
       .orderBy('seq')
       .limit(limit)
       .select('id');
-    const claimed: Run[] = [];
-    for (const { id } of candidates) {
-      // Compare-and-set: only one replica's update matches the free lease.
-      const changed = await this.db(RUNS)
-        .where('id', id)
-        .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .andWhere(leaseFree(now))
-        .update({
-          lease_owner: owner,
-          lease_expires_at: new Date(now.getTime() + leaseMs),
-        });
-      if (changed === 1) {
-        const run = await this.getRun(id);
-        if (run) claimed.push(run);
-      }
-    }
-    return claimed;
+    if (candidates.length === 0) return [];
+    // Compare-and-set on all candidates at once: only runs whose lease is
+    // still free change, so each run goes to one replica.
+    const claimed = (await this.db(RUNS)
+      .whereIn('id', candidates.map(c => c.id))
+      .whereIn('state', ACTIVE_RUN_STATES as RunState[])
+      .andWhere(leaseFree(now))
+      .update({ lease_owner: owner, lease_expires_at: new Date(now.getTime() + leaseMs) }, ['id'])) as unknown as Array<{ id: string }>;
+    if (claimed.length === 0) return [];
+    const rows = await this.db<RunRow>(RUNS).whereIn('id', claimed.map(c => c.id)).orderBy('seq');
+    // The processor reads a run's state and details, not its timeline.
+    return rows.map(row => toRun(row, []));
   }
 
   async renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]> {
@@ -349,6 +447,10 @@ export class DatabaseRunStore implements RunStore {
     return toRun(row, events);
   }
 
+  async hasRunForCommit(entityRef: string, sha: string): Promise<boolean> {
+    return Boolean(await this.db<RunRow>(RUNS).where({ entity_ref: entityRef, sha: sha.toLowerCase() }).first('id'));
+  }
+
   async latestRunPerEntity(): Promise<Map<string, RunSummary>> {
     const rows = await this.db<RunRow>(RUNS).whereIn(
       'seq',
@@ -360,6 +462,7 @@ export class DatabaseRunStore implements RunStore {
   async listRuns(query: RunListQuery): Promise<RunList> {
     let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);
+    if (query.entityRefs) builder = builder.whereIn('entity_ref', query.entityRefs);
     if (query.state) builder = builder.where('state', query.state);
     if (query.outcome) builder = builder.where('outcome', query.outcome);
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));
@@ -374,6 +477,11 @@ export class DatabaseRunStore implements RunStore {
         ? { nextCursor: String(page[page.length - 1].seq) }
         : {}),
     };
+  }
+
+  async runEntityRefs(): Promise<string[]> {
+    const rows = await this.db(RUNS).distinct('entity_ref').orderBy('entity_ref');
+    return rows.map((row: { entity_ref: string }) => row.entity_ref);
   }
 
   async updateFixPr(runId: string, fixPr: RunFixPr): Promise<void> {

@@ -24,6 +24,8 @@ export interface NewRun {
   branch: string;
   sha: string;
   beforeSha?: string;
+  /** A forced push: `beforeSha` is then not a parent of `sha`. */
+  forced?: boolean;
   trigger: RunTrigger;
   deliveryId?: string;
   commit?: RunCommit;
@@ -31,9 +33,17 @@ export interface NewRun {
 }
 
 export interface CreateRunResult {
+  /** The new run, or the existing run that made one unnecessary. */
   runId: string;
-  /** False when an active run for the same entity and commit already existed. */
+  entityRef: string;
+  /** False when no run was created; `reason` says why. */
   created: boolean;
+  /**
+   * `same-commit`: a run for this entity and commit is still active.
+   * `older-commit`: a run waiting for Flux was pushed on top of this commit
+   * (its `before` is this `sha`), so this push is older and never supersedes it.
+   */
+  reason?: 'same-commit' | 'older-commit';
   /** Older runs of the entity that this run supersedes. */
   superseded: string[];
   /** When the run (new or existing) was created, ISO time. */
@@ -58,34 +68,53 @@ export interface RunTransition {
 
 export interface RunListQuery {
   entityRef?: string;
+  /** Only runs of these entities (the ones the caller may read). */
+  entityRefs?: string[];
   state?: RunState;
   outcome?: RunOutcome;
   limit: number;
   cursor?: string;
 }
 
-export type DeliveryResult = 'accepted' | 'ignored';
+/** A webhook delivery and the runs it starts, stored together. */
+export interface DeliveryIngestion {
+  deliveryId: string;
+  /** Where it came from: `webhook` or `events`. */
+  source: string;
+  runs: NewRun[];
+}
+
+export type DeliveryIngestionResult =
+  | { duplicate: true }
+  | { duplicate: false; runs: CreateRunResult[] };
 
 /** Durable runs, shared by every backend replica through the database. */
 export interface RunStore {
   /**
-   * Records a webhook delivery id. Returns false when it was seen before
-   * (a redelivery), in which case nothing else must happen.
+   * Stores a delivery and every run it starts in one transaction: either all
+   * of it is stored or nothing is, so a redelivery after a failure starts the
+   * runs. A delivery id seen before is a duplicate and changes nothing.
    */
-  recordDelivery(deliveryId: string, source: string): Promise<boolean>;
-  finishDelivery(deliveryId: string, result: DeliveryResult, runIds: string[]): Promise<void>;
+  ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult>;
   /** Removes delivery ids older than `before`. */
   pruneDeliveries(before: Date): Promise<number>;
+  /** Deletes up to `limit` runs (and their timelines) that finished before `before`; returns how many. */
+  pruneRuns(before: Date, limit: number): Promise<number>;
+  /** Drops the evidence of up to `limit` runs that finished before `before`; returns how many. */
+  pruneEvidence(before: Date, limit: number): Promise<number>;
 
   /**
    * Creates a queued run unless one is already active for the same entity and
-   * commit, and supersedes the entity's older runs still waiting for Flux.
+   * commit or the push is older than the run waiting for Flux, and supersedes
+   * the entity's runs still waiting for Flux. The database keeps at most one
+   * waiting run per entity, whatever races (a push and a "Run now").
    */
   createRun(run: NewRun): Promise<CreateRunResult>;
 
   /**
    * Claims up to `limit` active runs that nobody holds (or whose lease has
    * expired) for `owner`, for `leaseMs`. Each run is claimed by one owner only.
+   * The runs come without their timeline (`getRun` has it).
    */
   claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]>;
   /** Extends the leases `owner` still holds; returns the ids still held. */
@@ -102,9 +131,13 @@ export interface RunStore {
   recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean>;
 
   getRun(runId: string): Promise<Run | undefined>;
+  /** Whether the entity has had a run, in any state, for commit `sha`. */
+  hasRunForCommit(entityRef: string, sha: string): Promise<boolean>;
   /** The newest run of every entity that has one, in one query. */
   latestRunPerEntity(): Promise<Map<string, RunSummary>>;
   listRuns(query: RunListQuery): Promise<RunList>;
+  /** Every entity ref that has at least one run. */
+  runEntityRefs(): Promise<string[]>;
   /**
    * Updates the fix pull request of a finished run (its live GitHub state
    * is refreshed on a schedule, after the run is done).

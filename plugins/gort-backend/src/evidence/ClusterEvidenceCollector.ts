@@ -2,15 +2,18 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   FailureCategory,
   isFailureCategory,
+  Run,
   RunDiagnosis,
   RunEvidenceItem,
 } from '@gort-backstage/plugin-gort-common';
 import {
   dependsOnOf,
   diagnose,
+  diagnoseTimeout,
   KubeObject,
   redact,
   redactObject,
+  redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
 import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
@@ -65,6 +68,8 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       readerFor: (cluster: string) => ClusterReader | undefined;
       logger: LoggerService;
       limits?: Partial<EvidenceLimits>;
+      /** The head of the run's branch now (best-effort): tells a timed-out run whether its commit is still there. */
+      branchHead?: (run: Run) => Promise<string | undefined>;
     },
   ) {
     this.limits = { ...DEFAULT_EVIDENCE_LIMITS, ...deps.limits };
@@ -102,10 +107,24 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
     const safeObjects = redactObject(withRecordedFailure(objects, input.failure));
     const target = this.targetOf(input);
     let found;
-    try {
-      found = diagnose(safeObjects, target);
-    } catch {
-      found = diagnose(safeObjects);
+    if (input.run.outcome === 'timed_out') {
+      // Diagnosed by where the run was stuck: the source, its revision, its
+      // Ready message, and whether the pushed commit is still on the branch.
+      const branchHead = this.deps.branchHead
+        ? await attempt(`the head of branch ${input.run.branch}`, () => this.deps.branchHead!(input.run))
+        : undefined;
+      const run = { sha: input.run.sha, branch: input.run.branch, branchHead };
+      try {
+        found = diagnoseTimeout(safeObjects, { ...run, target });
+      } catch {
+        found = diagnoseTimeout(safeObjects, run);
+      }
+    } else {
+      try {
+        found = diagnose(safeObjects, target);
+      } catch {
+        found = diagnose(safeObjects);
+      }
     }
     const category: FailureCategory =
       found && isFailureCategory(found.category) ? found.category : 'unknown';
@@ -170,7 +189,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       }
     }
     if (!reader) return;
-    for (const target of [object, ...objects(chain, lookup)]) {
+    for (const target of [object, ...chainObjects(chain, lookup)]) {
       const events = await attempt(`events of ${target.kind} ${target.metadata?.name}`, () =>
         reader.listEventsFor(target.metadata?.namespace ?? '', target.kind ?? '', target.metadata?.name ?? ''),
       );
@@ -233,7 +252,8 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
           if (text) {
             logs.push({
               source: `Pod/${container.namespace}/${container.pod} container ${container.container}${container.previous ? ' (previous)' : ''} log`,
-              message: redact(tail(text, this.limits.logBytes)),
+              // Redacted whole, then cut: a key split by the cut is still recognised.
+              message: tail(await redactThoroughly(text), this.limits.logBytes),
             });
           }
         }
@@ -242,7 +262,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
   }
 }
 
-function objects(chain: ObjectLocation[], lookup: FluxObjectLookup): KubeObject[] {
+function chainObjects(chain: ObjectLocation[], lookup: FluxObjectLookup): KubeObject[] {
   return chain
     .map(ref => lookup.get(ref.cluster, ref.kind, ref.namespace, ref.name))
     .filter((o): o is KubeObject => Boolean(o));

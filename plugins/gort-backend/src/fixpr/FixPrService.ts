@@ -17,12 +17,15 @@ import {
   readProposeFixAnswer,
   redact,
   redactObject,
+  redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
 import type { GortScmProvider, ScmDiffFile, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { RunStore } from '../database/RunStore';
 import { defaultAllowedGlobs, isUnder, normaliseRepoDir } from './allowedPaths';
+import { isLeaseLost, SideEffectGuard } from '../runs/ports';
+import { commentMarker, markerKey, withMarker } from './commentMarker';
 import { FixPrStore } from './FixPrStore';
 import { kustomizeBuildCheck } from './kustomizeCheck';
 import {
@@ -76,6 +79,8 @@ export interface FixRequest {
   findings?: IntentFinding[];
   budget: TokenBudget;
   progress: (message: string) => Promise<void>;
+  /** Checked right before every write to the repository (fencing). */
+  guard: SideEffectGuard;
 }
 
 export interface FixResult {
@@ -101,6 +106,8 @@ export class FixPrService {
 
   async fix(request: FixRequest): Promise<FixResult> {
     const result = await this.attempt(request).catch(error => {
+      // This replica no longer holds the run: nothing to record, the holder does the fix.
+      if (isLeaseLost(error)) throw error;
       this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${error}`);
       const fixPr: RunFixPr = {
         status: 'failed',
@@ -151,7 +158,9 @@ export class FixPrService {
         const mergedNumber = existing?.state === 'merged' ? existing.number : Number(/#(\d+)/.exec(headCommit?.message ?? '')?.[1]);
         const summary = request.diagnosis.summary ?? request.failureMessage;
         if (Number.isFinite(mergedNumber)) {
-          await fixRepo.commentOnPullRequest(mergedNumber, escalationComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary, attempts }));
+          // One escalation comment per failing commit: a retry edits it instead of adding another.
+          await request.guard(`comment on pull request #${mergedNumber}`);
+          await fixRepo.upsertPullRequestComment(mergedNumber, markerKey('escalation', fingerprint, run.sha), escalationComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary, attempts }));
         }
         return {
           fixPr: {
@@ -181,14 +190,22 @@ export class FixPrService {
       return this.noFix(request, fixRepo, entityUrl, base, 'No AI provider is configured (gort.ai.provider none): the rules\' diagnosis stands, no fix is proposed');
     }
     await request.progress(`Asking ${client.providerName} (${client.model}) for a fix`);
+    // Everything bound for the AI vendor goes through the maintained rule set too.
+    const thorough = (text: string) => redactThoroughly(text);
+    const [evidenceTexts, fileTexts, diffTexts, planTexts] = await Promise.all([
+      Promise.all(request.evidence.map(e => thorough(e.message))),
+      Promise.all([...contents].filter(([, c]) => c !== undefined).map(async ([path, content]) => ({ path, content: await thorough(content!) }))),
+      Promise.all(diff.map(async f => ({ ...f, patch: f.patch === undefined ? undefined : await thorough(f.patch) }))),
+      Promise.all((request.plans ?? []).map(async p => ({ path: p.path, content: await thorough(p.content) }))),
+    ]);
     const prompt = buildFixPrompt({
       push: { repository: `${target.owner}/${target.repo}`, sha: run.sha, beforeSha: run.beforeSha, branch: run.branch },
       object: { kind: request.object.kind, namespace: request.object.namespace, name: request.object.name, path: request.object.specPath, cluster: request.object.cluster },
       diagnosis: redactObject(request.diagnosis),
-      evidence: request.evidence.map(e => ({ source: e.source, text: redact(e.message), keep: /\blog\b/.test(e.source) ? 'tail' : 'head' })),
-      files: [...contents].filter(([, c]) => c !== undefined).map(([path, content]) => ({ path, content: redact(content!) })),
-      diff: diff.map(f => ({ ...f, patch: f.patch === undefined ? undefined : redact(f.patch) })),
-      plans: request.plans?.map(p => ({ path: p.path, content: redact(p.content) })),
+      evidence: request.evidence.map((e, i) => ({ source: redact(e.source), text: evidenceTexts[i], keep: /\blog\b/.test(e.source) ? 'tail' : 'head' })),
+      files: fileTexts,
+      diff: diffTexts,
+      plans: request.plans ? planTexts : undefined,
       allowedPaths: allowedGlobs,
     });
     const answer = await client.askTool(prompt, readProposeFixAnswer, request.budget);
@@ -244,7 +261,9 @@ export class FixPrService {
     if (existing?.state === 'open') {
       await request.progress(`Updating the open fix PR #${existing.number}`);
       const head = (await fixRepo.getBranchHead(existing.branch)) ?? run.sha;
+      await request.guard(`push to ${existing.branch}`);
       await fixRepo.commitFiles({ branch: existing.branch, parent: head, treeBase: run.sha, files: changes, message });
+      await request.guard(`update pull request #${existing.number}`);
       const pr = await fixRepo.updatePullRequest(existing.number, { title, body });
       await this.options.store.recordUpdate(existing.id, run.id, run.sha);
       return { ai, fixPr: { ...base, status: 'updated', validation: validation.checks, files: Object.keys(changes), url: pr.url, number: pr.number, branch: existing.branch, prState: pr.state, message: `Updated the open fix PR #${pr.number} for the same failure` } };
@@ -253,8 +272,15 @@ export class FixPrService {
     const branch = fixBranchName(run.entityRef, run.sha);
     await request.progress(`Pushing ${branch} and opening a pull request`);
     const branchHead = await fixRepo.getBranchHead(branch);
+    await request.guard(`push to ${branch}`);
     await fixRepo.commitFiles({ branch, parent: branchHead ?? run.sha, treeBase: run.sha, files: changes, message });
-    const pr = await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels: [GORT_LABEL] });
+    // The branch is this run's own (entity and commit): an open PR from it was
+    // opened by an earlier attempt that did not get to record it.
+    const earlier = await fixRepo.findOpenPullRequest(branch);
+    await request.guard(earlier ? `update pull request #${earlier.number}` : `open a pull request from ${branch}`);
+    const pr = earlier
+      ? await fixRepo.updatePullRequest(earlier.number, { title, body })
+      : await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels: [GORT_LABEL] });
     await this.options.store.insert({
       fingerprint,
       entityRef: run.entityRef,
@@ -314,18 +340,26 @@ export class FixPrService {
     if (request.watcher.mode !== 'diagnose-only' || !this.options.commentInDiagnoseOnly) {
       return { fixPr: { ...base, status: 'skipped', message: reason } };
     }
-    const url = await repo.commentOnCommit(
-      request.run.sha,
-      diagnoseOnlyComment({
-        entityRef: request.run.entityRef,
-        entityUrl,
-        category: request.category,
-        summary: proposal?.summary ?? request.diagnosis.summary ?? request.failureMessage,
-        rootCause: proposal?.rootCause,
-        evidence: request.evidence,
-        findings: request.findings,
-      }),
-    );
+    const marker = commentMarker('findings', request.run.entityRef, request.run.sha, request.fingerprint);
+    let url = await repo.findCommitComment(request.run.sha, marker);
+    if (!url) {
+      await request.guard(`comment on ${shortSha(request.run.sha)}`);
+      url = await repo.commentOnCommit(
+        request.run.sha,
+        withMarker(
+          diagnoseOnlyComment({
+            entityRef: request.run.entityRef,
+            entityUrl,
+            category: request.category,
+            summary: proposal?.summary ?? request.diagnosis.summary ?? request.failureMessage,
+            rootCause: proposal?.rootCause,
+            evidence: request.evidence,
+            findings: request.findings,
+          }),
+          marker,
+        ),
+      );
+    }
     return { fixPr: { ...base, status: 'commented', url, message: `diagnose-only: findings posted as a comment on ${shortSha(request.run.sha)}` } };
   }
 

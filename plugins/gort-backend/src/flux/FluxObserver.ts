@@ -211,8 +211,11 @@ export class FluxObserver {
         version: spec.version,
         plural: spec.plural,
       });
+      // the informer calls list() only after `slot` below exists
+      /* eslint-disable @typescript-eslint/no-use-before-define */
       slot.synced = true;
       slot.backoffMs = this.minBackoffMs;
+      /* eslint-enable @typescript-eslint/no-use-before-define */
       return result;
     };
     const informer = makeInformer<KubernetesObject>(kc, path, list);

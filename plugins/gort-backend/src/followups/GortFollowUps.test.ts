@@ -1,6 +1,7 @@
 import type { Run, RunDiagnosis, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
 import { ADVERSARIAL_EDIT_PATH } from '@gort-backstage/sandbox';
 import { clusterWithDeployment, DEPLOYMENT, startScenarioEnvironment } from './__testUtils__/scenario';
+import { LeaseLostError } from '../runs/ports';
 
 jest.setTimeout(60_000);
 
@@ -42,6 +43,8 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
   const onProgress = async (message: string) => {
     progress.push(message);
   };
+  // The run's lease is held throughout these tests.
+  const held = async () => {};
 
   beforeAll(async () => {
     env = await startScenarioEnvironment();
@@ -59,7 +62,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
     const started = Date.now();
-    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     const elapsedMs = Date.now() - started;
 
     expect(result.ai).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', confidence: expect.any(Number) });
@@ -93,7 +96,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
 
     // The same failure on a later push (another pod): the open PR gets a new commit, no second PR.
     const again = await env.pushAgain(s, { 'README.md': '# fleet\n\nnotes\n' }, s.before);
-    const second = await followUps.afterDiagnosis({ run: failed(again, 'zz9k1'), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const second = await followUps.afterDiagnosis({ run: failed(again, 'zz9k1'), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(second.fixPr).toMatchObject({ status: 'updated', number: fixPr.number, branch: fixPr.branch, fingerprint: fixPr.fingerprint });
     const pulls = await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' });
     expect(pulls.data).toHaveLength(1);
@@ -101,7 +104,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(await gortBranches(s.repo)).toHaveLength(1);
 
     // The first run is now older than another run of the entity: it is skipped.
-    const stale = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const stale = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(stale.fixPr?.status).toBe('skipped');
     expect(stale.fixPr?.message).toMatch(/newer run/);
     expect(env.metrics.fixPrs).toEqual(expect.arrayContaining(['opened', 'updated', 'skipped']));
@@ -110,7 +113,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
   it('escalates instead of opening more PRs after a merged GORT fix keeps failing', async () => {
     const { followUps, prStates } = env.build({ fixPr: { maxAttemptsAfterMerge: 0 } });
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
-    const first = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const first = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(first.fixPr?.status).toBe('opened');
     // As the RunProcessor records it when the run is done.
     await env.runStore.updateFixPr(s.run.id, first.fixPr!);
@@ -122,18 +125,51 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     const merged = (await env.gitStore.getRef('acme', s.repo, 'refs/heads/main'))!;
     const created = await env.runStore.createRun({ entityRef: s.entityRef, objects: s.run.objects, repo: `acme/${s.repo}`, branch: 'main', sha: merged, beforeSha: s.sha, trigger: 'push', timeoutMs: 600_000 });
     const after = (await env.runStore.getRun(created.runId))!;
-    const result = await followUps.afterDiagnosis({ run: failed(after), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(after), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(result.fixPr).toMatchObject({ status: 'escalated', number: first.fixPr!.number });
     const comments = await env.octokit.issues.listComments({ owner: 'acme', repo: s.repo, issue_number: first.fixPr!.number! });
     expect(comments.data.map(c => c.body).join('\n')).toMatch(/will not open another/);
     expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(1);
+    // A retry of the same run (another replica, a restart) finds its marked comment.
+    await followUps.afterDiagnosis({ run: failed(after), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    const again = await env.octokit.issues.listComments({ owner: 'acme', repo: s.repo, issue_number: first.fixPr!.number! });
+    expect(again.data).toHaveLength(comments.data.length);
+  });
+
+  it('finds the PR an interrupted attempt opened (crash before the database recorded it) instead of opening another', async () => {
+    const { followUps } = env.build();
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
+    const first = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(first.fixPr?.status).toBe('opened');
+    // The process died after GitHub created the PR, before the PR record was stored.
+    await env.db('gort_fix_prs').where({ number: first.fixPr!.number }).delete();
+    const retry = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(retry.fixPr).toMatchObject({ status: 'opened', number: first.fixPr!.number, branch: first.fixPr!.branch });
+    expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(1);
+    expect(Number((await env.db('gort_fix_prs').where({ number: first.fixPr!.number }).count({ n: '*' }).first())?.n)).toBe(1);
+  });
+
+  it('makes no write to the repository once the guard says the lease is lost', async () => {
+    const { followUps } = env.build();
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
+    const refused: string[] = [];
+    const lost = async (what: string) => {
+      refused.push(what);
+      throw new LeaseLostError(`lease lost before "${what}"`);
+    };
+    await expect(
+      followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: lost }),
+    ).rejects.toThrow(LeaseLostError);
+    expect(refused).toEqual([`push to gort/fix/${s.entityRef.split('/')[1]}/${s.sha.slice(0, 7)}`]);
+    expect(await gortBranches(s.repo)).toEqual([]);
+    expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
   });
 
   it('rejects an adversarial proposal that writes .github/workflows, and pushes nothing', async () => {
     env.anthropic.setMode('adversarial');
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
-    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(result.fixPr?.status).toBe('rejected');
     expect(result.fixPr?.files).toContain(ADVERSARIAL_EDIT_PATH);
     const allowed = result.fixPr!.validation.find(c => c.check === 'allowed-paths')!;
@@ -144,11 +180,32 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(env.metrics.fixPrs).toContain('rejected');
   });
 
+  it('says plainly that a timed-out run stuck outside the repository needs no PR, and opens none', async () => {
+    const { followUps } = env.build();
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(GOOD_IMAGE) });
+    expect(await followUps.branchHead(s.run)).toBe(s.sha);
+    const diagnosis: RunDiagnosis = {
+      category: 'source-unavailable',
+      object: 'GitRepository/flux-system/podinfo',
+      summary: `The run timed out waiting for GitRepository/flux-system/podinfo to fetch ${s.sha.slice(0, 7)}: it still serves an older revision`,
+      fix: 'not fixable in Git: the source has not fetched the commit: check its spec.interval and the Git server\'s reachability',
+      confidence: 0.7,
+      evidence: [],
+      related: [],
+    };
+    const result = await followUps.afterDiagnosis({ run: { ...s.run, state: 'timed_out', outcome: 'timed_out' }, category: 'source-unavailable', diagnosis, evidence: [], progress: onProgress, guard: held });
+    expect(result.message).toContain('The cause lies outside the repository, so no pull request was opened: the source has not fetched the commit');
+    expect(result.fixPr).toBeUndefined();
+    expect(result.ai).toBeUndefined();
+    expect(await gortBranches(s.repo)).toEqual([]);
+    expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
+  });
+
   it('does not use an answer truncated at max_tokens', async () => {
     env.anthropic.setMode('truncate');
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
-    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(result.ai?.error).toMatch(/max_tokens/);
     expect(result.fixPr?.status).toBe('skipped');
     expect(result.message).toContain('Diagnosed as image-pull');
@@ -162,7 +219,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     env.anthropic.failNext(429, 1);
     env.anthropic.failNext(529, 2);
     const before = env.anthropic.requests.length;
-    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(env.anthropic.requests.length - before).toBe(3); // first attempt + 2 retries
     expect(result.ai?.error).toMatch(/HTTP 529.*gave up after 2 retries/);
     expect(result.fixPr?.status).toBe('skipped');
@@ -172,12 +229,15 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
   it('posts the findings as a commit comment in diagnose-only mode and opens no PR', async () => {
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) }, 'diagnose-only');
-    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress });
+    const result = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(result.fixPr?.status).toBe('commented');
     const comments = await env.octokit.repos.listCommentsForCommit({ owner: 'acme', repo: s.repo, commit_sha: s.sha });
     expect(comments.data).toHaveLength(1);
     expect(comments.data[0].body).toContain('diagnose-only');
     expect(comments.data[0].body).toContain('image-pull');
+    const retry = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(retry.fixPr).toMatchObject({ status: 'commented', url: comments.data[0].html_url });
+    expect((await env.octokit.repos.listCommentsForCommit({ owner: 'acme', repo: s.repo, commit_sha: s.sha })).data).toHaveLength(1);
     expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
     expect(await gortBranches(s.repo)).toEqual([]);
   });
@@ -186,7 +246,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     const { followUps } = env.build({ cluster: clusterWithDeployment(1, 1) });
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(GOOD_IMAGE, 1) });
     const locations = [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }];
-    const result = await followUps.validateIntent({ run: s.run, locations, progress: onProgress });
+    const result = await followUps.validateIntent({ run: s.run, locations, progress: onProgress, guard: held });
     expect(result.intent).toMatchObject({ met: false, mode: 'ai', plans: ['docs/plans/podinfo.md'] });
     expect(result.intent.findings.some(f => f.status === 'not_met' && /2 replicas/.test(f.expectation))).toBe(true);
     expect(result.fixPr?.status).toBe('opened');
@@ -200,7 +260,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
   it('checks runtime health only, labelled as such, without an AI provider', async () => {
     const { followUps } = env.build({ ai: 'none', cluster: clusterWithDeployment(2, 2) });
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(GOOD_IMAGE, 2).replace('128Mi', '256Mi') });
-    const result = await followUps.validateIntent({ run: s.run, locations: [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }], progress: onProgress });
+    const result = await followUps.validateIntent({ run: s.run, locations: [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }], progress: onProgress, guard: held });
     expect(result.intent).toMatchObject({ met: true, mode: 'runtime-health' });
     expect(result.intent.findings).toEqual(expect.arrayContaining([expect.objectContaining({ expectation: 'Deployment/apps/podinfo has all 2 desired replica(s) ready', status: 'met' })]));
     expect(result.ai).toBeUndefined();
@@ -210,7 +270,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
   it('reports unhealthy runtime without an AI provider, and proposes no fix', async () => {
     const { followUps } = env.build({ ai: 'none', cluster: clusterWithDeployment(2, 1) });
     const s = await env.scenario({ 'README.md': 'x\n' });
-    const result = await followUps.validateIntent({ run: s.run, locations: [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }], progress: onProgress });
+    const result = await followUps.validateIntent({ run: s.run, locations: [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }], progress: onProgress, guard: held });
     expect(result.intent).toMatchObject({ met: false, mode: 'runtime-health' });
     expect(result.fixPr?.status).toBe('skipped');
     expect(result.fixPr?.message).toMatch(/No AI provider/);

@@ -11,7 +11,7 @@ import type {
   WatchedObject,
 } from '@gort-backstage/plugin-gort-common';
 import { formatWatchedObject } from '@gort-backstage/plugin-gort-common';
-import { redact } from '@gort-backstage/plugin-gort-node';
+import { isOutsideRepository, redact } from '@gort-backstage/plugin-gort-node';
 import type { GortScmProvider, PromptDiagnosis, RuntimeSnapshot, ScmRepository } from '@gort-backstage/plugin-gort-node';
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
@@ -96,10 +96,16 @@ export class GortFollowUps implements RunFollowUps {
   }
 
   async afterDiagnosis(input: AfterDiagnosisInput): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, category, diagnosis, evidence, progress } = input;
+    const { run, category, diagnosis, evidence, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     if (!watcher || watcher.mode === 'off') {
       return { message: `Diagnosed as ${category}${watcher ? '; GORT mode is off for this entity' : '; the entity is no longer watched'}` };
+    }
+    if (isOutsideRepository({ category, fix: diagnosis?.fix })) {
+      const why = diagnosis?.fix?.replace(/^not fixable in Git:\s*/i, '') ?? 'a human must act outside Git';
+      return {
+        message: `Diagnosed as ${category}${diagnosis ? `: ${diagnosis.summary}` : ''}. The cause lies outside the repository, so no pull request was opened: ${why}`,
+      };
     }
     const object = failingObject(run);
     const { cluster, kube } = object ? this.resolve(object) : { cluster: undefined, kube: undefined };
@@ -121,6 +127,7 @@ export class GortFollowUps implements RunFollowUps {
       },
       budget: new TokenBudget(this.options.runTokenBudget),
       progress,
+      guard,
     });
     const prefix = diagnosis ? `Diagnosed as ${category}: ${diagnosis.summary}` : `Diagnosed as ${category}`;
     const aiNote = result.ai?.error ? ` (AI unavailable: ${result.ai.error.slice(0, 200)})` : '';
@@ -128,7 +135,7 @@ export class GortFollowUps implements RunFollowUps {
   }
 
   async validateIntent(input: ValidateIntentInput): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }> {
-    const { run, locations, progress } = input;
+    const { run, locations, progress, guard } = input;
     const watcher = await this.watcherFor(run);
     const budget = new TokenBudget(this.options.runTokenBudget);
     const targets = locations
@@ -175,10 +182,19 @@ export class GortFollowUps implements RunFollowUps {
       findings: notMet,
       budget,
       progress,
+      guard,
     });
     const ai = fix.ai ?? outcome.ai;
     const combinedAi = ai ? { ...ai, tokens: sumTokens(outcome.ai, fix.ai) } : undefined;
     return { intent, ai: combinedAi, fixPr: fix.fixPr, message: `The push landed but intent is not met (${label}). Fix: ${describeFix(fix.fixPr)}` };
+  }
+
+  /** The head of the run's branch now, for telling whether a timed-out run's commit is still there. */
+  async branchHead(run: Run): Promise<string | undefined> {
+    const watcher = await this.watcherFor(run);
+    const { repo, repoError } = await this.repoOf(run, watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: [], mode: 'off', problems: [], updatedAt: '' });
+    if (!repo) throw new Error(repoError ?? `could not open ${run.repo}`);
+    return repo.getBranchHead(run.branch);
   }
 
   private firstKustomization(targets: Array<{ cluster: string; object: any }>) {

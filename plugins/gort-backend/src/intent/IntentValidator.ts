@@ -6,6 +6,7 @@ import {
   PromptPlanDocument,
   readIntentVerdictAnswer,
   redact,
+  redactThoroughly,
   RuntimeSnapshot,
 } from '@gort-backstage/plugin-gort-node';
 import type { ScmRepository } from '@gort-backstage/plugin-gort-node';
@@ -108,12 +109,16 @@ export class IntentValidator {
     if (plans.length === 0) return healthOnly('no plan document is relevant to this push: runtime health only');
 
     await request.progress(`Comparing the runtime with ${plans.length} plan document(s) (${client.providerName})`);
+    const [planTexts, diffTexts] = await Promise.all([
+      Promise.all(plans.map(async p => ({ path: p.path, content: await redactThoroughly(p.content) }))),
+      Promise.all(diff.map(async f => ({ ...f, patch: f.patch === undefined ? undefined : await redactThoroughly(f.patch) }))),
+    ]);
     const prompt = buildIntentPrompt({
       push: { repository: request.run.repo, sha: request.run.sha, beforeSha: request.run.beforeSha, branch: request.run.branch },
       objects: request.targets.map(t => ({ kind: t.object.kind ?? 'Kustomization', namespace: t.object.metadata?.namespace ?? '', name: t.object.metadata?.name ?? '', path: t.object.spec?.path, cluster: t.cluster })),
-      plans: plans.map(p => ({ path: p.path, content: redact(p.content) })),
+      plans: planTexts,
       runtime,
-      diff: diff.map(f => ({ ...f, patch: f.patch === undefined ? undefined : redact(f.patch) })),
+      diff: diffTexts,
     });
     const answer = await client.askTool(prompt, readIntentVerdictAnswer, request.budget);
     const ai: RunAiAnalysis = { provider: client.providerName, model: client.model, tokens: answer.tokens };

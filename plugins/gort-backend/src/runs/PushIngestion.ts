@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { Watcher } from '@gort-backstage/plugin-gort-common';
-import { RunStore } from '../database/RunStore';
+import { CreateRunResult, NewRun, RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import type { PushEvent } from '../webhook/pushEvent';
 import { RunLifecycle } from './RunLifecycle';
@@ -26,10 +26,40 @@ export function watcherSkipReason(watcher: Watcher): string | undefined {
   return undefined;
 }
 
+/** The run a push starts for one watcher. */
+export function runForPush(event: PushEvent, watcher: Watcher, deliveryId: string, defaultTimeoutMs: number): NewRun {
+  return {
+    entityRef: watcher.entityRef,
+    objects: watcher.objects,
+    repo: `${event.repo.owner}/${event.repo.repo}`,
+    branch: event.branch,
+    sha: event.after,
+    beforeSha: event.before,
+    forced: event.forced,
+    trigger: 'push',
+    deliveryId,
+    commit: event.headCommit
+      ? {
+          message: event.headCommit.message,
+          author: event.headCommit.author,
+          url: event.headCommit.url,
+          timestamp: event.headCommit.timestamp,
+        }
+      : undefined,
+    timeoutMs: watcher.reconcileTimeoutMs ?? defaultTimeoutMs,
+  };
+}
+
+function notCreated(result: CreateRunResult): string {
+  return result.reason === 'older-commit'
+    ? `${result.entityRef}: an older commit than run ${result.runId}, which was pushed on top of it`
+    : `${result.entityRef}: run ${result.runId} already follows this commit`;
+}
+
 /**
  * Turns a push into queued runs, once per delivery. Quick by design: the
- * webhook is acknowledged as soon as the runs are stored; the run processor
- * does the rest out of band.
+ * delivery and all its runs are stored in one transaction, the webhook is
+ * acknowledged, and the run processor does the rest out of band.
  */
 export class PushIngestion {
   constructor(
@@ -43,56 +73,35 @@ export class PushIngestion {
   ) {}
 
   async ingest(event: PushEvent, delivery: DeliveryInfo): Promise<IngestResult> {
-    const { watcherStore, runStore, logger } = this.deps;
-    if (!(await runStore.recordDelivery(delivery.deliveryId, delivery.via))) {
-      return { status: 'duplicate', runIds: [], reason: `delivery ${delivery.deliveryId} was already handled` };
-    }
+    const { watcherStore, runStore, logger, lifecycle } = this.deps;
     const watchers = await watcherStore.findByPush(event.repo, event.branch, event.isDefaultBranch);
-    const runIds: string[] = [];
     const skipped: string[] = [];
+    const runs: NewRun[] = [];
     for (const watcher of watchers) {
       const skip = watcherSkipReason(watcher);
-      if (skip) {
-        skipped.push(`${watcher.entityRef}: ${skip}`);
-        continue;
-      }
-      const result = await runStore.createRun({
-        entityRef: watcher.entityRef,
-        objects: watcher.objects,
-        repo: `${event.repo.owner}/${event.repo.repo}`,
-        branch: event.branch,
-        sha: event.after,
-        beforeSha: event.before,
-        trigger: 'push',
-        deliveryId: delivery.deliveryId,
-        commit: event.headCommit
-          ? {
-              message: event.headCommit.message,
-              author: event.headCommit.author,
-              url: event.headCommit.url,
-              timestamp: event.headCommit.timestamp,
-            }
-          : undefined,
-        timeoutMs: watcher.reconcileTimeoutMs ?? this.deps.defaultTimeoutMs,
-      });
-      if (result.created) {
-        runIds.push(result.runId);
-        this.deps.lifecycle?.runCreated({ runId: result.runId, entityRef: watcher.entityRef, trigger: 'push', createdAt: result.createdAt, superseded: result.superseded });
-      }
+      if (skip) skipped.push(`${watcher.entityRef}: ${skip}`);
+      else runs.push(runForPush(event, watcher, delivery.deliveryId, this.deps.defaultTimeoutMs));
     }
-    const status: IngestStatus = runIds.length > 0 ? 'accepted' : 'ignored';
-    await runStore.finishDelivery(delivery.deliveryId, status === 'accepted' ? 'accepted' : 'ignored', runIds);
+    const stored = await runStore.ingestDelivery({ deliveryId: delivery.deliveryId, source: delivery.via, runs });
+    if (stored.duplicate) {
+      return { status: 'duplicate', runIds: [], reason: `delivery ${delivery.deliveryId} was already handled` };
+    }
+    const created = stored.runs.filter(r => r.created);
+    skipped.push(...stored.runs.filter(r => !r.created).map(notCreated));
+    for (const run of created) {
+      lifecycle?.runCreated({ runId: run.runId, entityRef: run.entityRef, trigger: 'push', createdAt: run.createdAt, superseded: run.superseded });
+    }
     const repo = `${event.repo.owner}/${event.repo.repo}@${event.branch}`;
     logger.info(
       `Push ${event.after.slice(0, 7)} to ${repo} (delivery ${delivery.deliveryId} via ${delivery.via}): ` +
-        `${runIds.length} run(s) queued` + (skipped.length ? `; skipped ${skipped.join('; ')}` : ''),
+        `${created.length} run(s) queued${skipped.length ? `; skipped ${skipped.slice(0, 20).join('; ')}${skipped.length > 20 ? ` and ${skipped.length - 20} more` : ''}` : ''}`,
     );
+    const runIds = created.map(r => r.runId);
+    if (runIds.length > 0) return { status: 'accepted', runIds };
     return {
-      status,
+      status: 'ignored',
       runIds,
-      ...(status === 'ignored'
-        ? { reason: watchers.length === 0 ? `no entity follows ${repo}` : skipped.join('; ') }
-        : {}),
+      reason: watchers.length === 0 ? `no entity follows ${repo}` : skipped.slice(0, 20).join('; '),
     };
   }
 }

@@ -1,7 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { RunLifecycle, RunLifecycleEvent } from './RunLifecycle';
 import { recordRunMetrics, RunMetricsSink } from './runMetrics';
-import { publishRunSignals } from './runSignals';
 
 const event = (overrides: Partial<RunLifecycleEvent> = {}): RunLifecycleEvent => ({
   runId: 'r1',
@@ -58,33 +57,6 @@ describe('recordRunMetrics', () => {
     lifecycle.emit(event({ state: 'done', previous: 'diagnosing', change: { message: 'Fix: opened' } }));
     lifecycle.emit(event({ runId: 'r0', state: 'superseded', previous: 'waiting_for_source', supersededBy: 'r1' }));
     expect(calls).toEqual(['detected 12', 'run failed 60000', 'diagnosed image-pull', 'run superseded 60000']);
-  });
-});
-
-describe('publishRunSignals', () => {
-  it('broadcasts ids and state only, and a failed publish stays a debug log', async () => {
-    const lifecycle = new RunLifecycle(mockServices.logger.mock());
-    const published: unknown[] = [];
-    const logger = mockServices.logger.mock();
-    let fail = false;
-    publishRunSignals(
-      lifecycle,
-      {
-        publish: async (signal: unknown) => {
-          if (fail) throw new Error('events backend down');
-          published.push(signal);
-        },
-      } as any,
-      logger,
-    );
-    lifecycle.emit(event({ change: { message: 'secret cluster text' } }));
-    fail = true;
-    lifecycle.emit(event({ state: 'done' }));
-    await new Promise(r => setImmediate(r));
-    expect(published).toEqual([
-      { recipients: { type: 'broadcast' }, channel: 'gort:runs', message: { runId: 'r1', entityRef: 'component:default/podinfo', state: 'reconciling' } },
-    ]);
-    expect(logger.debug).toHaveBeenCalledWith(expect.stringContaining('events backend down'));
   });
 });
 

@@ -3,7 +3,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
-import { NewRun } from '../database/RunStore';
+import { NewRun, RunStore } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
 import { FailureDiagnoser, RunFollowUps } from './ports';
 import { RunLifecycle } from './RunLifecycle';
@@ -73,11 +73,11 @@ describe('RunProcessor', () => {
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
-    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps } = {},
+    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps; leaseMs?: number; maxConcurrentFollowUps?: number; shutdownGraceMs?: number; ownerId?: string; store?: RunStore } = {},
   ) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
-    const store = new DatabaseRunStore(knex, options.clock);
+    const store = options.store ?? new DatabaseRunStore(knex, options.clock);
     const lookup = new MapLookup();
     const transitions: string[] = [];
     const detections: number[] = [];
@@ -90,15 +90,17 @@ describe('RunProcessor', () => {
       runStore: store,
       lookup,
       logger: mockServices.logger.mock(),
-      ownerId: 'test-replica',
-      leaseMs: 30_000,
+      ownerId: options.ownerId ?? 'test-replica',
+      leaseMs: options.leaseMs ?? 30_000,
       maxConcurrent: 10,
+      maxConcurrentFollowUps: options.maxConcurrentFollowUps,
+      shutdownGraceMs: options.shutdownGraceMs,
       diagnoser: options.diagnoser,
       followUps: options.followUps,
       clock: options.clock,
       lifecycle,
     });
-    return { store, lookup, processor, transitions, detections };
+    return { knex, store, lookup, processor, transitions, detections };
   }
 
   async function settle(processor: RunProcessor) {
@@ -255,5 +257,180 @@ describe('RunProcessor', () => {
     const okRun = await store.getRun(ok.runId);
     expect(okRun).toMatchObject({ state: 'done', outcome: 'succeeded', intentMet: false, intent: { findings: [{ status: 'not_met' }] } });
     expect(okRun!.timeline.map(e => e.state)).toEqual(['queued', 'succeeded', 'validating', 'validating', 'done']);
+  });
+
+  describe('leases and fencing', () => {
+    const FAILING = () =>
+      kustomization({ lastAttemptedRevision: `main@sha1:${SHA}`, conditions: [{ type: 'Ready', status: 'False', reason: 'HealthCheckFailed', message: 'timeout' }] });
+    const diagnoser: FailureDiagnoser = { diagnose: async () => ({ category: 'image-pull', evidence: [] }) };
+    const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+    /** A second replica on the same database, ticking until stopped. */
+    async function otherReplica(knex: any, lookup: MapLookup, leaseMs: number) {
+      const processor = new RunProcessor({
+        runStore: new DatabaseRunStore(knex),
+        lookup,
+        logger: mockServices.logger.mock(),
+        ownerId: 'replica-b',
+        leaseMs,
+        maxConcurrent: 10,
+        diagnoser,
+      });
+      const claimed = new Set<string>();
+      let running = true;
+      const loop = (async () => {
+        while (running) {
+          await processor.tick();
+          processor.heldRunIds.forEach(id => claimed.add(id));
+          await sleep(50);
+        }
+      })();
+      return {
+        processor,
+        claimed,
+        stop: async () => {
+          running = false;
+          await loop;
+          await processor.idle();
+        },
+      };
+    }
+
+    it.each(databases.eachSupportedId())('keeps the lease through a follow-up longer than the lease, so no other replica takes the run, on %p', async id => {
+      const leaseMs = 600;
+      const guards: string[] = [];
+      const followUps: RunFollowUps = {
+        async afterDiagnosis({ guard }) {
+          await sleep(3 * leaseMs);
+          await guard('open a pull request');
+          guards.push('passed');
+          return { message: 'Fix opened' };
+        },
+      };
+      const { knex, store, lookup, processor } = await setup(id, { diagnoser, followUps, leaseMs });
+      lookup.put(gitRepository(SHA));
+      lookup.put(FAILING());
+      const { runId } = await store.createRun(newRun());
+      processor.start();
+      const tickStarted = Date.now();
+      await processor.tick();
+      // The tick claimed the run and returned without waiting for the follow-up.
+      expect(Date.now() - tickStarted).toBeLessThan(leaseMs);
+      const b = await otherReplica(knex, lookup, leaseMs);
+      await processor.idle();
+      await b.stop();
+      await processor.stop();
+      expect(guards).toEqual(['passed']);
+      expect(b.claimed.size).toBe(0);
+      expect(await store.getRun(runId)).toMatchObject({ state: 'done' });
+    });
+
+    it.each(databases.eachSupportedId())('refuses side effects once renewals have failed for half a lease; another replica finishes the run, on %p', async id => {
+      const leaseMs = 600;
+      const outcomes: string[] = [];
+      let failRenewals = false;
+      const followUps: RunFollowUps = {
+        async afterDiagnosis({ guard }) {
+          failRenewals = true;
+          await sleep(leaseMs);
+          try {
+            await guard('open a pull request');
+            outcomes.push('acted');
+          } catch (error) {
+            outcomes.push(String(error));
+            throw error;
+          }
+          return { message: 'Fix opened' };
+        },
+      };
+      const knex = await databases.init(id);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const real = new DatabaseRunStore(knex);
+      // The database stops answering this replica's renewals (a network partition).
+      const partitioned: RunStore = Object.assign(Object.create(real), {
+        renewLeases: async (...args: Parameters<RunStore['renewLeases']>) => {
+          if (failRenewals) throw new Error('connection reset');
+          return real.renewLeases(...args);
+        },
+      });
+      const { store, lookup, processor } = await setup(id, { diagnoser, followUps, leaseMs, store: partitioned });
+      lookup.put(gitRepository(SHA));
+      lookup.put(FAILING());
+      const { runId } = await real.createRun(newRun());
+      processor.start();
+      await processor.tick();
+      await processor.idle();
+      expect(outcomes).toHaveLength(1);
+      expect(outcomes[0]).toMatch(/LeaseLostError: Not doing "open a pull request" .* more than half the 600 ms lease/);
+      expect(processor.heldRunIds).toEqual([]);
+      expect((await store.getRun(runId))!.state).toBe('diagnosing');
+
+      await sleep(leaseMs);
+      const b = new RunProcessor({ runStore: real, lookup, logger: mockServices.logger.mock(), ownerId: 'replica-b', leaseMs, maxConcurrent: 10, diagnoser });
+      await settle(b);
+      expect(await real.getRun(runId)).toMatchObject({ state: 'done', category: 'image-pull' });
+      await processor.stop();
+    });
+
+    it.each(databases.eachSupportedId())('runs at most maxConcurrentFollowUps follow-ups at once, and all of them in the end, on %p', async id => {
+      let running = 0;
+      let most = 0;
+      const followUps: RunFollowUps = {
+        async afterDiagnosis() {
+          running++;
+          most = Math.max(most, running);
+          await sleep(100);
+          running--;
+          return { message: 'Fix opened' };
+        },
+      };
+      const { store, lookup, processor } = await setup(id, { diagnoser, followUps, maxConcurrentFollowUps: 2 });
+      lookup.put(gitRepository(SHA));
+      lookup.put(FAILING());
+      const runs = [];
+      for (let i = 0; i < 5; i++) runs.push(await store.createRun(newRun({ entityRef: `component:default/app-${i}` })));
+      await settle(processor);
+      expect(most).toBe(2);
+      for (const { runId } of runs) expect((await store.getRun(runId))!.state).toBe('done');
+    });
+
+    it.each(databases.eachSupportedId())('on shutdown releases idle runs at once and busy ones after the grace period, so another replica resumes them, on %p', async id => {
+      let release!: () => void;
+      const followUps: RunFollowUps = {
+        afterDiagnosis: () => new Promise(resolve => {
+          release = () => resolve({ message: 'Fix opened' });
+        }),
+      };
+      const { knex, store, lookup, processor } = await setup(id, { diagnoser, followUps, shutdownGraceMs: 200 });
+      lookup.put(gitRepository(OLD));
+      lookup.put(FAILING());
+      const waiting = await store.createRun(newRun({ entityRef: 'component:default/waiting', sha: 'c'.repeat(40) }));
+      const busy = await store.createRun(newRun());
+      await processor.tick();
+      await sleep(100);
+      expect(processor.heldRunIds.sort()).toEqual([waiting.runId, busy.runId].sort());
+      await processor.stop();
+      expect(processor.heldRunIds).toEqual([]);
+      const rows = await knex('gort_runs').whereIn('id', [waiting.runId, busy.runId]).select('lease_owner');
+      expect(rows.map((r: any) => r.lease_owner)).toEqual([null, null]);
+      release();
+      await processor.idle();
+      // The abandoned follow-up could not record anything: the run is still there to resume.
+      expect((await store.getRun(busy.runId))!.state).toBe('diagnosing');
+      const b = new RunProcessor({ runStore: store, lookup, logger: mockServices.logger.mock(), ownerId: 'replica-b', leaseMs: 30_000, maxConcurrent: 10, diagnoser });
+      await settle(b);
+      expect((await store.getRun(busy.runId))!.state).toBe('done');
+    });
+
+    it.each(databases.eachSupportedId())('claims nothing when the scheduler has aborted the tick, on %p', async id => {
+      const { store, processor } = await setup(id);
+      await store.createRun(newRun());
+      const controller = new AbortController();
+      controller.abort();
+      await processor.tick(controller.signal);
+      expect(processor.heldRunIds).toEqual([]);
+      await processor.tick();
+      expect(processor.heldRunIds).toHaveLength(1);
+    });
   });
 });

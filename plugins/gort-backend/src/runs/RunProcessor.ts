@@ -4,7 +4,7 @@ import type { Run, RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
 import { RunStore, RunTransition } from '../database/RunStore';
 import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
 import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
-import { FailureDiagnoser, FluxChangeSource, ReconcileRequester, RunFollowUps } from './ports';
+import { FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
@@ -13,7 +13,12 @@ export interface RunProcessorOptions {
   logger: LoggerService;
   ownerId: string;
   leaseMs: number;
+  /** Runs held at once. */
   maxConcurrent: number;
+  /** Diagnoses, AI calls and fix PRs in flight at once (default 4); other runs wait their turn, leases renewed. */
+  maxConcurrentFollowUps?: number;
+  /** On shutdown, how long in-flight work may finish before the rest is released (default 10 s). */
+  shutdownGraceMs?: number;
   diagnoser?: FailureDiagnoser;
   followUps?: RunFollowUps;
   reconcileRequester?: ReconcileRequester;
@@ -31,6 +36,8 @@ interface HeldRun {
   verdictsKey?: string;
   /** When the Flux change being handled reached the observer. */
   changeReceivedAt?: number;
+  /** Clock time at which the last successful renewal (or the claim) was sent. */
+  renewedAt: number;
 }
 
 const FULL_SWEEP_MS = 15_000;
@@ -50,9 +57,12 @@ export class RunProcessor {
   private ticking = false;
   private wakeScheduled = false;
   private readonly inflight = new Set<Promise<void>>();
-  private lastRenew = 0;
   private lastSweep = 0;
   private stopped = false;
+  private renewing = false;
+  private heartbeatTimer?: ReturnType<typeof setInterval>;
+  private followUpsRunning = 0;
+  private readonly followUpQueue: Array<() => void> = [];
   private readonly clock: () => Date;
 
   constructor(private readonly options: RunProcessorOptions) {
@@ -74,13 +84,101 @@ export class RunProcessor {
     }
   }
 
+  /** Starts the heartbeat: leases are renewed every third of a lease, whatever the runs are waiting on. */
+  start(): void {
+    if (this.heartbeatTimer) return;
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeatTimer.unref?.();
+  }
+
+  /**
+   * Finishes or releases in-flight work (SIGTERM): nothing new is claimed or
+   * started, idle runs are released at once, busy ones get the grace period
+   * and are released after it, so another replica resumes them without
+   * waiting for the lease to expire. Work still running then is fenced.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.idle();
-    for (const id of this.held.keys()) {
-      await this.options.runStore.releaseLease(this.options.ownerId, id).catch(() => {});
+    await Promise.all([...this.held.values()].filter(h => !h.busy).map(h => this.release(h)));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, this.options.shutdownGraceMs ?? 10_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    await Promise.all([...this.held.values()].map(h => this.release(h)));
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  private async release(held: HeldRun): Promise<void> {
+    if (this.held.get(held.run.id) !== held) return;
+    this.held.delete(held.run.id);
+    await this.options.runStore.releaseLease(this.options.ownerId, held.run.id).catch(error =>
+      this.options.logger.warn(`Could not release the lease of run ${held.run.id}: ${error}`),
+    );
+  }
+
+  /** Renews the leases of every held run; runs whose lease was lost are dropped (and fenced). */
+  async heartbeat(): Promise<void> {
+    if (this.renewing || this.held.size === 0) return;
+    this.renewing = true;
+    const { runStore, ownerId, leaseMs, logger } = this.options;
+    const sentAt = this.clock().getTime();
+    const ids = [...this.held.keys()];
+    try {
+      const stillHeld = new Set(await runStore.renewLeases(ownerId, ids, leaseMs));
+      for (const id of ids) {
+        const held = this.held.get(id);
+        if (!held) continue;
+        if (stillHeld.has(id)) {
+          held.renewedAt = Math.max(held.renewedAt, sentAt);
+        } else {
+          logger.info(`GORT run ${id}: the lease is no longer ours (finished, superseded or taken over); letting it go`);
+          this.held.delete(id);
+        }
+      }
+    } catch (error) {
+      // The fence closes by itself once renewals have failed for half a lease.
+      logger.warn(`GORT could not renew ${ids.length} run lease(s): ${error}`);
+    } finally {
+      this.renewing = false;
     }
-    this.held.clear();
+  }
+
+  /** The check before a side effect of `held` (see {@link SideEffectGuard}). */
+  private guardFor(held: HeldRun): SideEffectGuard {
+    return async what => {
+      const { leaseMs } = this.options;
+      if (this.held.get(held.run.id) !== held) {
+        throw new LeaseLostError(`Not doing "${what}" for run ${held.run.id}: this replica no longer holds it`);
+      }
+      const age = this.clock().getTime() - held.renewedAt;
+      if (age > leaseMs / 2) {
+        throw new LeaseLostError(
+          `Not doing "${what}" for run ${held.run.id}: its lease was last renewed ${age} ms ago, more than half the ${leaseMs} ms lease`,
+        );
+      }
+    };
+  }
+
+  private async withFollowUpSlot<T>(work: () => Promise<T>): Promise<T> {
+    const limit = this.options.maxConcurrentFollowUps ?? 4;
+    if (this.followUpsRunning < limit) {
+      this.followUpsRunning++;
+    } else {
+      // A finishing follow-up hands its slot over directly.
+      await new Promise<void>(resolve => this.followUpQueue.push(resolve));
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.followUpQueue.shift();
+      if (next) next();
+      else this.followUpsRunning--;
+    }
   }
 
   /** New runs were stored: claim them now rather than at the next tick (once for a burst). */
@@ -110,6 +208,7 @@ export class RunProcessor {
 
   /** A watched Flux object changed: re-judge the runs that depend on it. */
   onFluxChange(location: ObjectLocation, receivedAt: number = Date.now()): void {
+    if (this.stopped) return;
     const key = locationKey(location);
     for (const held of this.held.values()) {
       if (held.watchKeys.has(key)) {
@@ -119,33 +218,36 @@ export class RunProcessor {
     }
   }
 
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
+  /**
+   * Claims free runs and starts the evaluations that are due. Returns without
+   * waiting for them: a long diagnosis never delays claims, deadlines or the
+   * heartbeat. Stops early when the scheduler aborts.
+   */
+  async tick(abortSignal?: AbortSignal): Promise<void> {
+    if (this.ticking || this.stopped || abortSignal?.aborted) return;
     this.ticking = true;
     try {
       const now = this.clock().getTime();
       const { runStore, ownerId, leaseMs, maxConcurrent } = this.options;
-      if (now - this.lastRenew >= leaseMs / 3 && this.held.size > 0) {
-        this.lastRenew = now;
-        const stillHeld = new Set(await runStore.renewLeases(ownerId, [...this.held.keys()], leaseMs));
-        for (const id of [...this.held.keys()]) {
-          if (!stillHeld.has(id)) this.held.delete(id);
-        }
-      }
       const capacity = maxConcurrent - this.held.size;
-      const fresh: HeldRun[] = [];
+      const fresh = new Set<HeldRun>();
       if (capacity > 0) {
         for (const run of await runStore.claimRuns(ownerId, leaseMs, capacity)) {
-          const held: HeldRun = { run, watchKeys: new Set(), busy: false, again: false, reconcileRequested: false };
+          if (this.stopped) {
+            await runStore.releaseLease(ownerId, run.id);
+            continue;
+          }
+          const held: HeldRun = { run, watchKeys: new Set(), busy: false, again: false, reconcileRequested: false, renewedAt: now };
           this.held.set(run.id, held);
-          fresh.push(held);
+          fresh.add(held);
         }
       }
+      if (abortSignal?.aborted) return;
       const sweep = now - this.lastSweep >= FULL_SWEEP_MS;
       if (sweep) this.lastSweep = now;
       for (const held of this.held.values()) {
         const due = Date.parse(held.run.deadlineAt) <= now;
-        if (sweep || due || fresh.includes(held)) await this.evaluate(held);
+        if (sweep || due || fresh.has(held)) this.track(this.evaluate(held));
       }
     } catch (error) {
       this.options.logger.error(`GORT run processor tick failed: ${error}`);
@@ -171,7 +273,12 @@ export class RunProcessor {
         await this.step(held);
       } while (held.again && this.held.has(held.run.id));
     } catch (error) {
-      this.options.logger.error(`GORT run ${held.run.id} failed to advance: ${error}`);
+      if (isLeaseLost(error)) {
+        this.options.logger.info(`GORT run ${held.run.id}: ${error.message}`);
+        if (this.held.get(held.run.id) === held) this.held.delete(held.run.id);
+      } else {
+        this.options.logger.error(`GORT run ${held.run.id} failed to advance: ${error}`);
+      }
     } finally {
       held.busy = false;
     }
@@ -226,16 +333,18 @@ export class RunProcessor {
         return;
       case 'failed':
       case 'timed_out':
-        if (await this.transition(held, { state: 'diagnosing', message: 'Collecting evidence and diagnosing' })) {
-          await this.diagnose(held);
-        }
+        await this.withFollowUpSlot(async () => {
+          if (await this.transition(held, { state: 'diagnosing', message: 'Collecting evidence and diagnosing' })) {
+            await this.diagnose(held);
+          }
+        });
         return;
       case 'diagnosing':
-        await this.diagnose(held);
+        await this.withFollowUpSlot(() => this.diagnose(held));
         return;
       case 'succeeded':
       case 'validating':
-        await this.validate(held);
+        await this.withFollowUpSlot(() => this.validate(held));
         return;
       default:
         this.held.delete(run.id);
@@ -318,6 +427,7 @@ export class RunProcessor {
     const requester = this.options.reconcileRequester;
     if (!requester || held.reconcileRequested || held.run.state !== 'queued') return;
     held.reconcileRequested = true;
+    await this.guardFor(held)('request a Flux reconcile');
     const j = judgements as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
     const locations = j.flatMap(x => [x.sourceLocation, x.location]).filter((l): l is ObjectLocation => Boolean(l));
     try {
@@ -327,8 +437,13 @@ export class RunProcessor {
     }
   }
 
+  /** A progress note on the timeline; throws LeaseLostError when the run is no longer ours. */
   private async progress(held: HeldRun, message: string): Promise<void> {
-    await this.options.runStore.transition(held.run.id, this.options.ownerId, { state: held.run.state, message });
+    const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, { state: held.run.state, message });
+    if (!ok) {
+      if (this.held.get(held.run.id) === held) this.held.delete(held.run.id);
+      throw new LeaseLostError(`Stopped at "${message}": run ${held.run.id} was superseded or taken over`);
+    }
   }
 
   private async validate(held: HeldRun): Promise<void> {
@@ -346,9 +461,11 @@ export class RunProcessor {
         run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
         locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
         progress: message => this.progress(held, message),
+        guard: this.guardFor(held),
       });
       await this.transition(held, { state: 'done', message: result.message, intent: result.intent, ai: result.ai, fixPr: result.fixPr });
     } catch (error) {
+      if (isLeaseLost(error)) throw error;
       await this.transition(held, { state: 'done', message: `Intent validation failed: ${error}`, error: `Intent validation failed: ${String(error).slice(0, 500)}` });
     }
   }
@@ -397,9 +514,11 @@ export class RunProcessor {
         run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
         ...diagnosed,
         progress: progressMessage => this.progress(held, progressMessage),
+        guard: this.guardFor(held),
       });
       await this.transition(held, { state: 'done', message: after.message, ai: after.ai, fixPr: after.fixPr });
     } catch (error) {
+      if (isLeaseLost(error)) throw error;
       this.options.logger.error(`GORT run ${held.run.id}: follow-up after diagnosis failed`, error as Error);
       await this.transition(held, {
         state: 'done',

@@ -8,6 +8,7 @@ import type {
   RunFixPr,
   RunIntentVerdict,
 } from '@gort-backstage/plugin-gort-common';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import type { ObjectJudgement } from './combineVerdicts';
 import type { ObjectLocation } from './judgeRunObject';
 
@@ -22,6 +23,27 @@ export interface FailureDiagnoser {
 }
 
 /**
+ * Thrown by a {@link SideEffectGuard} (and by progress reports) once this
+ * process may no longer hold the run: whoever catches errors to turn them
+ * into results must let this one through.
+ */
+export class LeaseLostError extends Error {
+  readonly name = 'LeaseLostError';
+}
+
+export function isLeaseLost(error: unknown): error is LeaseLostError {
+  return (error as Error)?.name === 'LeaseLostError';
+}
+
+/**
+ * Called right before each side effect (a push, a pull request, a comment, a
+ * reconcile request). Throws {@link LeaseLostError} unless this process
+ * renewed its lease on the run less than half a lease ago: a replica that
+ * lost a lease never acts, and a call made now ends well before the lease could.
+ */
+export type SideEffectGuard = (what: string) => Promise<void>;
+
+/**
  * What follows a verdict. Both may take long (AI calls, GitHub); they report
  * progress on the run's timeline and must turn expected failures (AI outage,
  * rejected proposal, GitHub errors) into their result rather than throw.
@@ -34,12 +56,14 @@ export interface RunFollowUps {
     diagnosis?: RunDiagnosis;
     evidence: RunEvidenceItem[];
     progress: (message: string) => Promise<void>;
+    guard: SideEffectGuard;
   }): Promise<{ ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
   /** A successful run: intent validation against the plan documents. */
   validateIntent?(input: {
     run: Run;
     locations: ObjectLocation[];
     progress: (message: string) => Promise<void>;
+    guard: SideEffectGuard;
   }): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
 }
 
@@ -52,7 +76,8 @@ export interface ReconcileRequester {
 export interface ObservedFluxChange {
   cluster: string;
   kind: string;
-  object: { metadata?: { namespace?: string; name?: string } };
+  type?: 'add' | 'update' | 'delete';
+  object: KubeObject;
   /** When the change reached this process (ms since the epoch). */
   receivedAt: number;
 }

@@ -1,15 +1,10 @@
 import {
+  AuditorService,
+  BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
-import {
-  gortRunCreatePermission,
-  gortRunReadPermission,
   RUN_OUTCOMES,
   RUN_STATES,
   RunList,
@@ -18,14 +13,20 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ManualRunLimiter } from '../database/DatabaseManualRunLimiter';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import { WebhookReceiver } from '../webhook/WebhookReceiver';
+import { EntityAccess } from './EntityAccess';
 import { GortStatusService } from './GortStatusService';
+import { TooManyRequestsError } from './TooManyRequestsError';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  /** Per-entity authorization: every read and run is checked against it. */
+  access: EntityAccess;
+  manualRunLimiter: ManualRunLimiter;
+  auditor: AuditorService;
   watcherStore: WatcherStore;
   runStore: RunStore;
   statusService: GortStatusService;
@@ -67,13 +68,18 @@ function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what: s
   return result.data;
 }
 
+function principalRef(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  return principal.userEntityRef ?? `${principal.type}:${principal.subject ?? 'unknown'}`;
+}
+
 function header(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, watcherStore, runStore, statusService, webhookReceiver } = options;
+  const { httpAuth, access, manualRunLimiter, auditor, watcherStore, runStore, statusService, webhookReceiver } = options;
   const router = Router();
 
   // The signature covers the exact bytes GitHub sent, so this route reads the
@@ -94,54 +100,83 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
 
   router.use(express.json({ limit: '100kb' }));
 
-  async function authorize(req: Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Permission ${permission.name} is required`);
-    }
-    return credentials;
-  }
+  const credentialsOf = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  // Lists are filtered to the entities the caller may read; a single entity
+  // the caller may not read answers 404, as the catalog does.
   router.get('/watchers', async (req, res) => {
-    await authorize(req, gortRunReadPermission);
-    const body: WatcherList = { items: await watcherStore.list() };
+    const credentials = await credentialsOf(req);
+    const watchers = await watcherStore.list();
+    const readable = await access.readable(credentials, watchers.map(w => w.entityRef));
+    const body: WatcherList = { items: watchers.filter(w => readable.has(w.entityRef.toLowerCase())) };
     res.json(body);
   });
 
   router.get('/entities/status', async (req, res) => {
-    await authorize(req, gortRunReadPermission);
-    res.json(await statusService.allStatuses());
+    const credentials = await credentialsOf(req);
+    const all = await statusService.allStatuses();
+    const readable = await access.readable(credentials, all.items.map(item => item.entityRef));
+    res.json({ items: all.items.filter(item => readable.has(item.entityRef.toLowerCase())) });
   });
 
   router.get('/entities/:namespace/:kind/:name/status', async (req, res) => {
-    await authorize(req, gortRunReadPermission);
+    const credentials = await credentialsOf(req);
     const { namespace, kind, name } = parseOrThrow(entityParams, req.params, 'entity');
     const entityRef = `${kind}:${namespace}/${name}`.toLowerCase();
+    await access.assertReadable(credentials, entityRef, `No entity ${entityRef} is followed by GORT`);
     res.json(await statusService.entityStatus(entityRef));
   });
 
   router.post('/runs', async (req, res) => {
-    await authorize(req, gortRunCreatePermission);
-    const { entityRef } = parseOrThrow(createRunBody, req.body, 'body');
-    const result = await statusService.startManualRun(entityRef.toLowerCase());
-    res.status(result.created ? 201 : 200).json(result);
+    const credentials = await credentialsOf(req);
+    const { entityRef: requested } = parseOrThrow(createRunBody, req.body, 'body');
+    const entityRef = requested.toLowerCase();
+    const auditEvent = await auditor.createEvent({
+      eventId: 'run-now',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef },
+    });
+    try {
+      await access.assertMayCreateRun(credentials, entityRef);
+      const decision = await manualRunLimiter.take(entityRef, principalRef(credentials));
+      if (!decision.allowed) {
+        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+        throw new TooManyRequestsError(
+          `Too many manual runs of ${entityRef}: try again in ${decision.retryAfterSeconds} s`,
+        );
+      }
+      const result = await statusService.startManualRun(entityRef);
+      await auditEvent.success({ meta: { runId: result.runId, sha: result.sha, created: result.created } });
+      res.status(result.created ? 201 : 200).json(result);
+    } catch (error) {
+      await auditEvent.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   router.get('/runs', async (req, res) => {
-    await authorize(req, gortRunReadPermission);
+    const credentials = await credentialsOf(req);
     const query = parseOrThrow(listRunsQuery, req.query, 'query');
-    const body: RunList = await runStore.listRuns(query);
+    if (query.entityRef) {
+      const entityRef = query.entityRef.toLowerCase();
+      await access.assertReadable(credentials, entityRef, `No entity ${entityRef} is followed by GORT`);
+      const body: RunList = await runStore.listRuns({ ...query, entityRef });
+      res.json(body);
+      return;
+    }
+    const readable = await access.readable(credentials, await runStore.runEntityRefs());
+    const body: RunList = await runStore.listRuns({ ...query, entityRefs: [...readable] });
     res.json(body);
   });
 
   router.get('/runs/:id', async (req, res) => {
-    await authorize(req, gortRunReadPermission);
+    const credentials = await credentialsOf(req);
     const id = parseOrThrow(runIdParam, req.params.id, 'run id');
     const run = await runStore.getRun(id);
-    if (!run) {
-      throw new NotFoundError(`No run ${id}`);
-    }
+    // The same answer for a run that does not exist and one the caller may not read.
+    if (!run) throw new NotFoundError(`No run ${id}`);
+    await access.assertReadable(credentials, run.entityRef, `No run ${id}`);
     res.json(run);
   });
 

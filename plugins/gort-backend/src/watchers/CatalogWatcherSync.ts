@@ -15,6 +15,8 @@ const ENTITY_FIELDS = [
   'metadata.namespace',
   'metadata.name',
   'metadata.annotations',
+  'spec.owner',
+  'relations',
 ];
 
 /** Reads annotated entities from the catalog and stores them as watchers. */
@@ -52,8 +54,24 @@ export class CatalogWatcherSync {
     return entities;
   }
 
+  /**
+   * Makes the stored watchers match the catalog. A failed read throws and
+   * changes nothing; an empty read changes nothing either while watchers are
+   * stored: a catalog that is starting, being rebuilt or briefly unable to
+   * answer would otherwise stop every push from starting runs.
+   */
   async sync(): Promise<WatcherSyncResult> {
     const entities = await this.readAnnotatedEntities();
+    if (entities.length === 0) {
+      const stored = (await this.deps.store.list()).length;
+      if (stored > 0) {
+        this.deps.logger.warn(
+          `The catalog returned no entity with ${ANNOTATION_FLUX_APP}; keeping the ${stored} stored watcher(s). ` +
+            'Remove the annotation from one entity at a time, or delete the watchers by hand, to stop following all of them.',
+        );
+        return { added: 0, updated: 0, removed: 0, unchanged: stored };
+      }
+    }
     const watchers = watchersFromEntities(entities);
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;

@@ -47,6 +47,11 @@ export class WebhookReceiver {
         'The GORT webhook is not configured: set gort.webhook.secret to the secret of the GitHub webhook',
       );
     }
+    if (request.rawBody.length === 0) {
+      // GitHub never sends an empty body; the signature library refuses one.
+      this.deps.onOutcome?.('malformed', 'webhook');
+      throw new InputError('The body is empty; GitHub sends the event as a JSON body');
+    }
     if (!(await verifyWebhookSignature(this.deps.secrets, request.rawBody, request.signature))) {
       this.deps.onOutcome?.('invalid_signature', 'webhook');
       throw new AuthenticationError(

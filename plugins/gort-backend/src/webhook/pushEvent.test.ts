@@ -3,6 +3,7 @@ import { parsePushPayload } from './pushEvent';
 // Real GitHub webhook payloads, recorded by the Octokit project.
 // eslint-disable-next-line @backstage/no-undeclared-imports
 const examples: Array<{ name: string; examples: any[] }> = require('@octokit/webhooks-examples/api.github.com/index.json');
+
 const pushExamples = examples.find(e => e.name === 'push')!.examples;
 
 describe('parsePushPayload', () => {
@@ -11,12 +12,11 @@ describe('parsePushPayload', () => {
     expect(results.some(r => r.kind === 'invalid')).toBe(false);
     const pushes = results.filter(r => r.kind === 'push');
     expect(pushes.length).toBeGreaterThan(0);
-    for (const [index, result] of results.entries()) {
+    const notBranchPushes = results.filter((_, index) => {
       const example = pushExamples[index];
-      if (!example.ref.startsWith('refs/heads/') || example.deleted) {
-        expect(result.kind).toBe('ignored');
-      }
-    }
+      return !example.ref.startsWith('refs/heads/') || example.deleted;
+    });
+    expect(notBranchPushes.filter(r => r.kind !== 'ignored')).toEqual([]);
   });
 
   it('extracts what a run needs from a branch push', () => {

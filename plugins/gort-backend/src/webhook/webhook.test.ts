@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import request from 'supertest';
 import { gortPlugin } from '../plugin';
@@ -32,7 +33,7 @@ const entities = [
 function pushBody(after = SHA) {
   return JSON.stringify({
     ref: 'refs/heads/main',
-    before: '0'.repeat(39) + '1',
+    before: `${'0'.repeat(39)}1`,
     after,
     commits: [],
     head_commit: { id: after, message: 'Bump podinfo', timestamp: '2026-11-23T10:00:00Z', author: { name: 'Ada', username: 'ada' } },
@@ -145,6 +146,11 @@ describe('POST /api/gort/webhook', () => {
     const tooLarge = await deliver(server, huge, { delivery: 'd-3' });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.response).toEqual({ statusCode: 413 });
+    // A well-formed signature over an empty body (the signing library refuses to make one).
+    const emptySignature = `sha256=${createHmac('sha256', SECRET).update('').digest('hex')}`;
+    const empty = await deliver(server, '', { delivery: 'd-4', signature: emptySignature });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toMatch(/body is empty/);
     expect(await listRuns(server)).toEqual([]);
   });
 

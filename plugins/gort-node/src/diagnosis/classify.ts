@@ -35,8 +35,17 @@ export function scopeOf(obj: KubeObject): RuleScope {
 
 // fluxcd/pkg ssa writes `Kind/namespace/name` (utils.FmtUnstructured) before
 // the failure; kind or name can be empty when the manifest lacks them.
-const OBJECT_VERB =
-  'dry-run failed|not found|namespace not specified|apply failed|is SOPS encrypted|immutable field detected|failed to migrate|metadata\\.managedFields';
+const OBJECT_VERBS = [
+  'dry-run failed',
+  'not found',
+  'namespace not specified',
+  'apply failed',
+  'is SOPS encrypted',
+  'immutable field detected',
+  'failed to migrate',
+  'metadata.managedFields',
+];
+const OBJECT_VERB = OBJECT_VERBS.map(v => v.replace(/\./g, '\\.')).join('|');
 const LEADING_OBJECT = new RegExp(
   `^(?<kind>[A-Za-z][A-Za-z0-9]{0,62})?/(?:(?<namespace>[a-z0-9][a-z0-9.-]{0,252})/)?(?<name>[A-Za-z0-9$][A-Za-z0-9.:${'$'}{}_/-]{0,252})? (?:${OBJECT_VERB})`,
 );
@@ -74,12 +83,17 @@ export function affectedObjects(message: string): string[] {
   };
   const first = leadingObject(text);
   if (first) add(first);
-  for (const m of text.matchAll(EVERY_OBJECT)) {
-    const g = m.groups!;
-    add(formatRef(g.kind, g.namespace, g.name));
+  // Cheap substring checks first: the scans below only run when they can match.
+  if (OBJECT_VERBS.some(verb => text.includes(verb))) {
+    for (const m of text.matchAll(EVERY_OBJECT)) {
+      const g = m.groups!;
+      add(formatRef(g.kind, g.namespace, g.name));
+    }
   }
-  for (const m of text.matchAll(HELM_OBJECT)) {
-    add(formatRef(m.groups!.kind, undefined, m.groups!.name));
+  if (text.includes(' with kind ')) {
+    for (const m of text.matchAll(HELM_OBJECT)) {
+      add(formatRef(m.groups!.kind, undefined, m.groups!.name));
+    }
   }
   return found;
 }
@@ -200,7 +214,9 @@ const MAX_WAITED = 20;
 /** Objects listed by `timeout waiting for: [...]` / `failed early due to stalled resources: [...]`. */
 export function waitedObjects(message: string): WaitedObject[] {
   const found: WaitedObject[] = [];
-  for (const match of normaliseMessage(message).matchAll(WAITED_OBJECT)) {
+  const text = normaliseMessage(message);
+  if (!text.includes(" status: '")) return found;
+  for (const match of text.matchAll(WAITED_OBJECT)) {
     const g = match.groups!;
     found.push({
       ref: formatRef(g.kind, g.namespace, g.name),

@@ -454,8 +454,10 @@ describe('diagnose: one case per taxonomy category', () => {
       expect(diagnosis!.category).toBe(c.category);
       expect(diagnosis!.object).toBe(c.object);
       expect(diagnosis!.confidence).toBeGreaterThanOrEqual(0.5);
-      if (c.mentions)
-        expect(`${diagnosis!.summary}\n${diagnosis!.fix}`).toMatch(c.mentions);
+      // cases without `mentions` match anything
+      expect(`${diagnosis!.summary}\n${diagnosis!.fix}`).toMatch(
+        c.mentions ?? /[\s\S]*/,
+      );
     },
   );
 

@@ -301,7 +301,7 @@ class Walk {
   }
 }
 
-function readyCondition(obj: KubeObject): Condition | undefined {
+export function readyCondition(obj: KubeObject): Condition | undefined {
   return (obj.status?.conditions ?? []).find(
     (c: Condition) => c?.type === 'Ready',
   );
@@ -373,7 +373,7 @@ function classifyCondition(
   });
 }
 
-function upstreamSourceRef(obj: KubeObject): ParsedRef | undefined {
+export function upstreamSourceRef(obj: KubeObject): ParsedRef | undefined {
   if (obj.kind === HELM_RELEASE_KIND) {
     const chartRef = sourceRefOf(obj);
     return chartRef ?? helmChartRefOf(obj);
@@ -599,7 +599,7 @@ function toPublic(finding: Finding): Diagnosis {
   return diagnosis;
 }
 
-function kubeObjects(input: readonly unknown[]): KubeObject[] {
+export function kubeObjects(input: readonly unknown[]): KubeObject[] {
   return input.filter(isKubeObject);
 }
 

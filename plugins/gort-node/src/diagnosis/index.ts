@@ -5,6 +5,8 @@ export {
   isDiagnosable,
   TargetNotFoundError,
 } from './diagnose';
+export { diagnoseTimeout, isOutsideRepository } from './timeout';
+export type { TimedOutRun } from './timeout';
 export { affectedObjects, classify, waitedObjects } from './classify';
 export { explainMessage } from './explain';
 export type {

@@ -51,7 +51,8 @@ export interface Rule {
 // classes, and at most one bounded lazy gap. Messages are untrusted input.
 // The first matching rule wins, so specific rules come before broad ones.
 
-const NOT_IN_GIT = 'not fixable in Git: ';
+/** The prefix of `Diagnosis.fix` when no change in the repository can fix the failure. */
+export const NOT_IN_GIT = 'not fixable in Git: ';
 const target = (ctx: RuleContext) => ctx.named ?? ctx.subject;
 
 const NON_SOURCE: readonly RuleScope[] = [

@@ -84,3 +84,31 @@ describe('rules cite the templates that write their messages', () => {
     expect(Object.keys(extracts).filter(k => !cited.has(k))).toEqual([]);
   });
 });
+
+describe('reason rules name reasons the Flux controllers set', () => {
+  /** Every condition reason in the controllers' sources, extracted by the conformance suite. */
+  const upstreamReasons: Record<string, string[]> = JSON.parse(
+    fs.readFileSync(
+      path.join(
+        __dirname,
+        '..',
+        'reconcile',
+        '__conformance__',
+        'upstream-reasons.json',
+      ),
+      'utf8',
+    ),
+  );
+  const fluxReasonRules = RULES.filter(
+    r => r.reasons && !(r.scopes ?? []).every(s => s === 'workload'),
+  );
+
+  it.each(fluxReasonRules.map(r => [r.name, r] as const))(
+    '%s: its reasons appear in upstream-reasons.json',
+    (_name, rule) => {
+      expect(
+        (rule.reasons ?? []).filter(reason => !(reason in upstreamReasons)),
+      ).toEqual([]);
+    },
+  );
+});

@@ -1,12 +1,20 @@
 import type { PromptDiffFile } from '../ai/promptTypes';
 
-/** A repository as GORT names it: `owner/repo` on GitHub, group/project elsewhere. */
+/**
+ * A repository as GORT names it: `owner/repo` on GitHub, group/project elsewhere.
+ *
+ * @public
+ */
 export interface ScmRepositoryRef {
   owner: string;
   repo: string;
 }
 
-/** A pull (merge) request GORT opened or reads. */
+/**
+ * A pull (merge) request GORT opened or reads.
+ *
+ * @public
+ */
 export interface ScmPullRequest {
   number: number;
   /** The web page of the pull request (stored on the run). */
@@ -17,15 +25,21 @@ export interface ScmPullRequest {
   mergeCommitSha?: string;
 }
 
+/** @public */
 export interface ScmCommit {
   sha: string;
   message: string;
   parents: string[];
 }
 
-/** A file a comparison reports (the same shape the fix prompt's diff block takes). */
+/**
+ * A file a comparison reports (the same shape the fix prompt's diff block takes).
+ *
+ * @public
+ */
 export type ScmDiffFile = PromptDiffFile;
 
+/** @public */
 export interface ScmComment {
   /** The web URL of the comment. */
   url: string;
@@ -33,6 +47,7 @@ export interface ScmComment {
   created: boolean;
 }
 
+/** @public */
 export interface ScmCommitFilesInput {
   branch: string;
   /** The parent of the new commit. */
@@ -54,6 +69,8 @@ export interface ScmCommitFilesInput {
  * Further capabilities (check runs, commit statuses) will arrive as new
  * members of this interface or as separate interfaces a repository may also
  * implement.
+ *
+ * @public
  */
 export interface ScmRepository {
   /** `owner/repo`, as stored on fix PR records. */
@@ -80,6 +97,8 @@ export interface ScmRepository {
   updatePullRequest(number: number, input: { title: string; body: string }): Promise<ScmPullRequest>;
   /** Undefined when there is no such pull request. */
   getPullRequest(number: number): Promise<ScmPullRequest | undefined>;
+  /** The open pull request whose head is `branch` of this repository, if any. */
+  findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
   commentOnPullRequest(number: number, body: string): Promise<void>;
   /** The open pull request whose head is `branch` (of this repository), if any. */
   findOpenPullRequest(branch: string): Promise<ScmPullRequest | undefined>;
@@ -89,6 +108,8 @@ export interface ScmRepository {
    * edited in place afterwards. `marker` is letters, digits and `:._/-`.
    */
   upsertPullRequestComment(number: number, marker: string, body: string): Promise<ScmComment>;
+  /** The web URL of a comment on commit `sha` that contains `marker`, if any (retries find their comment). */
+  findCommitComment(sha: string, marker: string): Promise<string | undefined>;
   /** Returns the web URL of the comment. */
   commentOnCommit(sha: string, body: string): Promise<string>;
 }
@@ -96,6 +117,8 @@ export interface ScmRepository {
 /**
  * A source-control system GORT can work with, selected by
  * `gort.scm.provider: <id>` (default `github`, built in).
+ *
+ * @public
  */
 export interface GortScmProvider {
   /** The value of `gort.scm.provider` that selects this provider. */

@@ -55,6 +55,7 @@ describe('useLiveRefresh with signals', () => {
     expect(result.current).toBe('signals');
     act(() =>
       deliver({
+        type: 'run',
         runId: 'r1',
         entityRef: 'component:default/other',
         state: 'reconciling',
@@ -63,6 +64,7 @@ describe('useLiveRefresh with signals', () => {
     expect(refresh).not.toHaveBeenCalled();
     act(() =>
       deliver({
+        type: 'run',
         runId: 'r1',
         entityRef: 'component:default/podinfo',
         state: 'failed',
@@ -91,6 +93,7 @@ describe('useLiveRefresh with signals', () => {
     });
     act(() =>
       deliver({
+        type: 'run',
         runId: 'r1',
         entityRef: 'component:default/podinfo',
         state: 'done',
@@ -99,11 +102,41 @@ describe('useLiveRefresh with signals', () => {
     expect(refresh).not.toHaveBeenCalled();
     act(() =>
       deliver({
+        type: 'run',
         runId: 'r2',
         entityRef: 'component:default/podinfo',
         state: 'done',
       }),
     );
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('re-fetches on the content-free "runs changed" broadcast, whatever it follows', () => {
+    let deliver: (message: any) => void = () => {};
+    const signalApi: SignalApi = {
+      subscribe: (_channel, onMessage) => {
+        deliver = onMessage as any;
+        return { unsubscribe: () => {} };
+      },
+    };
+    const refresh = jest.fn();
+    renderHook(
+      () =>
+        useLiveRefresh({
+          entityRef: 'component:default/podinfo',
+          runId: 'r2',
+          active: true,
+          refresh,
+        }),
+      {
+        wrapper: ({ children }) => (
+          <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+            {children}
+          </TestApiProvider>
+        ),
+      },
+    );
+    act(() => deliver({ type: 'runs-changed' }));
     expect(refresh).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,5 +1,8 @@
 import { useSignal } from '@backstage/plugin-signals-react';
-import { GORT_RUNS_SIGNAL_CHANNEL } from '@gort-backstage/plugin-gort-common';
+import {
+  GORT_RUNS_SIGNAL_CHANNEL,
+  GortRunSignal,
+} from '@gort-backstage/plugin-gort-common';
 import { useEffect, useRef } from 'react';
 import { nextPollDelay } from './polling';
 
@@ -23,8 +26,25 @@ export interface LiveRefreshOptions {
 export type LiveMode = 'signals' | 'polling' | 'idle';
 
 /**
+ * Whether a signal may change what a view shows. Owners get the run's
+ * details; everyone gets a content-free "runs changed", after which the view
+ * re-fetches through the authorized endpoints.
+ */
+export function signalConcerns(
+  signal: GortRunSignal,
+  entityRef?: string,
+  runId?: string,
+): boolean {
+  if (signal.type !== 'run') return true;
+  return (
+    (!entityRef || signal.entityRef === entityRef) &&
+    (!runId || signal.runId === runId)
+  );
+}
+
+/**
  * Keeps a view fresh while GORT works on a run: re-fetches when the backend
- * signals a change on `gort:runs`, or, in apps without the signals plugin,
+ * signals a change on `gort:runs` (see {@link signalConcerns}), or, in apps without the signals plugin,
  * polls with backoff while something is active; a slow heartbeat covers the
  * idle time. Nothing is fetched while the page is hidden.
  */
@@ -43,15 +63,11 @@ export function useLiveRefresh(options: LiveRefreshOptions): LiveMode {
     refreshRef.current = refresh;
   }, [refresh]);
 
-  const { lastSignal, isSignalsAvailable } = useSignal(
+  const { lastSignal, isSignalsAvailable } = useSignal<GortRunSignal>(
     GORT_RUNS_SIGNAL_CHANNEL,
   );
   useEffect(() => {
-    if (
-      lastSignal &&
-      (!entityRef || lastSignal.entityRef === entityRef) &&
-      (!runId || lastSignal.runId === runId)
-    ) {
+    if (lastSignal && signalConcerns(lastSignal, entityRef, runId)) {
       refreshRef.current();
     }
   }, [lastSignal, entityRef, runId]);

@@ -80,6 +80,14 @@ describe('the GitHub SCM against the sandbox GitHub', () => {
     await expect(repo.upsertPullRequestComment(pr.number, 'a --> b', 'x')).rejects.toThrow(/Invalid comment marker/);
   });
 
+  it('finds a commit comment by its hidden marker', async () => {
+    const base = (await repo.getBranchHead('main'))!;
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBeUndefined();
+    const url = await repo.commentOnCommit(base, 'findings\n<!-- gort:c:1 -->');
+    expect(await repo.findCommitComment(base, '<!-- gort:c:1 -->')).toBe(url);
+    expect(await repo.findCommitComment(base, '<!-- gort:c:2 -->')).toBeUndefined();
+  });
+
   it('waits out a secondary rate limit and retries', async () => {
     server.simulateRateLimit({ count: 1, kind: 'secondary', status: 403, retryAfterSeconds: 1 });
     expect(await repo.readFile('README.md', 'main')).toBe('x\n');

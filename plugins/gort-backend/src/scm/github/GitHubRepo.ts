@@ -147,6 +147,11 @@ export class GitHubRepo implements ScmRepository {
     }
   }
 
+  async findCommitComment(sha: string, marker: string): Promise<string | undefined> {
+    const comments = await this.octokit.paginate(this.octokit.rest.repos.listCommentsForCommit, { ...this.base, commit_sha: sha, per_page: 100 });
+    return comments.find(comment => comment.body?.includes(marker))?.html_url;
+  }
+
   async commentOnPullRequest(number: number, body: string): Promise<void> {
     await this.octokit.rest.issues.createComment({ ...this.base, issue_number: number, body });
   }

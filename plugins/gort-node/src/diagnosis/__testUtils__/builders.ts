@@ -163,3 +163,21 @@ export const pod = (
   },
   status,
 });
+
+/** A pod of `app` whose only container waits with `reason` (ImagePullBackOff, CrashLoopBackOff…). */
+export const waitingPod = (
+  namespace: string,
+  app: string,
+  reason: string,
+  message: string,
+): KubeObject =>
+  pod(namespace, app, {
+    containerStatuses: [
+      {
+        name: app,
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason, message } },
+      },
+    ],
+  });

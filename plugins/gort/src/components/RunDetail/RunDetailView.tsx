@@ -17,6 +17,12 @@ import { IntentSection } from './IntentSection';
 import { RunTimeline } from './RunTimeline';
 import { VerdictsSection } from './VerdictsSection';
 
+const TRIGGER_LABELS: Record<string, string> = {
+  push: 'push',
+  manual: 'run by hand',
+  'catch-up': 'found through Flux (its push never arrived)',
+};
+
 /** Everything known about one run. */
 export function RunDetailView(props: { run: Run; backTo: string }) {
   const { run, backTo } = props;
@@ -37,7 +43,7 @@ export function RunDetailView(props: { run: Run; backTo: string }) {
           <CommitLink sha={run.sha} url={run.commit?.url} repo={run.repo} /> on{' '}
           {run.repo}@{run.branch}
           {run.commit?.author && <> by {run.commit.author}</>} ·{' '}
-          {run.trigger === 'manual' ? 'run by hand' : 'push'} · started{' '}
+          {TRIGGER_LABELS[run.trigger] ?? 'push'} · started{' '}
           {absoluteTime(run.createdAt)} · {runDuration(run)}
           {run.category && (
             <>

@@ -10,7 +10,7 @@ import { backendMessage } from '../../lib/errors';
 
 const DENIED_ID = 'gort-run-now-denied';
 const DENIED_TEXT =
-  'You need the gort.run.create permission to start a run. Ask your Backstage administrator.';
+  'You need the gort.run.create permission on this entity to start a run (usually: be one of its owners). Ask your Backstage administrator.';
 const visuallyHidden = {
   position: 'absolute',
   width: 1,
@@ -30,6 +30,7 @@ export function RunNowButton(props: {
   const alertApi = useApi(alertApiRef);
   const { allowed, loading } = usePermission({
     permission: gortRunCreatePermission,
+    resourceRef: entityRef,
   });
   const [starting, setStarting] = useState(false);
 

@@ -59,6 +59,9 @@ function CommitCell(props: { run: RunSummary }) {
       {run.trigger === 'manual' && (
         <Typography variant="caption"> (run by hand)</Typography>
       )}
+      {run.trigger === 'catch-up' && (
+        <Typography variant="caption"> (found through Flux; its push never arrived)</Typography>
+      )}
       {run.commit?.message && (
         <Typography
           variant="body2"

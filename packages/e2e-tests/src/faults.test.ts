@@ -1,0 +1,192 @@
+import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
+import type { Run } from '@gort-backstage/plugin-gort-common';
+import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
+import { describeWithPostgres } from './harness/postgres';
+
+/*
+ * Fault injection through real backend processes, with timings scaled down:
+ * a 3 s lease (the harness default) and a 9 s AI answer (three leases).
+ */
+jest.setTimeout(900_000);
+
+const SLOW_AI_MS = 9_000;
+const REPO = '/repos/acme/podinfo-gitops';
+const done = (run: { state: string }) => ['done', 'error', 'superseded'].includes(run.state);
+
+function github(env: GortEnvironment) {
+  const call = (path: string, init: RequestInit = {}) =>
+    fetch(`${env.sandbox.githubUrl}${path}`, {
+      ...init,
+      headers: { Authorization: `token ${env.sandbox.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+    }).then(async res => ({ status: res.status, body: await res.json() }));
+  return {
+    call,
+    gortPulls: async () => ((await call(`${REPO}/pulls?state=all&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/')),
+    closeOpenGortPulls: async () => {
+      for (const pull of ((await call(`${REPO}/pulls?state=open&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/'))) {
+        await call(`${REPO}/pulls/${pull.number}`, { method: 'PATCH', body: JSON.stringify({ state: 'closed' }) });
+      }
+    },
+  };
+}
+
+const workersOf = (env: GortEnvironment, runId: string) => env.backends.filter(b => b.log.includes(`GORT run ${runId} `)).map(b => b.name);
+
+describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
+  let env: GortEnvironment;
+
+  beforeAll(async () => {
+    env = await GortEnvironment.start({ backends: 2, database: 'postgres' });
+    await env.waitForRun(await env.push('fix'), done);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it(`opens exactly one PR when the AI takes ${SLOW_AI_MS / 1000} s (three leases), and no run is worked by both`, async () => {
+    env.sandbox.anthropic.setResponseDelay({ slowMs: SLOW_AI_MS });
+    try {
+      const sha = await env.push('bad-image');
+      const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
+      expect(run.fixPr).toMatchObject({ status: 'opened' });
+      expect(await github(env).gortPulls()).toHaveLength(1);
+      expect(workersOf(env, run.id)).toHaveLength(1);
+    } finally {
+      env.sandbox.anthropic.setResponseDelay(undefined);
+    }
+    await env.waitForRun(await env.push('fix'), done);
+  });
+
+  it('stores no run when the database fails mid-delivery, and the redelivery creates the runs', async () => {
+    const db = env.pluginDatabase();
+    try {
+      await db.raw(`CREATE OR REPLACE FUNCTION gort_e2e_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
+      await db.raw('CREATE TRIGGER gort_e2e_refuse BEFORE INSERT ON gort_runs FOR EACH ROW EXECUTE FUNCTION gort_e2e_refuse()');
+      const before = env.sandbox.github.deliveries().length;
+      const sha = await env.push('oom');
+      await env.sandbox.github.waitForDeliveries();
+      const failed = env.sandbox.github.deliveries().slice(before).find(d => d.event === 'push')!;
+      expect(failed.statusCode).toBe(500);
+      expect((await env.runs()).some(r => r.sha === sha)).toBe(false);
+      expect(await db('gort_deliveries').where('delivery_id', failed.id).first()).toBeUndefined();
+
+      await db.raw('DROP TRIGGER gort_e2e_refuse ON gort_runs');
+      const redelivered = await env.sandbox.github.redeliver(failed.id);
+      expect(redelivered.statusCode).toBe(202);
+      const run = await env.waitForRun(sha, r => r.state !== 'queued');
+      expect(run.sha).toBe(sha);
+    } finally {
+      await db.raw('DROP TRIGGER IF EXISTS gort_e2e_refuse ON gort_runs').catch(() => undefined);
+      await db.destroy();
+    }
+    await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
+  });
+
+  it('keeps one waiting run through 50 concurrent "Run now" requests and pushes, with no error answer', async () => {
+    const requests = Array.from({ length: 50 }, (_, i) =>
+      env.api('/runs', { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) }, env.backends[i % 2]).then(r => r.status),
+    );
+    const pushes = [env.push('fix'), env.push('oom')];
+    const statuses = await Promise.all(requests);
+    await Promise.all(pushes);
+    await env.sandbox.github.waitForDeliveries();
+    expect(statuses.filter(s => s !== 200 && s !== 201)).toEqual([]);
+    expect(env.sandbox.github.deliveries().filter(d => d.event === 'push' && d.statusCode !== 202)).toEqual([]);
+    const db = env.pluginDatabase();
+    try {
+      const waiting = await db('gort_runs').where('entity_ref', PODINFO).whereIn('state', ['queued', 'waiting_for_source', 'reconciling']).count({ n: '*' }).first();
+      expect(Number(waiting?.n)).toBeLessThanOrEqual(1);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
+describe('fault injection: kill -9 at each step of a fix, then restart', () => {
+  let env: GortEnvironment;
+  const bad = ['bad-image', 'oom', 'bad-image', 'oom'];
+  let round = 0;
+
+  beforeAll(async () => {
+    env = await GortEnvironment.start();
+    await env.waitForRun(await env.push('fix'), done);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  async function crashDuring(arm: () => void, crashPoint: (run: Run) => boolean, disarm: () => void) {
+    const gh = github(env);
+    await gh.closeOpenGortPulls();
+    await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
+    arm();
+    const sha = await env.push(bad[round++ % bad.length]);
+    let crashed: Run;
+    try {
+      crashed = await env.waitForRun(sha, crashPoint, PODINFO, 240_000);
+      await env.backend.stop('SIGKILL');
+    } finally {
+      disarm();
+    }
+    await env.backend.start();
+    const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
+    expect(run.id).toBe(crashed.id);
+    expect(run.fixPr).toMatchObject({ status: 'opened' });
+    const forBranch = (await gh.gortPulls()).filter(p => p.head.ref === run.fixPr!.branch);
+    expect(forBranch).toHaveLength(1);
+    expect((await gh.gortPulls()).filter(p => p.state === 'open')).toHaveLength(1);
+    return run;
+  }
+
+  const diagnosed = (run: Run) => run.timeline.some(e => /^Diagnosed as /.test(e.message));
+  const ai = () => env.sandbox.anthropic;
+  const gitHub = () => env.sandbox.github;
+  const pullsPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path === `${REPO}/pulls`;
+
+  it('after the diagnosis', async () => {
+    await crashDuring(() => ai().setResponseDelay('hang'), diagnosed, () => ai().setResponseDelay(undefined));
+  });
+
+  it('during the AI call', async () => {
+    await crashDuring(() => ai().setResponseDelay('hang'), run => diagnosed(run) && ai().hangingRequests() > 0, () => ai().setResponseDelay(undefined));
+  });
+
+  it('after the branch push, before the pull request', async () => {
+    await crashDuring(
+      () => gitHub().setResponseDelay('hang', pullsPost, 'before'),
+      () => gitHub().hangingRequests() > 0,
+      () => gitHub().setResponseDelay(undefined),
+    );
+  });
+
+  it('after GitHub created the pull request, before the database recorded it', async () => {
+    await crashDuring(
+      () => gitHub().setResponseDelay('hang', pullsPost, 'after'),
+      () => gitHub().hangingRequests() > 0,
+      () => gitHub().setResponseDelay(undefined),
+    );
+  });
+});
+
+describe('fault injection: a push whose webhook never arrives', () => {
+  let env: GortEnvironment;
+
+  beforeAll(async () => {
+    env = await GortEnvironment.start({ sourceInterval: '3s' });
+    await env.waitForRun(await env.push('fix'), done);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('is found through Flux: a catch-up run follows the commit', async () => {
+    env.sandbox.github.setWebhook(undefined);
+    const sha = await env.push('oom');
+    const run = await env.waitForRun(sha, r => r.state !== 'queued', PODINFO, 120_000);
+    expect(run.trigger).toBe('catch-up');
+    expect(run.timeline[0].message).toMatch(/push never arrived/);
+    env.sandbox.github.setWebhook({ url: `${env.backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
+    const finished = await env.waitForRun(sha, done, PODINFO, 240_000);
+    expect(finished.outcome).toBe('failed');
+  });
+});

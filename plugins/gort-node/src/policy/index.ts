@@ -1,0 +1,2 @@
+export { reviewEdits } from './editPolicy';
+export type { EditPolicyReview, PolicyFinding, PolicyRule } from './editPolicy';

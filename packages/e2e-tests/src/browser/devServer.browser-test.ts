@@ -45,6 +45,7 @@ describe('`npm start` in a real browser (the app dev server, app-config.yaml)', 
     expectAppConfigWithPortsOnly(env.config);
   });
 
+  // eslint-disable-next-line jest/expect-expect -- walkThroughTheDemo asserts every step
   it('signs in as guest and shows the catalog, the GitOps tab, the overview card and the org page', async () => {
     await walkThroughTheDemo(page, problems, appUrl, 'dev-server-');
   });

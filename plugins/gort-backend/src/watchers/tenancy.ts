@@ -126,11 +126,12 @@ export function applyTenancy(
     fixRepo = undefined;
   }
   if (fixRepo && targetRepo && !sameRepo(fixRepo, targetRepo)) {
-    const why = !policy.allowSeparateFixRepo
-      ? 'fix PRs go to the target repository unless gort.tenancy.allowSeparateFixRepo is true'
-      : !repoAllowed(fixRepo)
-        ? `${ownerText} may not open PRs in ${repoText(fixRepo)} (gort.tenancy.owners repositories)`
-        : undefined;
+    let why: string | undefined;
+    if (!policy.allowSeparateFixRepo) {
+      why = 'fix PRs go to the target repository unless gort.tenancy.allowSeparateFixRepo is true';
+    } else if (!repoAllowed(fixRepo)) {
+      why = `${ownerText} may not open PRs in ${repoText(fixRepo)} (gort.tenancy.owners repositories)`;
+    }
     if (why) {
       problems.push({
         annotation: ANNOTATION_FIX_REPO,

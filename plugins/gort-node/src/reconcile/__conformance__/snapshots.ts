@@ -35,6 +35,7 @@ export interface ConformanceSnapshot {
   diagnosisPending?: string;
 }
 
+// eslint-disable-next-line no-restricted-syntax -- test data read next to this module, never packed
 export const SNAPSHOT_DIR = path.join(__dirname, 'snapshots');
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

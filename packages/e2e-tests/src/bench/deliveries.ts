@@ -68,35 +68,23 @@ export async function saturation(send: () => Promise<{ status: number }>, total:
  * slow answer delays none of the later sends (no coordinated omission).
  * Latency counts from the planned send time.
  */
-export async function openLoop(
-  send: () => Promise<{ status: number }>,
-  ratePerSecond: number,
-  seconds: number,
-): Promise<{ latencies: number[]; failed: number }> {
+export async function openLoop(send: () => Promise<{ status: number }>, ratePerSecond: number, seconds: number): Promise<number[]> {
   const interval = 1000 / ratePerSecond;
   const count = Math.round(ratePerSecond * seconds);
   const start = performance.now() + 50;
   const latencies: number[] = [];
-  let failed = 0;
   const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const planned = start + i * interval;
     const wait = planned - performance.now();
     if (wait > 0) await new Promise(r => setTimeout(r, wait));
     pending.push(
-      send().then(
-        ({ status }) => {
-          if (status >= 300) failed++;
-          latencies.push(performance.now() - planned);
-        },
-        // An overloaded backend stops accepting connections: counted, not fatal.
-        () => {
-          failed++;
-          latencies.push(performance.now() - planned);
-        },
-      ),
+      send().then(({ status }) => {
+        if (status >= 300) throw new Error(`answer ${status}`);
+        latencies.push(performance.now() - planned);
+      }),
     );
   }
   await Promise.all(pending);
-  return { latencies, failed };
+  return latencies;
 }

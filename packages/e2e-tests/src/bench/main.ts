@@ -12,11 +12,10 @@ async function main() {
   const part = process.env.GORT_BENCH ?? 'all';
   if (part === 'all' || part === 'ingestion') {
     const figures: EngineFigures[] = [];
-    const engines = (process.env.GORT_BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-    if (engines.includes('sqlite')) figures.push(await engineFigures('sqlite', Number(process.env.GORT_BENCH_RUNS_SQLITE ?? 100_000)));
-    if (engines.includes('postgres') && process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+    figures.push(await engineFigures('sqlite', Number(process.env.GORT_BENCH_RUNS_SQLITE ?? 100_000)));
+    if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
       figures.push(await engineFigures('postgres', Number(process.env.GORT_BENCH_RUNS_POSTGRES ?? 1_000_000)));
-    } else if (engines.includes('postgres')) {
+    } else {
       console.log('PostgreSQL figures skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set');
     }
     printSummary(figures);

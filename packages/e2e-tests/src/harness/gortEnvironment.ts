@@ -56,7 +56,7 @@ function entitiesYaml(
   annotationsFor: (index: number) => Record<string, string> = () => ({}),
   more: object[] = [],
 ): string {
-  const component = (name: string, fluxApp = 'flux-system/podinfo', more: Record<string, string> = {}) => ({
+  const component = (name: string, fluxApp = 'flux-system/podinfo', extraAnnotations: Record<string, string> = {}) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
@@ -65,7 +65,7 @@ function entitiesYaml(
         'gort.io/flux-app': fluxApp,
         'github.com/project-slug': 'acme/podinfo-gitops',
         'gort.io/reconcile-timeout': reconcileTimeout,
-        ...more,
+        ...extraAnnotations,
       },
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },

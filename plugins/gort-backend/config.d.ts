@@ -168,6 +168,14 @@ export interface Config {
       commentInDiagnoseOnly?: boolean;
       /** More globs fixes may touch besides the Flux object's spec.path tree and the docs paths (.github/ never). */
       allowedPaths?: string[];
+      /**
+       * What happens to a proposed fix that widens privilege or trust (RBAC,
+       * webhooks, CRDs, namespaces, Flux sources, privileged pods, host access,
+       * remote kustomize, clear-text Secrets): `refuse` (default: no PR) or
+       * `label` (the PR is opened with the `needs-security-review` label and
+       * its validation is never shown as passed).
+       */
+      editPolicy?: 'refuse' | 'label';
       /** How often the state of open fix PRs is read from GitHub. Default: every 5 minutes. */
       refresh?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -167,10 +167,20 @@ export interface RunAiAnalysis {
 }
 
 /** One check a proposed fix went through before anything was pushed. */
+/**
+ * `passed` and `failed` are results; `skipped` means the check could not run
+ * (never a pass); `review` means the edit policy found something a person must
+ * look at (the PR carries the `needs-security-review` label).
+ */
+export type FixValidationStatus = 'passed' | 'failed' | 'skipped' | 'review';
+
 export interface FixValidationCheck {
   check: string;
+  /** Whether the check lets the PR go ahead (true for `passed`, `skipped` and `review`). */
   ok: boolean;
   detail: string;
+  /** Absent in results stored before statuses existed: read `ok` then. */
+  status?: FixValidationStatus;
 }
 
 export type FixPrStatus =

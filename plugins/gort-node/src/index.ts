@@ -8,6 +8,7 @@
 export * from './diagnosis';
 export * from './redaction';
 export * from './policy';
+export * from './markdown';
 export * from './kube';
 export * from './ai';
 export * from './reconcile';

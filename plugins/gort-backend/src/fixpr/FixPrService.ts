@@ -42,7 +42,7 @@ import {
   shortSha,
 } from './prContent';
 import { selectFixFiles } from './selectFixFiles';
-import { validateEdits } from './validateEdits';
+import { EditPolicyMode, SECURITY_REVIEW_LABEL, validateEdits } from './validateEdits';
 
 export type FixPrResultLabel = 'opened' | 'updated' | 'failed' | 'rejected' | 'skipped' | 'escalated' | 'commented';
 
@@ -61,6 +61,8 @@ export interface FixPrOptions {
   maxFiles?: number;
   /** `null` disables the kustomize build check; undefined finds a binary on PATH. */
   kustomizeCommand?: string[] | null;
+  /** What the edit policy does with an edit that widens privilege or trust; `refuse` by default. */
+  editPolicy?: EditPolicyMode;
   onResult?: (result: FixPrResultLabel) => void;
 }
 
@@ -253,7 +255,10 @@ export class FixPrService {
       entityUrl,
       fingerprint,
       findings: request.findings,
+      kindsChanged: validation.kindsChanged,
+      aiSource: `${client.providerName} ${client.model}`,
     };
+    const labels = validation.needsSecurityReview ? [GORT_LABEL, SECURITY_REVIEW_LABEL] : [GORT_LABEL];
     const title = fixPrTitle(content);
     const body = fixPrBody(content);
     const message = `${title}\n\nFixes ${run.entityRef} at ${run.sha}.\nGORT-Fingerprint: ${fingerprint}`;
@@ -280,7 +285,7 @@ export class FixPrService {
     await request.guard(earlier ? `update pull request #${earlier.number}` : `open a pull request from ${branch}`);
     const pr = earlier
       ? await fixRepo.updatePullRequest(earlier.number, { title, body })
-      : await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels: [GORT_LABEL] });
+      : await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels });
     await this.options.store.insert({
       fingerprint,
       entityRef: run.entityRef,
@@ -309,15 +314,16 @@ export class FixPrService {
     for (const edit of edits) {
       if (!files.has(edit.path) && !edit.path.includes('..')) files.set(edit.path, await source.readFile(edit.path, sha).catch(() => undefined));
     }
-    const result = validateEdits(edits, files, allowedGlobs);
-    if (!result.ok) return result;
+    const result = validateEdits(edits, files, allowedGlobs, { policy: this.options.editPolicy });
+    const policy = { kindsChanged: result.review.kindsChanged, needsSecurityReview: result.needsSecurityReview };
+    if (!result.ok) return { ...result, ...policy };
     const root = normaliseRepoDir(specPath);
     const treeChecks: FixValidationCheck[] = [];
     const inTree = treeFiles.filter(path => isUnder(path, root));
     if (specPath === undefined || inTree.length > MAX_TREE_FILES) {
-      treeChecks.push({ check: 'kustomize-build', ok: true, detail: specPath === undefined ? 'skipped: the object has no spec.path' : `skipped: ${inTree.length} files in ${root || '.'} (more than ${MAX_TREE_FILES})` });
+      treeChecks.push({ check: 'kustomize-build', ok: true, status: 'skipped', detail: specPath === undefined ? 'skipped: the object has no spec.path' : `skipped: ${inTree.length} files in ${root || '.'} (more than ${MAX_TREE_FILES})` });
     } else if (this.options.kustomizeCommand === null) {
-      treeChecks.push({ check: 'kustomize-build', ok: true, detail: 'skipped: disabled' });
+      treeChecks.push({ check: 'kustomize-build', ok: true, status: 'skipped', detail: 'skipped: disabled' });
     } else {
       const materialised: Record<string, string> = {};
       for (const path of inTree) materialised[path] = files.get(path) ?? (await source.readFile(path, sha)) ?? '';
@@ -325,7 +331,7 @@ export class FixPrService {
       treeChecks.push(await kustomizeBuildCheck(materialised, root, { command: this.options.kustomizeCommand }));
     }
     const checks = [...result.checks, ...treeChecks];
-    return { ok: checks.every(c => c.ok), checks, changed: result.changed };
+    return { ok: checks.every(c => c.ok), checks, changed: result.changed, ...policy };
   }
 
   /** No PR: in diagnose-only mode the findings go to the pushed commit as a comment. */

@@ -1,4 +1,14 @@
-import { findKustomizeCommand, kustomizeBuildCheck } from './kustomizeCheck';
+import { createServer } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  findKustomizeCommand,
+  kustomizeBuildCheck,
+  kustomizeTreeDirs,
+  nonLocalKustomizeReferences,
+  runHardenedKustomize,
+} from './kustomizeCheck';
 
 const files = {
   'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n',
@@ -6,23 +16,78 @@ const files = {
 };
 
 describe('kustomizeBuildCheck', () => {
-  it('is skipped without a binary or without a kustomization file', async () => {
-    expect(await kustomizeBuildCheck(files, 'apps', { command: null })).toMatchObject({ ok: true, detail: expect.stringMatching(/^skipped: no kustomize/) });
+  it('says skipped, never passed, without a binary or without a kustomization file', async () => {
+    expect(await kustomizeBuildCheck(files, 'apps', { command: null })).toMatchObject({ ok: true, status: 'skipped', detail: expect.stringMatching(/^skipped: no kustomize/) });
     expect(await findKustomizeCommand('')).toBeUndefined();
     expect(await kustomizeBuildCheck({ 'apps/cm.yaml': files['apps/cm.yaml'] }, 'apps', { command: ['kubectl', 'kustomize'] })).toMatchObject({
       ok: true,
+      status: 'skipped',
       detail: expect.stringMatching(/no kustomization.yaml/),
     });
   });
 
-  it('builds the tree with the binary on PATH, when there is one', async () => {
+  it('has a binary under CI, so that no build check is skipped there', async () => {
+    if (process.env.CI) expect(await findKustomizeCommand()).toBeDefined();
+  });
+
+  it('refuses remote resources, bases, components and helmCharts before running', async () => {
+    const remote = {
+      'apps/kustomization.yaml': 'resources:\n- cm.yaml\n- https://github.com/attacker/x//base?ref=main\n- github.com/attacker/y/base\ncomponents: [/etc/c]\nhelmCharts: [{name: x, repo: "https://charts.example.org"}]\n',
+      'apps/cm.yaml': files['apps/cm.yaml'],
+    };
+    expect(nonLocalKustomizeReferences(remote)).toHaveLength(4);
+    const result = await kustomizeBuildCheck(remote, 'apps', { command: ['/bin/false-kustomize-never-run'] });
+    expect(result).toMatchObject({ ok: false, status: 'failed', detail: expect.stringMatching(/^not built: /) });
+    expect(nonLocalKustomizeReferences({ 'apps/kustomization.yaml': 'resources: [cm.yaml, ../base]\n' })).toEqual([]);
+  });
+
+  it('follows local bases to build the real tree', () => {
+    const tree: Record<string, string> = {
+      'apps/prod/kustomization.yaml': 'resources: [../base, extra.yaml]\n',
+      'apps/base/kustomization.yaml': 'resources: [deploy.yaml]\ncomponents: [../../components/probe]\n',
+      'components/probe/kustomization.yaml': 'kind: Component\n',
+    };
+    const read = (dir: string) => Object.fromEntries(Object.entries(tree).filter(([p]) => path.posix.dirname(p) === dir));
+    expect(kustomizeTreeDirs('apps/prod', read, new Set(['apps/prod', 'apps/base', 'components/probe', 'apps']))).toEqual(['apps/prod', 'apps/base', 'components/probe']);
+  });
+
+  it('builds the tree with the binary on PATH and redacts what it prints', async () => {
     const command = await findKustomizeCommand();
-    if (!command) return; // nothing to run here; covered by the skip case
-    expect(await kustomizeBuildCheck(files, 'apps', { command })).toMatchObject({ ok: true, detail: expect.stringMatching(/succeeded/) });
-    const broken = { ...files, 'apps/kustomization.yaml': files['apps/kustomization.yaml'].replace('cm.yaml', 'missing.yaml') };
+    if (!command) return; // no binary here: the CI case above makes this run there
+    expect(await kustomizeBuildCheck(files, 'apps', { command })).toMatchObject({ ok: true, status: 'passed', detail: expect.stringMatching(/succeeded/) });
+    const broken = { ...files, 'apps/kustomization.yaml': files['apps/kustomization.yaml'].replace('cm.yaml', 'missing-hunter2.yaml') };
     const result = await kustomizeBuildCheck(broken, 'apps', { command });
     expect(result.ok).toBe(false);
-    expect(result.detail).toMatch(/missing\.yaml/);
+    expect(result.detail).toMatch(/missing-hunter2\.yaml/);
     expect(result.detail).not.toMatch(/gort-kustomize-/);
+    const leaky = { ...files, 'apps/kustomization.yaml': `resources: [cm.yaml]\npatches:\n- path: ../../password=hunter2.yaml\n` };
+    const refused = await kustomizeBuildCheck(leaky, 'apps', { command });
+    expect(refused.ok).toBe(false);
+    expect(refused.detail).not.toContain('hunter2');
+  });
+
+  it('lets kustomize reach no network: a listener on this machine sees zero connections', async () => {
+    const command = await findKustomizeCommand();
+    if (!command) return;
+    const address = Object.values(networkInterfaces()).flat().find(i => i && i.family === 'IPv4' && !i.internal)?.address;
+    // Go never proxies loopback, so the listener must be on a real interface to prove the dead proxy is used.
+    const host = address ?? '127.0.0.1';
+    let connections = 0;
+    const server = createServer((_req, res) => res.end('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: remote}\n'));
+    server.on('connection', () => connections++);
+    await new Promise<void>(resolve => server.listen(0, '0.0.0.0', resolve));
+    const port = (server.address() as { port: number }).port;
+    const dir = await mkdtemp(path.join(tmpdir(), 'gort-kustomize-net-'));
+    const home = await mkdtemp(path.join(tmpdir(), 'gort-kustomize-home-'));
+    try {
+      await writeFile(path.join(dir, 'kustomization.yaml'), `resources:\n- http://${host}:${port}/cm.yaml\n- https://${host}:${port}/org/repo//base?ref=main\n`);
+      const result = await runHardenedKustomize(command, dir, home, 20_000);
+      expect(result.ok).toBe(false);
+      if (address) expect(connections).toBe(0);
+    } finally {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

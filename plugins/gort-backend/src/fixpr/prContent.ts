@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { FixValidationCheck, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
-import { redact } from '@gort-backstage/plugin-gort-node';
+import { codeBlock, neutraliseCell, neutraliseText, quoteAiProse, redact } from '@gort-backstage/plugin-gort-node';
 import { normaliseRepoDir } from './allowedPaths';
 
 export const GORT_LABEL = 'gort';
@@ -52,40 +52,65 @@ export interface FixPrContentInput {
   fingerprint: string;
   /** For intent failures: what the plan said and what runs. */
   findings?: Array<{ expectation: string; observed: string; status: string }>;
+  /** Every kind the edits add or change (from the edit policy). */
+  kindsChanged?: string[];
+  /** Who wrote the summary and root cause, e.g. `anthropic claude-…`. */
+  aiSource?: string;
 }
 
 const EVIDENCE_ITEMS = 6;
 const EVIDENCE_CHARS = 600;
 
 function fence(text: string): string {
-  const clean = redact(text).slice(0, EVIDENCE_CHARS).replace(/```/g, "'''");
-  return `\`\`\`\n${clean}\n\`\`\``;
+  return codeBlock(text, EVIDENCE_CHARS);
+}
+
+const STATUS_ICONS = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped', review: '⚠️ needs security review' } as const;
+
+/** `passed` only for a check that ran and passed: a skipped check is never shown as one. */
+export function checkStatus(check: FixValidationCheck): keyof typeof STATUS_ICONS {
+  if (check.status) return check.status;
+  if (!check.ok) return 'failed';
+  return /^skipped\b/.test(check.detail) ? 'skipped' : 'passed';
 }
 
 export function checksTable(checks: FixValidationCheck[]): string {
-  const rows = checks.map(c => `| ${c.ok ? '✅' : '❌'} ${c.check} | ${c.detail.replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 400)} |`);
+  const rows = checks.map(c => `| ${STATUS_ICONS[checkStatus(c)]} ${c.check} | ${neutraliseCell(c.detail)} |`);
   return ['| check | result |', '|---|---|', ...rows].join('\n');
 }
 
+/** One line summing the validation up: ✅ only when every check ran and passed. */
+export function validationVerdict(checks: FixValidationCheck[]): string {
+  const statuses = checks.map(checkStatus);
+  if (statuses.includes('failed')) return 'Validation ❌';
+  if (statuses.includes('review')) return 'Validation ⚠️ needs security review (the edit policy flagged this change)';
+  if (statuses.includes('skipped')) return `Validation incomplete: ${checks.filter(c => checkStatus(c) === 'skipped').map(c => c.check).join(', ')} skipped`;
+  return 'Validation ✅';
+}
+
 export function fixPrTitle(input: Pick<FixPrContentInput, 'summary' | 'category'>): string {
-  const first = input.summary.split('\n')[0].trim();
+  const first = redact(input.summary).split('\n')[0].replace(/[@#]/g, c => `${c}\u200b`).trim();
   return `GORT fix (${input.category}): ${first.length > 100 ? `${first.slice(0, 97)}…` : first}`;
 }
 
 export function fixPrBody(input: FixPrContentInput): string {
-  const evidence = input.evidence.slice(0, EVIDENCE_ITEMS).map(e => `**${redact(e.source).slice(0, 200)}**\n${fence(e.message)}`);
+  const evidence = input.evidence.slice(0, EVIDENCE_ITEMS).map(e => `**${neutraliseCell(e.source, 200)}**\n${fence(e.message)}`);
   const findings = input.findings?.length
-    ? ['## Intent findings', '', '| expectation | observed | status |', '|---|---|---|', ...input.findings.map(f => `| ${redact(f.expectation).replace(/\|/g, '\\|')} | ${redact(f.observed).replace(/\|/g, '\\|')} | ${f.status} |`), '']
+    ? ['## Intent findings', '', '| expectation | observed | status |', '|---|---|---|', ...input.findings.map(f => `| ${neutraliseCell(f.expectation)} | ${neutraliseCell(f.observed)} | ${neutraliseCell(f.status, 20)} |`), '']
     : [];
+  const ai = input.aiSource ?? 'AI';
   return [
     `GORT followed commit \`${shortSha(input.sha)}\` of \`${input.repo}\` for [${input.entityRef}](${input.entityUrl}) and proposes this fix.`,
     '',
     '## Diagnosis',
     '',
     `- Category: \`${input.category}\``,
-    ...(input.diagnosis ? [`- Rules: ${redact(input.diagnosis)}`] : []),
-    `- Root cause: ${redact(input.rootCause)}`,
+    ...(input.diagnosis ? [`- Rules: ${neutraliseText(input.diagnosis)}`] : []),
     ...(input.confidence !== undefined ? [`- Confidence: ${Math.round(input.confidence * 100)}%`] : []),
+    '',
+    '### Summary and root cause',
+    '',
+    quoteAiProse(`${input.summary}\n\nRoot cause: ${input.rootCause}`, ai),
     '',
     ...findings,
     '## Evidence (redacted)',
@@ -94,7 +119,13 @@ export function fixPrBody(input: FixPrContentInput): string {
     '',
     '## Validation before this PR was opened',
     '',
+    validationVerdict(input.checks),
+    '',
     checksTable(input.checks),
+    '',
+    '## Kinds changed',
+    '',
+    ...(input.kindsChanged?.length ? input.kindsChanged.map(k => `- \`${k.replace(/`/g, "'")}\``) : ['(no Kubernetes objects)']),
     '',
     '## Files',
     '',
@@ -132,11 +163,11 @@ export function diagnoseOnlyComment(input: {
   return [
     `**GORT** (diagnose-only) for [${input.entityRef}](${input.entityUrl}): \`${input.category}\``,
     '',
-    redact(input.summary),
-    ...(input.rootCause ? ['', `Root cause: ${redact(input.rootCause)}`] : []),
-    ...(input.findings?.length ? ['', ...input.findings.map(f => `- ${f.status}: ${redact(f.expectation)} — observed: ${redact(f.observed)}`)] : []),
+    neutraliseText(input.summary),
+    ...(input.rootCause ? ['', quoteAiProse(`Root cause: ${input.rootCause}`, 'AI')] : []),
+    ...(input.findings?.length ? ['', ...input.findings.map(f => `- ${neutraliseCell(f.status, 20)}: ${neutraliseCell(f.expectation)} — observed: ${neutraliseCell(f.observed)}`)] : []),
     '',
-    ...input.evidence.slice(0, 3).map(e => `**${redact(e.source).slice(0, 200)}**\n${fence(e.message)}`),
+    ...input.evidence.slice(0, 3).map(e => `**${neutraliseCell(e.source, 200)}**\n${fence(e.message)}`),
   ].join('\n');
 }
 
@@ -144,7 +175,7 @@ export function escalationComment(input: { entityRef: string; entityUrl: string;
   return [
     `**GORT**: after this fix was merged, [${input.entityRef}](${input.entityUrl}) failed again at \`${shortSha(input.sha)}\` (\`${input.category}\`).`,
     '',
-    redact(input.summary),
+    neutraliseText(input.summary),
     '',
     `GORT opened ${input.attempts} fix(es) after this merge and will not open another for this failure: a human needs to look.`,
   ].join('\n');

@@ -30,7 +30,7 @@ describe('validateEdits', () => {
       globs,
     );
     expect(result.ok).toBe(true);
-    expect(result.checks.map(c => c.check)).toEqual(['edits', 'paths', 'allowed-paths', 'apply', 'yaml', 'no-clear-text-secrets']);
+    expect(result.checks.map(c => c.check)).toEqual(['edits', 'paths', 'allowed-paths', 'apply', 'yaml', 'no-clear-text-secrets', 'edit-policy']);
     expect(result.changed['apps/podinfo/deployment.yaml']).toContain('replicas: 2');
   });
 
@@ -74,11 +74,25 @@ describe('validateEdits', () => {
     expect(result.checks.find(c => c.check === 'yaml')?.detail).toMatch(/document 2/);
   });
 
-  it('rejects clear-text Secrets but accepts sops-encrypted ones', () => {
+  it('rejects clear-text Secrets and SOPS files without a real MAC, accepts really encrypted ones', () => {
     const clear = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n';
-    const sops = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n';
-    expect(failed(validateEdits([{ kind: 'create', path: 'apps/secret.yaml', content: clear }], files, globs))).toEqual(['no-clear-text-secrets']);
+    const enc = (v: string) => `ENC[AES256_GCM,data:${v},iv:aXZpdml2aXZp,tag:dGFndGFn,type:str]`;
+    const macless = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ENC[AES256_GCM,data:abc]\nsops:\n  version: 3.8.1\n';
+    const sops = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: ${enc('YWJj')}\nsops:\n  age:\n  - recipient: age1abc\n    enc: x\n  mac: ${enc('bWFj')}\n  version: 3.8.1\n`;
+    expect(failed(validateEdits([{ kind: 'create', path: 'apps/secret.yaml', content: clear }], files, globs))).toEqual(['no-clear-text-secrets', 'edit-policy']);
+    expect(failed(validateEdits([{ kind: 'create', path: 'apps/secret.yaml', content: macless }], files, globs))).toEqual(['edit-policy']);
     expect(validateEdits([{ kind: 'create', path: 'apps/secret.yaml', content: sops }], files, globs).ok).toBe(true);
     expect(yamlProblems(`a: 1\n---\n${clear}`).secrets[0]).toMatch(/document 2: Secret db/);
+  });
+
+  it('labels instead of refusing when the edit policy is configured so', () => {
+    const binding = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: x}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: []\n';
+    const edits = [{ kind: 'create' as const, path: 'apps/rbac.yaml', content: binding }];
+    expect(failed(validateEdits(edits, files, globs))).toEqual(['edit-policy']);
+    const labelled = validateEdits(edits, files, globs, { policy: 'label' });
+    expect(labelled.ok).toBe(true);
+    expect(labelled.needsSecurityReview).toBe(true);
+    expect(labelled.checks.find(c => c.check === 'edit-policy')).toMatchObject({ status: 'review' });
+    expect(labelled.review.kindsChanged).toEqual(['rbac.authorization.k8s.io/v1 ClusterRoleBinding']);
   });
 });

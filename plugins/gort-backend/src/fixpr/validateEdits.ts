@@ -1,5 +1,5 @@
 import type { FixValidationCheck } from '@gort-backstage/plugin-gort-common';
-import { describeRelativePathProblem, FixEdit } from '@gort-backstage/plugin-gort-node';
+import { describeRelativePathProblem, EditPolicyReview, FixEdit, reviewEdits } from '@gort-backstage/plugin-gort-node';
 import { parseAllDocuments } from 'yaml';
 import { isForbiddenPath, matchesAllowedGlobs } from './allowedPaths';
 
@@ -8,7 +8,15 @@ export interface EditValidation {
   checks: FixValidationCheck[];
   /** New content of every changed file (only meaningful when ok). */
   changed: Record<string, string>;
+  /** What the edit policy found, and the kinds the edits change. */
+  review: EditPolicyReview;
+  /** The policy found something and is configured to label rather than refuse. */
+  needsSecurityReview: boolean;
 }
+
+/** What the edit policy does with a proposal that widens privilege or trust. */
+export type EditPolicyMode = 'refuse' | 'label';
+export const SECURITY_REVIEW_LABEL = 'needs-security-review';
 
 function countOccurrences(text: string, search: string): number {
   let count = 0;
@@ -49,6 +57,7 @@ export function validateEdits(
   edits: FixEdit[],
   files: ReadonlyMap<string, string | undefined>,
   allowedGlobs: string[],
+  options: { policy?: EditPolicyMode } = {},
 ): EditValidation {
   const pathFailures: string[] = [];
   const globFailures: string[] = [];
@@ -92,6 +101,10 @@ export function validateEdits(
     secretFailures.push(...problems.secrets.map(p => `${path}: ${p}`));
   }
 
+  const review = reviewEdits(Object.fromEntries(changed), files);
+  const policyFailures = review.findings.map(f => `${f.path}${f.document ? ` document ${f.document}` : ''} ${f.object}: ${f.reason}`);
+  const labelled = (options.policy ?? 'refuse') === 'label' && policyFailures.length > 0;
+
   const yamlFiles = [...changed.keys()].filter(isYamlPath).length;
   const checks: FixValidationCheck[] = [
     check('edits', edits.length > 0 ? [] : ['the proposal has no edits'], `${edits.length} edit(s)`),
@@ -100,12 +113,15 @@ export function validateEdits(
     check('apply', applyFailures, 'every search text occurs exactly once and every edit applies'),
     check('yaml', yamlFailures, `${yamlFiles} YAML file(s) parse (all documents)`),
     check('no-clear-text-secrets', secretFailures, 'no Secret with clear-text data'),
+    labelled
+      ? { check: 'edit-policy', ok: true, status: 'review', detail: `needs security review: ${policyFailures.slice(0, 10).join('; ')}` }
+      : check('edit-policy', policyFailures, `nothing widens privilege or trust (kinds changed: ${review.kindsChanged.join(', ') || 'none'})`),
   ];
-  return { ok: checks.every(c => c.ok), checks, changed: Object.fromEntries(changed) };
+  return { ok: checks.every(c => c.ok), checks, changed: Object.fromEntries(changed), review, needsSecurityReview: labelled };
 }
 
 function check(name: string, failures: string[], okDetail: string): FixValidationCheck {
   return failures.length === 0
-    ? { check: name, ok: true, detail: okDetail }
-    : { check: name, ok: false, detail: failures.slice(0, 10).join('; ') };
+    ? { check: name, ok: true, status: 'passed', detail: okDetail }
+    : { check: name, ok: false, status: 'failed', detail: failures.slice(0, 10).join('; ') };
 }

@@ -26,6 +26,7 @@ export interface FixPrConfig {
   maxAttemptsAfterMerge: number;
   commentInDiagnoseOnly: boolean;
   extraAllowedPaths: string[];
+  editPolicy: 'refuse' | 'label';
 }
 
 export function readFixPrConfig(config: Config): FixPrConfig {
@@ -36,7 +37,13 @@ export function readFixPrConfig(config: Config): FixPrConfig {
     maxAttemptsAfterMerge: max,
     commentInDiagnoseOnly: section?.getOptionalBoolean('commentInDiagnoseOnly') ?? true,
     extraAllowedPaths: section?.getOptionalStringArray('allowedPaths') ?? [],
+    editPolicy: readEditPolicy(section?.getOptionalString('editPolicy')),
   };
+}
+
+function readEditPolicy(value: string | undefined): 'refuse' | 'label' {
+  if (value === undefined || value === 'refuse' || value === 'label') return value ?? 'refuse';
+  throw new Error(`Invalid config gort.fixPr.editPolicy: ${value}; use refuse (the default) or label`);
 }
 
 /** Builds the follow-ups (AI, fix PRs, intent) and the PR-state refresher from config. */
@@ -69,6 +76,7 @@ export function createGortFollowUps(deps: {
     maxAttemptsAfterMerge: fixPrConfig.maxAttemptsAfterMerge,
     commentInDiagnoseOnly: fixPrConfig.commentInDiagnoseOnly,
     extraAllowedPaths: fixPrConfig.extraAllowedPaths,
+    editPolicy: fixPrConfig.editPolicy,
     onResult: result => metrics?.fixPr(result),
   });
   const followUps = new GortFollowUps({

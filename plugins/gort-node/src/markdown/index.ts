@@ -1,0 +1,1 @@
+export { codeBlock, neutraliseCell, neutraliseText, quoteAiProse } from './neutralise';

@@ -32,8 +32,10 @@ describe('fix PR content', () => {
     });
     expect(body).toContain('`image-pull`');
     expect(body).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
-    expect(body).toContain('| ✅ yaml | 1 YAML file(s) parse |');
-    expect(body).toContain('| ❌ kustomize-build | a \\| b |');
+    expect(body).toContain('| ✅ passed yaml | 1 YAML file\\(s\\) parse |');
+    expect(body).toContain('| ❌ failed kustomize-build | a \\| b |');
+    expect(body).toContain('Validation ❌');
+    expect(body).toContain('> *AI-written (AI), unverified:*');
     expect(body).toContain('https://b.test/catalog/default/component/podinfo/gitops');
     expect(body).toContain('<!-- gort-fingerprint: abc123 -->');
   });

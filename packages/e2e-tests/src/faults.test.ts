@@ -86,9 +86,11 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     const requests = Array.from({ length: 50 }, (_, i) =>
       env.api('/runs', { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) }, env.backends[i % 2]).then(r => r.status),
     );
-    const pushes = [env.push('fix'), env.push('oom')];
+    // Two pushes in a row, concurrent with the requests: pushes from two clones at
+    // once would race on the branch ref in Git itself.
+    const pushes = env.push('fix').then(() => env.push('oom'));
     const statuses = await Promise.all(requests);
-    await Promise.all(pushes);
+    await pushes;
     await env.sandbox.github.waitForDeliveries();
     expect(statuses.filter(s => s !== 200 && s !== 201)).toEqual([]);
     expect(env.sandbox.github.deliveries().filter(d => d.event === 'push' && d.statusCode !== 202)).toEqual([]);

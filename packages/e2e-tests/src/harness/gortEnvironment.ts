@@ -33,6 +33,8 @@ export interface GortEnvironmentOptions {
   moreEntities?: object[];
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
+  /** Watchers the guest sees once the catalog is read; default 1 + extraEntities. */
+  expectedWatchers?: number;
 }
 
 /**
@@ -264,7 +266,7 @@ export class GortEnvironment {
     const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
-      return res.body.items?.length === 1 + (options.extraEntities ?? 0);
+      return res.body.items?.length === (options.expectedWatchers ?? 1 + (options.extraEntities ?? 0));
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
   }

@@ -514,6 +514,47 @@ describe('HelmRelease', () => {
     });
   });
 
+  it('retries a failed upgrade forever with the RetryOnFailure strategy, never stalling', async () => {
+    const objects = helmObjects({ replicaCount: 1 });
+    objects[3].spec.upgrade = {
+      strategy: { name: 'RetryOnFailure', retryInterval: '1s' },
+    };
+    await setup({ healthCheckCapMs: 1_500 }, objects);
+    await waitFor(
+      'installed',
+      () => ready(store.get(HR, 'podinfo', 'podinfo'))?.status === 'True',
+    );
+    store.patch(HR, 'podinfo', 'podinfo', 'merge', {
+      spec: { values: { replicaCount: 1, image: { tag: '6.51' } } },
+    });
+    // helm-controller@0f61a86 atomic_release.go#L233-L238: no remediation, "retrying after",
+    // and the requeue without error observes the generation (helmrelease_controller.go#L153).
+    const retried = await waitFor('a second failed attempt', () => {
+      const h = store.get(HR, 'podinfo', 'podinfo');
+      return (h.status.upgradeFailures ?? 0) >= 2 && h;
+    });
+    const types = retried.status.conditions.map(
+      (c: any) => `${c.type}/${c.reason}`,
+    );
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'Ready/UpgradeFailed',
+        'Released/UpgradeFailed',
+        'Reconciling/ProgressingWithRetry',
+      ]),
+    );
+    expect(
+      types.filter(
+        (t: string) => t.startsWith('Stalled') || t.startsWith('Remediated'),
+      ),
+    ).toEqual([]);
+    expect(retried.status.observedGeneration).toBe(retried.metadata.generation);
+    expect(
+      retried.status.conditions.find((c: any) => c.type === 'Reconciling')
+        .message,
+    ).toBe('retrying after 1s');
+  }, 30_000);
+
   it('fails a chart version that does not exist', async () => {
     const objects = helmObjects({});
     objects[3].spec.chart.spec.version = '9.0.0';

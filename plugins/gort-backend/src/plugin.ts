@@ -42,6 +42,7 @@ import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
+import { observedFacts } from './watchers/observedFacts';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
 
@@ -195,7 +196,13 @@ export const gortPlugin = createBackendPlugin({
           auth: deps.auth,
           store: watcherStore,
           logger,
+          tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
+        logger.info(
+          gortConfig.tenancy.mapped
+            ? `GORT tenancy: ${gortConfig.tenancy.grants.length} owner grant(s) in gort.tenancy.owners; objects labelled ${gortConfig.tenancy.entityLabel} vouch for their entity`
+            : 'GORT tenancy: gort.tenancy.owners is not set, so any entity may name any Flux object and repository GORT can reach (fix-repo and docs-path rules still apply)',
+        );
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
         await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });

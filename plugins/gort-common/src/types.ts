@@ -266,6 +266,17 @@ export interface RunList {
   nextCursor?: string;
 }
 
+/**
+ * The runs of one commit (`GET /commits/:sha/runs`), newest first, one or
+ * more per entity that follows the pushed repository and branch; only the
+ * entities the caller may read. `gort follow` polls this after a push.
+ */
+export interface CommitRunList {
+  /** The full commit SHA, lower case. */
+  sha: string;
+  items: RunSummary[];
+}
+
 /** The live state of one Flux object, as shown on the entity page. */
 export type FluxObjectState =
   | 'ready'

@@ -463,6 +463,7 @@ export class DatabaseRunStore implements RunStore {
     let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);
     if (query.entityRefs) builder = builder.whereIn('entity_ref', query.entityRefs);
+    if (query.sha) builder = builder.where('sha', query.sha.toLowerCase());
     if (query.state) builder = builder.where('state', query.state);
     if (query.outcome) builder = builder.where('outcome', query.outcome);
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));

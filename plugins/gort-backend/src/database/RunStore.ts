@@ -70,6 +70,8 @@ export interface RunListQuery {
   entityRef?: string;
   /** Only runs of these entities (the ones the caller may read). */
   entityRefs?: string[];
+  /** Only runs of this commit (full SHA, lower case). */
+  sha?: string;
   state?: RunState;
   outcome?: RunOutcome;
   limit: number;

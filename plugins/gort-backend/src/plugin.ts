@@ -26,6 +26,7 @@ import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
 import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
 import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
+import { AuditedReconcileRequester } from './flux/AuditedReconcileRequester';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
@@ -135,6 +136,7 @@ export const gortPlugin = createBackendPlugin({
           readerFor: name => clusters.readerFor(name),
           added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
+          auditor: deps.auditor,
         });
         const lifecycle = new RunLifecycle(logger);
         recordRunMetrics(lifecycle, metrics);
@@ -156,7 +158,7 @@ export const gortPlugin = createBackendPlugin({
           diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => clusters.readerFor(name))
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name)), deps.auditor)
             : undefined,
           lifecycle,
         });

@@ -1,4 +1,4 @@
-import type { FluxAppKind, GortMode } from './annotations';
+import type { FluxAppKind, GortAiSwitch, GortMode } from './annotations';
 import type { FailureCategory } from './taxonomy';
 
 /** A Flux object named by an entity's `gort.io/flux-app` annotation. */
@@ -34,6 +34,8 @@ export interface Watcher {
   docsPaths: string[];
   reconcileTimeoutMs?: number;
   mode: GortMode;
+  /** `off` (`gort.io/ai: off`): nothing of this entity is sent to an AI provider. Absent means on. */
+  ai?: GortAiSwitch;
   problems: AnnotationProblem[];
   updatedAt: string;
 }

@@ -1,6 +1,6 @@
 import type { Run, RunDiagnosis, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
 import { ADVERSARIAL_EDIT_PATH } from '@gort-backstage/sandbox';
-import { clusterWithDeployment, DEPLOYMENT, startScenarioEnvironment } from './__testUtils__/scenario';
+import { clusterWithDeployment, DEPLOYMENT, recordingAuditor, startScenarioEnvironment } from './__testUtils__/scenario';
 import { LeaseLostError } from '../runs/ports';
 import { fixBranchName } from '../fixpr/prContent';
 
@@ -140,8 +140,9 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(again.data).toHaveLength(comments.data.length);
   });
 
-  it("never rebuilds a branch with a reviewer's commit: it comments on the PR instead", async () => {
-    const { followUps } = env.build();
+  it("never rebuilds a branch with a reviewer's commit: it comments on the PR instead (both audited)", async () => {
+    const { auditor, events } = recordingAuditor();
+    const { followUps } = env.build({ auditor });
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
     const first = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect(first.fixPr?.status).toBe('opened');
@@ -163,6 +164,12 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     // Asked again for the same commit: the same comment is edited, not a second one.
     await followUps.afterDiagnosis({ run: failed(again, 'zz9k2'), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
     expect((await env.octokit.issues.listComments({ owner: 'acme', repo: s.repo, issue_number: first.fixPr!.number! })).data).toHaveLength(1);
+    expect(events.map(e => [e.eventId, e.meta?.actionType, e.outcome])).toEqual([
+      ['fix-pr', 'open', 'success'],
+      ['fix-pr', 'comment', 'success'],
+      ['fix-pr', 'comment', 'success'],
+    ]);
+    expect(events[0].meta).toMatchObject({ entityRef: s.entityRef, runId: s.run.id, repo: `acme/${s.repo}`, branch });
   });
 
   it('finds the PR an interrupted attempt opened (crash before the database recorded it) instead of opening another', async () => {
@@ -269,6 +276,19 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect((await env.octokit.repos.listCommentsForCommit({ owner: 'acme', repo: s.repo, commit_sha: s.sha })).data).toHaveLength(1);
     expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
     expect(await gortBranches(s.repo)).toEqual([]);
+  });
+
+  it('sends nothing of an entity with gort.io/ai: off to the AI provider, neither for a fix nor for intent', async () => {
+    const { followUps } = env.build({ cluster: clusterWithDeployment(1, 1) });
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) }, 'fix-pr', 'off');
+    const before = env.anthropic.requests.length;
+    const fix = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(fix.ai).toBeUndefined();
+    expect(fix.fixPr).toMatchObject({ status: 'skipped', message: expect.stringMatching(/gort.io\/ai is off/) });
+    const locations = [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }];
+    const intent = await followUps.validateIntent({ run: s.run, locations, progress: onProgress, guard: held });
+    expect(intent.intent).toMatchObject({ mode: 'runtime-health', error: expect.stringMatching(/gort.io\/ai is off/) });
+    expect(env.anthropic.requests.length).toBe(before);
   });
 
   it('opens a PR when the runtime contradicts the plan (2 replicas planned, 1 running)', async () => {

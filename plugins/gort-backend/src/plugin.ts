@@ -152,10 +152,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => clusters.readerFor(name))
+            ? new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer)
             : undefined,
           lifecycle,
         });

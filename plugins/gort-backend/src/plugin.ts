@@ -43,6 +43,7 @@ import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { observedFacts } from './watchers/observedFacts';
+import { decideEventsTrust } from './webhook/eventsTrust';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
 
@@ -205,7 +206,12 @@ export const gortPlugin = createBackendPlugin({
         );
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
-        await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
+        await subscribeToGithubPushEvents({
+          events: deps.events,
+          receiver: webhookReceiver,
+          logger,
+          trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
+        });
 
         const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
         await scheduleGortTasks(scheduler, config, [

@@ -1,6 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { KubeApiServer, RESOURCE_TYPES, startKubeApiServer } from '@gort-backstage/sandbox';
+import type { RunStore } from '../database/RunStore';
+import type { WatcherStore } from '../database/WatcherStore';
 import { judgeRunObject } from '../runs/judgeRunObject';
+import { GortStatusService } from '../service/GortStatusService';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
 import { FluxClusterClient } from './FluxClusterClient';
 import { FluxObserver } from './FluxObserver';
@@ -73,6 +76,18 @@ describe('FluxObserver served-version discovery', () => {
     const ks = judgeRunObject({ cluster: 'older', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }, SHA, observer, new Date());
     expect(ks.because).toBeUndefined();
     expect(ks.sourceLocation).toMatchObject({ kind: 'OCIRepository', name: 'podinfo' });
+    // The entity tab says the same about the object.
+    const status = new GortStatusService({
+      watcherStore: {} as WatcherStore,
+      runStore: {} as RunStore,
+      lookup: observer,
+      defaultTimeoutMs: 60_000,
+    });
+    const [hr] = status.objectStatuses({
+      entityRef: 'component:default/podinfo',
+      objects: [{ cluster: 'older', kind: 'HelmRelease', namespace: 'flux-system', name: 'podinfo' }],
+    } as Parameters<GortStatusService['objectStatuses']>[0]);
+    expect(hr).toMatchObject({ state: 'unknown', message: expect.stringMatching(/does not serve HelmRelease: .*helm-controller is not installed/) });
   });
 
   it('asks for a reconcile at the served version and skips kinds the cluster does not serve', async () => {

@@ -155,10 +155,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name)), deps.auditor)
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
           lifecycle,
         });

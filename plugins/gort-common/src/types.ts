@@ -136,8 +136,12 @@ export interface RunObjectVerdict {
   at: string;
   /** For `succeeded`: `healthy` when Flux also waited for the objects, `applied` when it only applied them. */
   health?: 'healthy' | 'applied';
-  /** For `unobservable`: why no verdict is possible. */
-  because?: 'source-without-commit' | 'source-not-following-branch';
+  /**
+   * For `unobservable`: why no verdict is possible. `kind-not-served`: the
+   * cluster does not serve the object's kind, or its source's, at any API
+   * version GORT reads (e.g. no helm-controller installed).
+   */
+  because?: 'source-without-commit' | 'source-not-following-branch' | 'kind-not-served';
 }
 
 export interface RunFailure {

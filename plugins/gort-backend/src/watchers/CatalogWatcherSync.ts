@@ -5,8 +5,9 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_FLUX_APP } from '@gort-backstage/plugin-gort-common';
+import { ANNOTATION_FLUX_APP, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import { WatcherStore, WatcherSyncResult } from '../database/WatcherStore';
+import { applyTenancy, TenancyPolicy, WatchedObjectFacts } from './tenancy';
 import { watchersFromEntities } from './watchersFromEntities';
 
 const PAGE_SIZE = 500;
@@ -27,6 +28,16 @@ export class CatalogWatcherSync {
       auth: AuthService;
       store: WatcherStore;
       logger: LoggerService;
+      /**
+       * The tenancy rules applied to every watcher before it is stored, so
+       * what an entity's owner may not watch never gets a run.
+       */
+      tenancy: {
+        policy: TenancyPolicy;
+        /** What the cluster says about an object (labels, source repository, spec.path). */
+        factsOf: (object: WatchedObject) => WatchedObjectFacts | undefined;
+        defaultCluster: () => string | undefined;
+      };
     },
   ) {}
 
@@ -72,7 +83,9 @@ export class CatalogWatcherSync {
         return { added: 0, updated: 0, removed: 0, unchanged: stored };
       }
     }
-    const watchers = watchersFromEntities(entities);
+    const { policy, factsOf, defaultCluster } = this.deps.tenancy;
+    const cluster = defaultCluster();
+    const watchers = watchersFromEntities(entities).map(w => applyTenancy(w, policy, factsOf, cluster));
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;
     this.deps.logger.info(

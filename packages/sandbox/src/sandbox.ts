@@ -42,6 +42,8 @@ export interface SandboxOptions {
   healthCheckCapMs?: number;
   /** GitRepository interval in the demo objects (default 1m, as Flux). */
   sourceInterval?: string;
+  /** Accounts the sandbox's GitHub App is installed on (default: the demo repository's owner). */
+  appInstalledOn?: string[];
 }
 
 export interface Sandbox {
@@ -111,6 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     token,
     store: git,
     webhook: options.webhook,
+    appInstalledOn: options.appInstalledOn ?? [DEMO_REPO.owner],
   });
   const repoCloneUrl = `${github.url}/${DEMO_REPO.owner}/${DEMO_REPO.repo}.git`;
 

@@ -28,6 +28,7 @@ import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
 import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
 import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
+import { AuditedReconcileRequester } from './flux/AuditedReconcileRequester';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
@@ -46,6 +47,7 @@ import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { observedFacts } from './watchers/observedFacts';
+import { decideEventsTrust } from './webhook/eventsTrust';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
 
@@ -138,6 +140,7 @@ export const gortPlugin = createBackendPlugin({
           readerFor: name => clusters.readerFor(name),
           added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
+          auditor: deps.auditor,
         });
         const lifecycle = new RunLifecycle(logger);
         recordRunMetrics(lifecycle, metrics);
@@ -156,10 +159,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => clusters.readerFor(name))
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
           lifecycle,
         });
@@ -209,7 +212,12 @@ export const gortPlugin = createBackendPlugin({
         );
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
-        await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
+        await subscribeToGithubPushEvents({
+          events: deps.events,
+          receiver: webhookReceiver,
+          logger,
+          trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
+        });
 
         const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
         await scheduleGortTasks(scheduler, config, [

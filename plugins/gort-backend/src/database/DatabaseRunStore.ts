@@ -175,6 +175,7 @@ export class DatabaseRunStore implements RunStore {
           await tx(DELIVERIES).insert({
             delivery_id: delivery.deliveryId,
             source: delivery.source,
+            body_hash: delivery.bodyHash ?? null,
             result: runIds.length > 0 ? 'accepted' : 'ignored',
             run_ids: JSON.stringify(runIds),
             received_at: now,
@@ -182,8 +183,10 @@ export class DatabaseRunStore implements RunStore {
           return { duplicate: false as const, runs };
         });
       } catch (error) {
-        if (isUniqueViolation(error) && (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id'))) {
-          return { duplicate: true as const };
+        if (isUniqueViolation(error)) {
+          if (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id')) return { duplicate: true as const };
+          const replayed = delivery.bodyHash ? await this.db(DELIVERIES).where('body_hash', delivery.bodyHash).first('delivery_id') : undefined;
+          if (replayed) return { duplicate: true as const, replayOf: String(replayed.delivery_id) };
         }
         throw error;
       }

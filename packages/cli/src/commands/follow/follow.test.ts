@@ -47,7 +47,7 @@ const succeeded = run({
 const failed = run({
   state: 'done',
   outcome: 'failed',
-  category: 'image_pull',
+  category: 'image-pull',
   verdicts: [verdict('failed')],
   failure: {
     object: 'Kustomization/flux-system/podinfo',
@@ -55,7 +55,7 @@ const failed = run({
     message: 'Deployment/shop/podinfo not ready',
   },
   diagnosis: {
-    category: 'image_pull',
+    category: 'image-pull',
     object: 'Deployment/shop/podinfo',
     summary: 'The image ghcr.io/acme/podinfo:9.9.9 does not exist',
     fix: 'Use an image tag that exists',
@@ -112,7 +112,7 @@ describe('journeyOf', () => {
       ['fixPr', 'done'],
     ]);
     expect(journey.failed).toBe(true);
-    expect(journey.diagnosis?.category).toBe('image_pull');
+    expect(journey.diagnosis?.category).toBe('image-pull');
     expect(journey.steps[5].detail).toContain('pull/7');
   });
 
@@ -293,7 +293,7 @@ describe('gort follow', () => {
     const t = fakeEnv({ script: [[run({ state: 'reconciling' })], [failed]] });
     expect(await runFollow(args(), t.env)).toBe(1);
     expect(t.stdout()).toContain(
-      'Diagnosis: image_pull in Deployment/shop/podinfo (confidence 0.90)',
+      'Diagnosis: image-pull in Deployment/shop/podinfo (confidence 0.90)',
     );
     expect(t.stdout()).toContain('Fix:       Use an image tag that exists');
     expect(t.stdout()).toContain(
@@ -360,7 +360,7 @@ describe('gort follow', () => {
     expect(doc.entities[0]).toMatchObject({
       entityRef: 'component:default/podinfo',
       failed: true,
-      diagnosis: { category: 'image_pull' },
+      diagnosis: { category: 'image-pull' },
     });
     expect(doc.entities[0].steps.map((s: { id: string }) => s.id)).toEqual([
       'source',

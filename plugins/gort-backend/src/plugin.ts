@@ -5,6 +5,7 @@ import {
   createBackendPlugin,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -16,6 +17,7 @@ import {
   GortScmProvider,
   gortScmExtensionPoint,
 } from '@gort-backstage/plugin-gort-node';
+import { registerGortActions } from './actions/registerGortActions';
 import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
@@ -40,6 +42,7 @@ import { RunProcessor } from './runs/RunProcessor';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
+import { ManualRuns } from './service/ManualRuns';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
@@ -95,6 +98,7 @@ export const gortPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, config, scheduler } = deps;
@@ -247,12 +251,21 @@ export const gortPlugin = createBackendPlugin({
           runSignals.stop();
         });
 
+        // One authorization for every channel: the HTTP API and the MCP actions.
+        const access = new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog });
+        const manualRuns = new ManualRuns({
+          access,
+          limiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+          statusService,
+        });
+        registerGortActions({ actionsRegistry: deps.actionsRegistry, access, statusService, runStore, manualRuns });
+
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            access: new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog }),
-            manualRunLimiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+            access,
+            manualRuns,
             auditor: deps.auditor,
             watcherStore,
             runStore,

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
 import {
@@ -41,6 +42,7 @@ import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
+import { createVerdictChannels } from './verdicts/createVerdictChannels';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { observedFacts } from './watchers/observedFacts';
 import { decideEventsTrust } from './webhook/eventsTrust';
@@ -94,6 +96,7 @@ export const gortPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { logger, config, scheduler } = deps;
@@ -144,6 +147,8 @@ export const gortPlugin = createBackendPlugin({
           logger,
         });
         runSignals.follow(lifecycle);
+        // Check runs or statuses on the pushed commit, and notifications to owners.
+        const verdictChannels = createVerdictChannels({ ...deps, db, runStore, watcherStore, lifecycle });
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -243,6 +248,7 @@ export const gortPlugin = createBackendPlugin({
           await processor.stop();
           await observer.stop();
           runSignals.stop();
+          verdictChannels.stop();
         });
 
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });

@@ -6,6 +6,14 @@ export const ANNOTATION_FIX_REPO = 'gort.io/fix-repo';
 export const ANNOTATION_BRANCH = 'gort.io/branch';
 export const ANNOTATION_RECONCILE_TIMEOUT = 'gort.io/reconcile-timeout';
 export const ANNOTATION_MODE = 'gort.io/mode';
+/**
+ * What GORT posts on the pushed commit for this entity (check run or commit
+ * status): `on` (default: verdict, category, stage and link), `evidence`
+ * (also redacted evidence summaries) or `off`.
+ */
+export const ANNOTATION_VERDICTS = 'gort.io/verdicts';
+/** `off` stops Backstage notifications about this entity's runs (default `on`). */
+export const ANNOTATION_NOTIFICATIONS = 'gort.io/notifications';
 
 /** Backstage's GitHub annotation, used when `gort.io/target-repo` is absent. */
 export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
@@ -18,6 +26,8 @@ export const GORT_ANNOTATIONS = [
   ANNOTATION_BRANCH,
   ANNOTATION_RECONCILE_TIMEOUT,
   ANNOTATION_MODE,
+  ANNOTATION_VERDICTS,
+  ANNOTATION_NOTIFICATIONS,
 ] as const;
 
 export const DEFAULT_DOCS_PATHS = ['docs/plans/'];

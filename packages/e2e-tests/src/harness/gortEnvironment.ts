@@ -33,6 +33,12 @@ export interface GortEnvironmentOptions {
   moreEntities?: object[];
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
+  /**
+   * Authenticate to the sandbox GitHub as its GitHub App (installed on the
+   * demo repository's owner) as well as with the token: check runs then go
+   * through the App, as `@backstage/integration` prefers App credentials.
+   */
+  githubApp?: boolean;
 }
 
 /**
@@ -230,7 +236,26 @@ export class GortEnvironment {
         },
         permission: { enabled: true },
         integrations: {
-          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+          github: [
+            {
+              host: new URL(sandbox.githubUrl).host,
+              apiBaseUrl: sandbox.githubUrl,
+              token: sandbox.token,
+              ...(options.githubApp
+                ? {
+                    apps: [
+                      {
+                        appId: sandbox.github.app.appId,
+                        clientId: sandbox.github.app.clientId,
+                        clientSecret: sandbox.github.app.clientSecret,
+                        webhookSecret: sandbox.github.app.webhookSecret,
+                        privateKey: sandbox.github.app.privateKey,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
         },
         gort: {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },

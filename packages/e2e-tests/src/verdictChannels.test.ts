@@ -92,6 +92,7 @@ describe('verdict channels through a GitHub App: check runs and notifications', 
       return mine.length === 1;
     }, 60_000, () => JSON.stringify(mine));
     expect(mine[0].payload).toMatchObject({ severity: 'high', link: `/catalog/default/component/podinfo/gitops/runs/${run.id}` });
+    expect(mine[0].payload.scope).toMatch(/^gort:component:default\/podinfo:[0-9a-f]{16}$/);
 
     const merged = await gh.call(`${REPO}/pulls/${run.fixPr!.number}/merge`, { method: 'PUT', body: JSON.stringify({ merge_method: 'merge' }) });
     expect(merged.status).toBe(200);
@@ -131,7 +132,9 @@ describe('verdict channels through a GitHub App: check runs and notifications', 
   });
 
   it('updates the one notification when the same failure comes back', async () => {
-    const before = await gortNotifications(env);
+    // the merged fix made its own (low severity) notification, with another scope
+    const failures = async () => (await gortNotifications(env)).filter(n => n.payload.severity === 'high');
+    const before = await failures();
     expect(before).toHaveLength(1);
     // the owner reads it; the repeat makes it unread again
     const read = await fetch(`${env.backend.baseUrl}/api/notifications/update`, {
@@ -140,16 +143,17 @@ describe('verdict channels through a GitHub App: check runs and notifications', 
       body: JSON.stringify({ ids: [before[0].id], read: true }),
     });
     expect(read.status).toBe(200);
-    expect((await gortNotifications(env))[0].read).not.toBeNull();
+    expect((await failures())[0].read).not.toBeNull();
     const again = await env.push('bad-image');
     await env.waitForRun(again, r => done(r) && Boolean(r.fixPr), PODINFO, 300_000);
     let after: typeof before = [];
     await env.waitFor('the notification to be updated', async () => {
-      after = await gortNotifications(env);
+      after = await failures();
       return after.length === 1 && after[0].updated !== before[0].updated && after[0].updated !== null;
     }, 60_000, () => JSON.stringify(after));
     expect(after[0].id).toBe(before[0].id);
     expect(after[0].read).toBeNull();
+    expect(after[0].payload.scope).toBe(before[0].payload.scope);
     await env.waitForRun(await env.push('fix'), done);
   });
 });

@@ -28,6 +28,8 @@ class CheckNotReady extends Error {
 
 const MAX_RUNS_PER_COMMIT = 1000;
 const NOT_READY_RETRIES = 10;
+/** A claim this old without a check-run id belongs to a process that died: take the creation over. */
+const STALE_CLAIM_MS = 60_000;
 
 export interface CommitVerdictPublisherOptions {
   runStore: RunStore;
@@ -188,7 +190,8 @@ export class CommitVerdictPublisher {
     if (checkRunId === undefined) {
       // A check this process may have created before it could store the id, or another replica's.
       checkRunId = await client.findCheckRun(input.sha, input.name, input.externalId);
-      if (checkRunId === undefined && !created) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
+      const claimIsLive = Date.now() - (record.claimedAt ?? 0) < STALE_CLAIM_MS;
+      if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
       if (checkRunId === undefined) {
         const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);

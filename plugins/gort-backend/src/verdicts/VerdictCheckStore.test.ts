@@ -20,7 +20,7 @@ describe('DatabaseVerdictCheckStore', () => {
     const claims = await Promise.all([store.claim(record), store.claim(record), store.claim({ ...record, cluster: 'prod' })]);
     expect(claims.map(c => c.created)).toEqual(expect.arrayContaining([true, false, true]));
     expect(claims.filter(c => c.record.cluster === '' && c.created)).toHaveLength(1);
-    expect(claims[0].record).toEqual(record);
+    expect(claims[0].record).toEqual({ ...record, claimedAt: expect.any(Number) });
   });
 
   it.each(databases.eachSupportedId())('keeps the first check run id and what was last posted, on %p', async id => {
@@ -29,7 +29,7 @@ describe('DatabaseVerdictCheckStore', () => {
     expect(await store.setCheckRunId(record, 12345678901)).toBe(12345678901);
     expect(await store.setCheckRunId(record, 99)).toBe(12345678901);
     await store.markPosted(record, 'completed|success|Applied and healthy');
-    expect(await store.get(record)).toEqual({ ...record, checkRunId: 12345678901, lastPosted: 'completed|success|Applied and healthy' });
+    expect(await store.get(record)).toEqual({ ...record, checkRunId: 12345678901, lastPosted: 'completed|success|Applied and healthy', claimedAt: expect.any(Number) });
     const again = await store.claim(record);
     expect(again).toMatchObject({ created: false, record: { checkRunId: 12345678901 } });
   });

@@ -18,6 +18,8 @@ export interface VerdictCheckRecord extends VerdictCheckKey {
   channel: VerdictChannelKind;
   checkRunId?: number;
   lastPosted?: string;
+  /** When the row was claimed (ms since the epoch). */
+  claimedAt?: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface VerdictCheckRecord extends VerdictCheckKey {
  */
 export interface VerdictCheckStore {
   /** The row for the key, inserted by this call (`created`) or found. */
-  claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted'>): Promise<{ record: VerdictCheckRecord; created: boolean }>;
+  claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>): Promise<{ record: VerdictCheckRecord; created: boolean }>;
   get(key: VerdictCheckKey): Promise<VerdictCheckRecord | undefined>;
   /** Stores the GitHub id unless one is stored already; returns the id that holds. */
   setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number>;
@@ -44,6 +46,7 @@ interface Row {
   channel: string;
   check_run_id: number | string | null;
   last_posted: string | null;
+  created_at?: Date | string;
   updated_at?: Date;
 }
 
@@ -57,6 +60,7 @@ function fromRow(row: Row): VerdictCheckRecord {
     channel: row.channel as VerdictChannelKind,
     ...(row.check_run_id !== null && row.check_run_id !== undefined ? { checkRunId: Number(row.check_run_id) } : {}),
     ...(row.last_posted ? { lastPosted: row.last_posted } : {}),
+    ...(row.created_at ? { claimedAt: new Date(row.created_at).getTime() } : {}),
   };
 }
 
@@ -67,7 +71,7 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
     return this.db<Row>(TABLE).where({ run_id: key.runId, cluster: key.cluster });
   }
 
-  async claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted'>) {
+  async claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>) {
     const now = new Date();
     const inserted = await this.db(TABLE)
       .insert({

@@ -5,6 +5,7 @@ import {
   createBackendPlugin,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -17,6 +18,7 @@ import {
   GortScmProvider,
   gortScmExtensionPoint,
 } from '@gort-backstage/plugin-gort-node';
+import { registerGortActions } from './actions/registerGortActions';
 import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
@@ -27,6 +29,7 @@ import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
 import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
 import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
+import { AuditedReconcileRequester } from './flux/AuditedReconcileRequester';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
@@ -40,6 +43,7 @@ import { RunProcessor } from './runs/RunProcessor';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
+import { ManualRuns } from './service/ManualRuns';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { createVerdictChannels } from './verdicts/createVerdictChannels';
@@ -97,6 +101,7 @@ export const gortPlugin = createBackendPlugin({
         events: eventsServiceRef,
         signals: signalsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, config, scheduler } = deps;
@@ -138,6 +143,7 @@ export const gortPlugin = createBackendPlugin({
           readerFor: name => clusters.readerFor(name),
           added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
+          auditor: deps.auditor,
         });
         const lifecycle = new RunLifecycle(logger);
         recordRunMetrics(lifecycle, metrics);
@@ -158,10 +164,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => clusters.readerFor(name))
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
           lifecycle,
         });
@@ -251,12 +257,21 @@ export const gortPlugin = createBackendPlugin({
           verdictChannels.stop();
         });
 
+        // One authorization for every channel: the HTTP API and the MCP actions.
+        const access = new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog });
+        const manualRuns = new ManualRuns({
+          access,
+          limiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+          statusService,
+        });
+        registerGortActions({ actionsRegistry: deps.actionsRegistry, access, statusService, runStore, manualRuns });
+
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            access: new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog }),
-            manualRunLimiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+            access,
+            manualRuns,
             auditor: deps.auditor,
             watcherStore,
             runStore,

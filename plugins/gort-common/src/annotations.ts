@@ -14,6 +14,8 @@ export const ANNOTATION_MODE = 'gort.io/mode';
 export const ANNOTATION_VERDICTS = 'gort.io/verdicts';
 /** `off` stops Backstage notifications about this entity's runs (default `on`). */
 export const ANNOTATION_NOTIFICATIONS = 'gort.io/notifications';
+/** `off`: nothing of this entity (logs, files, diffs, plans) is ever sent to an AI provider. */
+export const ANNOTATION_AI = 'gort.io/ai';
 
 /** Backstage's GitHub annotation, used when `gort.io/target-repo` is absent. */
 export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
@@ -28,6 +30,7 @@ export const GORT_ANNOTATIONS = [
   ANNOTATION_MODE,
   ANNOTATION_VERDICTS,
   ANNOTATION_NOTIFICATIONS,
+  ANNOTATION_AI,
 ] as const;
 
 export const DEFAULT_DOCS_PATHS = ['docs/plans/'];
@@ -35,6 +38,10 @@ export const DEFAULT_DOCS_PATHS = ['docs/plans/'];
 export const GORT_MODES = ['fix-pr', 'diagnose-only', 'off'] as const;
 export type GortMode = (typeof GORT_MODES)[number];
 export const DEFAULT_MODE: GortMode = 'fix-pr';
+
+/** The per-entity AI switch (`gort.io/ai`). */
+export const GORT_AI_SWITCHES = ['on', 'off'] as const;
+export type GortAiSwitch = (typeof GORT_AI_SWITCHES)[number];
 
 export const FLUX_APP_KINDS = ['Kustomization', 'HelmRelease'] as const;
 export type FluxAppKind = (typeof FLUX_APP_KINDS)[number];

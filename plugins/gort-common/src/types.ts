@@ -1,4 +1,4 @@
-import type { FluxAppKind, GortMode } from './annotations';
+import type { FluxAppKind, GortAiSwitch, GortMode } from './annotations';
 import type { FailureCategory } from './taxonomy';
 
 /** A Flux object named by an entity's `gort.io/flux-app` annotation. */
@@ -34,6 +34,8 @@ export interface Watcher {
   docsPaths: string[];
   reconcileTimeoutMs?: number;
   mode: GortMode;
+  /** `off` (`gort.io/ai: off`): nothing of this entity is sent to an AI provider. Absent means on. */
+  ai?: GortAiSwitch;
   problems: AnnotationProblem[];
   updatedAt: string;
 }
@@ -134,8 +136,12 @@ export interface RunObjectVerdict {
   at: string;
   /** For `succeeded`: `healthy` when Flux also waited for the objects, `applied` when it only applied them. */
   health?: 'healthy' | 'applied';
-  /** For `unobservable`: why no verdict is possible. */
-  because?: 'source-without-commit' | 'source-not-following-branch';
+  /**
+   * For `unobservable`: why no verdict is possible. `kind-not-served`: the
+   * cluster does not serve the object's kind, or its source's, at any API
+   * version GORT reads (e.g. no helm-controller installed).
+   */
+  because?: 'source-without-commit' | 'source-not-following-branch' | 'kind-not-served';
 }
 
 export interface RunFailure {

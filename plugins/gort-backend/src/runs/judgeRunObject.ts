@@ -16,6 +16,8 @@ export interface FluxObjectLookup {
   get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   list(cluster: string, kind: string): KubeObject[];
   isSynced(cluster: string, kind: string): boolean;
+  /** Why the cluster does not serve this kind at any version GORT reads (API discovery), if it does not. */
+  notServed?(cluster: string, kind: string): string | undefined;
 }
 
 export interface ObjectLocation {
@@ -61,6 +63,21 @@ export function judgeRunObject(
     };
   }
   const location = { cluster, kind: watched.kind, namespace: watched.namespace, name: watched.name };
+  const notServed = (kind: string, what: string) => {
+    const reason = lookup.notServed?.(cluster, kind);
+    return reason
+      ? {
+          object: label,
+          state: 'unobservable' as const,
+          because: 'kind-not-served' as const,
+          detail: `${what} cannot be read in cluster ${cluster}: ${reason}`,
+          at,
+          location,
+        }
+      : undefined;
+  };
+  const watchedNotServed = notServed(watched.kind, `${watched.kind} ${watched.namespace}/${watched.name}`);
+  if (watchedNotServed) return watchedNotServed;
   const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
   if (!object) {
     return {
@@ -75,9 +92,14 @@ export function judgeRunObject(
   }
   const sourceLocation = sourceLocationOf(cluster, object);
   const input = resolveLandedInput(clusterLookup(lookup, cluster), object, sha, { branch });
-  const verdict = judgeLanded(input);
   // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
   const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
+  // A source of a kind the cluster does not serve is never seen: say so at once.
+  for (const ref of [sourceLocation, chartSourceKey]) {
+    const sourceNotServed = ref && notServed(ref.kind, `its source ${ref.kind} ${ref.namespace}/${ref.name}`);
+    if (sourceNotServed) return { ...sourceNotServed, sourceLocation };
+  }
+  const verdict = judgeLanded(input);
   return {
     object: label,
     state: verdict.state,

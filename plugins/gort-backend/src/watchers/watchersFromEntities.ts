@@ -38,6 +38,7 @@ export function watcherFromEntity(entity: Entity): WatcherInput {
     docsPaths: settings.docsPaths,
     reconcileTimeoutMs: settings.reconcileTimeoutMs,
     mode: settings.mode,
+    ...(settings.ai === 'off' ? { ai: 'off' as const } : {}),
     problems,
   };
 }

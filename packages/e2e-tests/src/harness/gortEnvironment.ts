@@ -35,6 +35,12 @@ export interface GortEnvironmentOptions {
   gortConfig?: Record<string, unknown>;
   /** Watchers the guest sees once the catalog is read; default 1 + extraEntities. */
   expectedWatchers?: number;
+  /**
+   * Authenticate to the sandbox GitHub as its GitHub App (installed on the
+   * demo repository's owner) as well as with the token: check runs then go
+   * through the App, as `@backstage/integration` prefers App credentials.
+   */
+  githubApp?: boolean;
 }
 
 /**
@@ -232,7 +238,26 @@ export class GortEnvironment {
         },
         permission: { enabled: true },
         integrations: {
-          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+          github: [
+            {
+              host: new URL(sandbox.githubUrl).host,
+              apiBaseUrl: sandbox.githubUrl,
+              token: sandbox.token,
+              ...(options.githubApp
+                ? {
+                    apps: [
+                      {
+                        appId: sandbox.github.app.appId,
+                        clientId: sandbox.github.app.clientId,
+                        clientSecret: sandbox.github.app.clientSecret,
+                        webhookSecret: sandbox.github.app.webhookSecret,
+                        privateKey: sandbox.github.app.privateKey,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
         },
         gort: {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },

@@ -8,6 +8,7 @@ import {
   FluxSimulation,
 } from './flux';
 import { GitRepoStore } from './git';
+import { OciRegistryServer, startOciRegistry } from './oci';
 import { GitHubServer, startGitHubServer } from './github';
 import { createSelfSignedCertificate, KubeApiServer, startKubeApiServer } from './kube';
 
@@ -44,6 +45,8 @@ export interface SandboxOptions {
   sourceInterval?: string;
   /** Accounts the sandbox's GitHub App is installed on (default: the demo repository's owner). */
   appInstalledOn?: string[];
+  /** Also start an OCI distribution registry (../oci) for OCIRepository sources. */
+  ociRegistry?: boolean;
 }
 
 export interface Sandbox {
@@ -60,6 +63,8 @@ export interface Sandbox {
   anthropic: AnthropicServer;
   flux: FluxSimulation;
   git: GitRepoStore;
+  /** The OCI registry, with `ociRegistry`; OCIRepository URLs are `oci://${oci.host}/<repository>`. */
+  oci?: OciRegistryServer;
   repoCloneUrl: string;
   /** Takes the Kubernetes API down (the cluster "goes away"); state is kept. */
   stopKubeApi(): Promise<void>;
@@ -138,9 +143,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       kube.store.update(source, { ...source, spec: { ...source.spec, interval: options.sourceInterval } });
     }
   }
+  const oci = options.ociRegistry ? await startOciRegistry({ host }) : undefined;
   const flux = startFluxSimulation({
     store: kube.store,
     resolveRepoDir: url => git.resolveRepoDir(url),
+    resolveRegistry: registryHost => (registryHost === oci?.host ? oci.store : undefined),
     tickMs: options.fluxTickMs,
     healthCheckCapMs: options.healthCheckCapMs,
   });
@@ -168,6 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     anthropic,
     flux,
     git,
+    oci,
     repoCloneUrl,
     async stopKubeApi() {
       if (!kubeRunning) return;
@@ -181,7 +189,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
     async close() {
       await flux.stop();
-      await Promise.allSettled([kubeRunning ? kube.close() : Promise.resolve(), github.close(), anthropic.close()]);
+      await Promise.allSettled([
+        kubeRunning ? kube.close() : Promise.resolve(),
+        github.close(),
+        anthropic.close(),
+        oci ? oci.close() : Promise.resolve(),
+      ]);
     },
   };
 }

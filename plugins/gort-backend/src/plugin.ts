@@ -8,6 +8,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
 import {
@@ -45,6 +46,7 @@ import { GortStatusService } from './service/GortStatusService';
 import { ManualRuns } from './service/ManualRuns';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
+import { createVerdictChannels } from './verdicts/createVerdictChannels';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { observedFacts } from './watchers/observedFacts';
 import { decideEventsTrust } from './webhook/eventsTrust';
@@ -98,6 +100,7 @@ export const gortPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
@@ -150,6 +153,8 @@ export const gortPlugin = createBackendPlugin({
           logger,
         });
         runSignals.follow(lifecycle);
+        // Check runs or statuses on the pushed commit, and notifications to owners.
+        const verdictChannels = createVerdictChannels({ ...deps, db, runStore, watcherStore, lifecycle });
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -249,6 +254,7 @@ export const gortPlugin = createBackendPlugin({
           await processor.stop();
           await observer.stop();
           runSignals.stop();
+          verdictChannels.stop();
         });
 
         // One authorization for every channel: the HTTP API and the MCP actions.

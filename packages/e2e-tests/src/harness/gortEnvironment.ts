@@ -33,6 +33,14 @@ export interface GortEnvironmentOptions {
   moreEntities?: object[];
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
+  /** Watchers the guest sees once the catalog is read; default 1 + extraEntities. */
+  expectedWatchers?: number;
+  /**
+   * Authenticate to the sandbox GitHub as its GitHub App (installed on the
+   * demo repository's owner) as well as with the token: check runs then go
+   * through the App, as `@backstage/integration` prefers App credentials.
+   */
+  githubApp?: boolean;
 }
 
 /**
@@ -230,7 +238,26 @@ export class GortEnvironment {
         },
         permission: { enabled: true },
         integrations: {
-          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+          github: [
+            {
+              host: new URL(sandbox.githubUrl).host,
+              apiBaseUrl: sandbox.githubUrl,
+              token: sandbox.token,
+              ...(options.githubApp
+                ? {
+                    apps: [
+                      {
+                        appId: sandbox.github.app.appId,
+                        clientId: sandbox.github.app.clientId,
+                        clientSecret: sandbox.github.app.clientSecret,
+                        webhookSecret: sandbox.github.app.webhookSecret,
+                        privateKey: sandbox.github.app.privateKey,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
         },
         gort: {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
@@ -266,7 +293,7 @@ export class GortEnvironment {
     const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
-      return res.body.items?.length === 1 + (options.extraEntities ?? 0);
+      return res.body.items?.length === (options.expectedWatchers ?? 1 + (options.extraEntities ?? 0));
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
   }

@@ -9,6 +9,7 @@ import {
   ObjectCache,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
+import { ClusterProblem, classifyWatchFailure, notServedProblem } from './clusterProblems';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
 import { FLUX_KINDS, FluxKindSpec, servedSpec } from './fluxKinds';
 
@@ -41,6 +42,9 @@ interface WatchSlot {
   errors: number;
   lastError?: string;
   backoffMs: number;
+  /** When its list or watch started failing (cleared by a successful list). */
+  failingSince?: number;
+  lastFailure?: unknown;
   restartTimer?: NodeJS.Timeout;
   /** Its cluster was removed: no more restarts. */
   stopped?: boolean;
@@ -67,6 +71,8 @@ export class FluxObserver {
   private readonly listeners = new Set<(change: FluxChange) => void>();
   /** In the order they were added: the first is the default. */
   private readonly clusters = new Map<string, ClusterDefinition>();
+  /** Kinds a cluster does not serve (API discovery or a 404 on the resource), since when. */
+  private readonly notServed = new Map<string, Map<string, { group: string; since: number }>>();
   private started = false;
   private stopped = false;
   private readonly minBackoffMs: number;
@@ -106,6 +112,7 @@ export class FluxObserver {
   /** Stops watching a cluster and forgets its objects. */
   async removeCluster(name: string): Promise<void> {
     if (!this.clusters.delete(name)) return;
+    this.notServed.delete(name);
     for (const [key, slot] of this.slots) {
       if (slot.cluster !== name) continue;
       this.slots.delete(key);
@@ -142,7 +149,10 @@ export class FluxObserver {
       const served = await kc.makeApiClient(ApisApi).getAPIVersions();
       return kinds.flatMap(spec => {
         const found = servedSpec(spec, served);
-        if (!found) this.options.logger.info(`Cluster ${cluster} does not serve ${spec.kind} (${spec.group}); not watched`);
+        if (!found) {
+          this.options.logger.info(`Cluster ${cluster} does not serve ${spec.kind} (${spec.group}); not watched`);
+          this.markNotServed(cluster, spec);
+        }
         return found ? [found] : [];
       });
     } catch (error) {
@@ -177,6 +187,27 @@ export class FluxObserver {
 
   hasCluster(cluster: string): boolean {
     return this.clusters.has(cluster);
+  }
+
+  /**
+   * Why objects of `kind` cannot be read from `cluster` now, if they cannot:
+   * the kind is not served there, or its watch is failing (unreachable, 401, 403).
+   */
+  clusterProblem(cluster: string, kind: string): ClusterProblem | undefined {
+    const notServed = this.notServed.get(cluster)?.get(kind);
+    if (notServed) return notServedProblem(cluster, kind, notServed.group, notServed.since);
+    const slot = this.slots.get(slotKey(cluster, kind));
+    if (!slot || slot.synced || slot.failingSince === undefined) return undefined;
+    return classifyWatchFailure(cluster, kind, slot.lastFailure, slot.failingSince);
+  }
+
+  private markNotServed(cluster: string, spec: FluxKindSpec) {
+    let kinds = this.notServed.get(cluster);
+    if (!kinds) {
+      kinds = new Map();
+      this.notServed.set(cluster, kinds);
+    }
+    if (!kinds.has(spec.kind)) kinds.set(spec.kind, { group: spec.group, since: Date.now() });
   }
 
   status(): WatchStatus[] {
@@ -215,6 +246,8 @@ export class FluxObserver {
       /* eslint-disable @typescript-eslint/no-use-before-define */
       slot.synced = true;
       slot.backoffMs = this.minBackoffMs;
+      slot.failingSince = undefined;
+      slot.lastFailure = undefined;
       /* eslint-enable @typescript-eslint/no-use-before-define */
       return result;
     };
@@ -246,6 +279,8 @@ export class FluxObserver {
     informer.on('error', (error: unknown) => {
       slot.errors += 1;
       slot.synced = false;
+      slot.failingSince ??= Date.now();
+      slot.lastFailure = error;
       slot.lastError = describeError(error);
       this.scheduleRestart(slot);
     });
@@ -258,6 +293,8 @@ export class FluxObserver {
       error => {
         slot.errors += 1;
         slot.synced = false;
+        slot.failingSince ??= Date.now();
+        slot.lastFailure = error;
         slot.lastError = describeError(error);
         this.scheduleRestart(slot);
       },
@@ -269,6 +306,7 @@ export class FluxObserver {
     if (/^404\b/.test(slot.lastError ?? '')) {
       // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
       this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched`);
+      this.markNotServed(slot.cluster, slot.spec);
       return;
     }
     const delay = slot.backoffMs;

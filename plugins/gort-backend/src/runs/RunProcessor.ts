@@ -364,18 +364,24 @@ export class RunProcessor {
       return;
     }
     await this.requestReconcileOnce(held, judgements);
-    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because }) => ({
+    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because, cluster, clusterProblem }) => ({
       object, state, detail, at, ...(health ? { health } : {}), ...(because ? { because } : {}),
+      ...(cluster ? { cluster } : {}), ...(clusterProblem ? { clusterProblem } : {}),
     }));
     const verdictsKey = JSON.stringify(verdicts.map(v => [v.object, v.state, v.detail]));
-    const combined = combineVerdicts(judgements);
     const now = this.clock();
     const overdue = now.getTime() >= Date.parse(held.run.deadlineAt);
+    const combined = combineVerdicts(judgements, { final: overdue });
 
     if (combined.state === 'failed') {
       if (await this.transition(held, { state: 'failed', outcome: 'failed', message: combined.message, failure: combined.failure, verdicts })) {
         await this.step(held);
       }
+      return;
+    }
+    if (combined.state === 'partial') {
+      // Some clusters could not be read by the deadline: say what was not judged, diagnose nothing.
+      await this.transition(held, { state: 'done', outcome: 'partial', message: combined.message, verdicts });
       return;
     }
     if (combined.state === 'unobservable') {

@@ -7,6 +7,7 @@ import {
   resolveLandedInput,
   sourceKeyOf,
 } from '@gort-backstage/plugin-gort-node';
+import type { ClusterProblem } from '../flux/clusterProblems';
 import { ObjectJudgement } from './combineVerdicts';
 
 /** Read access to the observed Flux objects (the FluxObserver's cache). */
@@ -16,7 +17,12 @@ export interface FluxObjectLookup {
   get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   list(cluster: string, kind: string): KubeObject[];
   isSynced(cluster: string, kind: string): boolean;
+  /** Why `kind` cannot be read from `cluster` now (unreachable, 401/403, not served), if it cannot. */
+  clusterProblem?(cluster: string, kind: string): ClusterProblem | undefined;
 }
+
+/** Verdicts that stand even when the cluster cannot be read any more: they were observed. */
+const SETTLED = new Set(['succeeded', 'failed', 'unobservable']);
 
 export interface ObjectLocation {
   cluster: string;
@@ -62,8 +68,20 @@ export function judgeRunObject(
   }
   const location = { cluster, kind: watched.kind, namespace: watched.namespace, name: watched.name };
   const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
+  const problem = lookup.clusterProblem?.(cluster, watched.kind);
+  const unreachable = (p: ClusterProblem) => ({
+    object: label,
+    state: 'unreachable' as const,
+    detail: p.message,
+    at,
+    cluster,
+    clusterProblem: p.kind,
+    location,
+  });
   if (!object) {
+    if (problem) return unreachable(problem);
     return {
+      cluster,
       object: label,
       state: 'reconciling',
       detail: lookup.isSynced(cluster, watched.kind)
@@ -76,6 +94,8 @@ export function judgeRunObject(
   const sourceLocation = sourceLocationOf(cluster, object);
   const input = resolveLandedInput(clusterLookup(lookup, cluster), object, sha, { branch });
   const verdict = judgeLanded(input);
+  // A cached object of a cluster that cannot be read is stale: only what was already settled stands.
+  if (problem && !SETTLED.has(verdict.state)) return { ...unreachable(problem), sourceLocation };
   // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
   const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
   return {
@@ -83,6 +103,7 @@ export function judgeRunObject(
     state: verdict.state,
     detail: verdict.detail,
     at,
+    cluster,
     location,
     sourceLocation,
     ...(chartSourceKey ? { chartSourceLocation: { cluster, ...chartSourceKey } } : {}),

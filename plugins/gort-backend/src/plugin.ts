@@ -195,6 +195,7 @@ export const gortPlugin = createBackendPlugin({
           auth: deps.auth,
           store: watcherStore,
           logger,
+          knownClusters: () => observer.clusterNames,
         });
 
         deps.permissionsRegistry.addPermissions(gortPermissions);

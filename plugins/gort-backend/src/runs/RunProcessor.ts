@@ -352,9 +352,14 @@ export class RunProcessor {
   }
 
   private async observe(held: HeldRun): Promise<void> {
-    const judgements = this.judge(held);
-    const unknown = judgements.find(j => j.state === 'unknown');
-    if (unknown) {
+    const judged = this.judge(held);
+    const unknown = judged.find(j => j.state === 'unknown');
+    // A cluster GORT does not know fails the run only when it is all there is; otherwise its
+    // objects are not judged (the watcher shows the annotation problem) and the others proceed.
+    const judgements = unknown && !judged.every(j => j.state === 'unknown')
+      ? judged.map(j => (j.state === 'unknown' ? { ...j, state: 'unreachable' as const } : j))
+      : judged;
+    if (unknown && judgements === judged) {
       await this.transition(held, {
         state: 'error',
         outcome: 'error',

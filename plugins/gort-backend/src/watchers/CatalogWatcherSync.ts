@@ -27,6 +27,8 @@ export class CatalogWatcherSync {
       auth: AuthService;
       store: WatcherStore;
       logger: LoggerService;
+      /** The clusters GORT watches now: an object naming another one gets an annotation problem. */
+      knownClusters?: () => string[];
     },
   ) {}
 
@@ -72,7 +74,7 @@ export class CatalogWatcherSync {
         return { added: 0, updated: 0, removed: 0, unchanged: stored };
       }
     }
-    const watchers = watchersFromEntities(entities);
+    const watchers = watchersFromEntities(entities, this.deps.knownClusters?.());
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;
     this.deps.logger.info(

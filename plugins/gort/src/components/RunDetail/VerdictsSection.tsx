@@ -1,6 +1,9 @@
 import { Fragment } from 'react';
 import { groupVerdictsByCluster } from '@gort-backstage/plugin-gort-common';
-import type { RunClusterVerdict, RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
+import type {
+  RunClusterVerdict,
+  RunObjectVerdict,
+} from '@gort-backstage/plugin-gort-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -25,7 +28,10 @@ const VERDICTS: Record<
   unknown: { kind: 'warning', label: 'Unknown' },
 };
 
-const CLUSTER_STATES: Record<RunClusterVerdict['state'], { kind: StatusKind; label: string }> = {
+const CLUSTER_STATES: Record<
+  RunClusterVerdict['state'],
+  { kind: StatusKind; label: string }
+> = {
   succeeded: { kind: 'ok', label: 'Succeeded' },
   failed: { kind: 'error', label: 'Failed' },
   unreachable: { kind: 'warning', label: 'Not judged' },

@@ -15,6 +15,12 @@ import { createSelfSignedCertificate, KubeApiServer, startKubeApiServer } from '
 
 export const DEMO_REPO = { owner: 'acme', repo: 'podinfo-gitops' };
 
+/**
+ * The demo's clusters (`npm run sandbox`), on consecutive ports from `kubePort`: each reconciles
+ * its own folder of the demo repository, `clusters/<name>/podinfo`.
+ */
+export const DEMO_CLUSTERS: SandboxClusterOptions[] = [{ name: 'demo' }, { name: 'staging' }, { name: 'prod' }];
+
 /** Sandbox-only credentials: they protect nothing but the local stand-ins. */
 export const SANDBOX_DEFAULTS = {
   kubePort: 18443,
@@ -31,8 +37,9 @@ export interface SandboxClusterOptions {
   /** The cluster's name (e.g. `staging`); also `CLUSTER_NAME` in the Kustomization's substitutions. */
   name: string;
   /**
-   * The repository folder this cluster's Kustomization reconciles (`spec.path`), default the demo
-   * app's folder. A folder the repository lacks is seeded with a copy of the demo app's manifests.
+   * The repository folder this cluster's Kustomization reconciles (`spec.path`), default
+   * `clusters/<name>/podinfo` (the demo app's folder for `demo`). A folder the repository
+   * lacks is seeded with a copy of the demo app's manifests.
    */
   path?: string;
   /** Its API's port; default `kubePort` + the cluster's index (0 stays 0: a free port). */
@@ -134,8 +141,32 @@ function kubeconfigYaml(clusters: Array<{ name: string; url: string }>, token: s
 
 const DEFAULT_CLUSTERS: SandboxClusterOptions[] = [{ name: 'demo' }];
 
-function normalisePath(path: string | undefined): string {
-  return (path ?? APP_DIR).replace(/^\.\//, '').replace(/\/+$/, '');
+function clusterPath(cluster: SandboxClusterOptions): string {
+  return (cluster.path ?? `clusters/${cluster.name}/podinfo`).replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** Copies the demo app's folder to the cluster folders an existing repository lacks (one commit). */
+async function addMissingClusterFolders(git: GitRepoStore, paths: string[]): Promise<void> {
+  const { owner, repo } = DEMO_REPO;
+  const branch = await git.getDefaultBranch(owner, repo);
+  const missing: string[] = [];
+  for (const path of paths) {
+    if (!(await git.getPathEntry(owner, repo, branch, path).catch(() => undefined))) missing.push(path);
+  }
+  if (missing.length === 0) return;
+  const files: Record<string, Buffer> = {};
+  for (const entry of (await git.readTree(owner, repo, branch, APP_DIR)) ?? []) {
+    if (entry.type !== 'blob') continue;
+    const file = await git.readFile(owner, repo, branch, entry.path);
+    if (file === undefined) continue;
+    for (const path of missing) files[`${path}/${entry.path.slice(APP_DIR.length + 1)}`] = file.content;
+  }
+  await git.commitFiles(owner, repo, {
+    branch,
+    changes: files,
+    message: `Add the folders of clusters ${missing.join(', ')}`,
+    author: { name: 'GORT sandbox', email: 'sandbox@gort.invalid' },
+  });
 }
 
 /** The seed, plus a copy of the demo app's folder for every cluster path the seed lacks. */
@@ -168,9 +199,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const git = new GitRepoStore(join(options.dataDir, 'git'));
   if (!git.hasRepo(DEMO_REPO.owner, DEMO_REPO.repo)) {
     await git.createRepo(DEMO_REPO.owner, DEMO_REPO.repo, {
-      files: withClusterFolders(await readRepoFiles(), clusterOptions.map(c => normalisePath(c.path))),
+      files: withClusterFolders(await readRepoFiles(), clusterOptions.map(clusterPath)),
       message: 'Deploy podinfo with Flux',
     });
+  } else {
+    await addMissingClusterFolders(git, clusterOptions.map(clusterPath));
   }
   const github = await startGitHubServer({
     host,
@@ -192,7 +225,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         tls,
         port: clusterOption.kubePort ?? (basePort === 0 ? 0 : basePort + index),
         name: clusterOption.name,
-        path: normalisePath(clusterOption.path),
+        path: clusterPath(clusterOption),
         repoCloneUrl,
         resolveRepoDir: url => git.resolveRepoDir(url),
         sourceInterval: options.sourceInterval,

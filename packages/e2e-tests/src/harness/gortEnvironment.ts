@@ -17,7 +17,7 @@ import {
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
-import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
+import { APP_CONFIG_FILE, appConfigOverlay, sandboxClustersOfAppConfig, sandboxPortsOfAppConfig } from './appConfigOverlay';
 import { BackendProcess, freePort, portIsFree } from './backendProcess';
 import { PG_ENV, postgresSkipReason } from './postgres';
 
@@ -151,7 +151,9 @@ export class GortEnvironment {
    */
   static async startWithAppConfig(options: AppConfigEnvironmentOptions = {}): Promise<GortEnvironment> {
     const ports = sandboxPortsOfAppConfig();
-    for (const [name, port] of Object.entries(ports)) {
+    const clusters = sandboxClustersOfAppConfig();
+    const allPorts = { ...ports, ...Object.fromEntries(clusters.map(c => [`cluster ${c.name}`, c.kubePort])) };
+    for (const [name, port] of Object.entries(allPorts)) {
       if (!(await portIsFree(port))) {
         throw new Error(
           `port ${port} (${name} in app-config.yaml) is in use: stop \`npm start\` or \`npm run sandbox\` before this test`,
@@ -162,6 +164,7 @@ export class GortEnvironment {
     const sandbox = await startSandbox({
       dataDir: join(dir, 'sandbox'),
       ...ports,
+      clusters,
       kubeTls: true,
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,

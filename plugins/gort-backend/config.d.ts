@@ -80,6 +80,56 @@ export interface Config {
       shutdownGrace?: string;
     };
 
+    /**
+     * Who may point GORT where. Annotations are requests: a watcher keeps only
+     * the Flux objects and repositories its entity's owners are granted here
+     * (or objects labelled for the entity); the rest are annotation problems
+     * and never get a run. The fix-repo and docs-path rules hold with or
+     * without `owners`.
+     */
+    tenancy?: {
+      /**
+       * Owner grants. When this key is present (even empty), an entity may
+       * only watch what a grant of one of its owners, or the entity label,
+       * allows. Without it any entity may name any object GORT can reach.
+       */
+      owners?: Array<{
+        /** Owner entity refs (`group:default/team-a`; kind defaults to group). */
+        owner: string | string[];
+        /** Cluster names or globs. Default: all (`*`). */
+        clusters?: string | string[];
+        /** Namespaces (globs) of the Flux objects. Default: none. */
+        namespaces?: string | string[];
+        /** `owner/repo` names or globs pushes and fix PRs may use. Default: none. */
+        repositories?: string | string[];
+      }>;
+      /**
+       * Label on a Flux object naming the one entity that may watch it, as
+       * `<kind>.<namespace>.<name>` (`component.default.podinfo`). Such an
+       * object also vouches for the repository its Git source reads.
+       * Default: `gort.io/entity`.
+       */
+      entityLabel?: string;
+      /** Let `gort.io/fix-repo` name another repository than the target repo (it must be granted too). Default: false. */
+      allowSeparateFixRepo?: boolean;
+      /**
+       * Docs folders (globs) an entity may name in `gort.io/docs-paths`
+       * besides `docs/plans/` and the Flux objects' spec.path trees; `.` allows
+       * the whole repository. Default: none.
+       */
+      docsPaths?: string[];
+    };
+
+    events?: {
+      /**
+       * Use `github.push` from Backstage's events system even though the
+       * GitHub events module verifies nothing without its
+       * `events.modules.github.webhookSecret`. Default: false (such pushes are
+       * ignored, with a warning at startup).
+       */
+      trustUnverified?: boolean;
+    };
+
     flux?: {
       /**
        * Set `reconcile.fluxcd.io/requestedAt` on the source and the Flux

@@ -25,4 +25,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@gort-backstage/plugin-gort-backend'));
 
+// GORT's actions (gort:get-status, gort:diagnose, ...) for AI assistants over
+// MCP, at /api/mcp-actions/v1; backend.actions.pluginSources lists `gort`.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 backend.start();

@@ -21,7 +21,7 @@ describe('GORT end to end: real backend, signed pushes, Flux in the sandbox', ()
     const sha = await env.push('fix');
     const run = await env.waitForRun(sha, finished);
     expect(run).toMatchObject({ state: 'done', outcome: 'succeeded', sha, trigger: 'push' });
-    expect(run.verdicts[0]).toMatchObject({ state: 'succeeded', detail: `applied revision main@sha1:${sha}` });
+    expect(run.verdicts[0]).toMatchObject({ state: 'succeeded', detail: `applied revision main@sha1:${sha} and its health checks passed` });
     expect(run.timeline.map(e => e.state)).toEqual(expect.arrayContaining(['queued', 'succeeded', 'done']));
     const status = await env.api(`/entities/default/component/podinfo/status`);
     expect(status.body.objects[0]).toMatchObject({ state: 'ready', lastAppliedRevision: `main@sha1:${sha}` });

@@ -84,6 +84,8 @@ export interface SandboxOptions {
    * the demo app's folder. The first is also the sandbox's `kube`, `flux` and `kubeUrl`.
    */
   clusters?: SandboxClusterOptions[];
+  /** Accounts the sandbox's GitHub App is installed on (default: the demo repository's owner). */
+  appInstalledOn?: string[];
 }
 
 export interface Sandbox {
@@ -211,6 +213,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     token,
     store: git,
     webhook: options.webhook,
+    appInstalledOn: options.appInstalledOn ?? [DEMO_REPO.owner],
   });
   const repoCloneUrl = `${github.url}/${DEMO_REPO.owner}/${DEMO_REPO.repo}.git`;
 

@@ -160,4 +160,38 @@ describe('gort backend plugin', () => {
     expect(edge).toMatchObject({ cluster: 'edge', state: 'unknown' });
     expect(edge.message).toBeUndefined();
   });
+
+  it('applies gort.tenancy: what the owner is not granted is a problem, not a watched object', async () => {
+    const teamA = component('team-a-app', {
+      'gort.io/flux-app': 'team-a/app,flux-system/podinfo',
+      'gort.io/target-repo': 'acme/team-a-gitops',
+      'gort.io/fix-repo': 'acme/elsewhere',
+      'gort.io/docs-paths': './',
+    });
+    const { server } = await startTestBackend({
+      features: [
+        gortPlugin,
+        catalogServiceMock.factory({ entities: [teamA] }),
+        mockServices.rootConfig.factory({
+          data: {
+            gort: {
+              tenancy: { owners: [{ owner: 'team-a', namespaces: ['team-a'], repositories: ['acme/team-a-*'] }] },
+            },
+          },
+        }),
+      ],
+    });
+    const [watcher] = await waitForWatchers(server, 1);
+    expect(watcher.objects).toEqual([{ kind: 'Kustomization', namespace: 'team-a', name: 'app' }]);
+    expect(watcher.fixRepo).toEqual({ owner: 'acme', repo: 'team-a-gitops' });
+    expect(watcher.docsPaths).toEqual(['docs/plans/']);
+    expect(watcher.problems.map(p => [p.annotation, p.value])).toEqual([
+      ['gort.io/flux-app', 'Kustomization/flux-system/podinfo'],
+      ['gort.io/fix-repo', 'acme/elsewhere'],
+      ['gort.io/docs-paths', '/'],
+    ]);
+    // a run can only be asked for on what is left: the status lists the granted object alone
+    const status = await request(server).get('/api/gort/entities/default/component/team-a-app/status').set('Authorization', mockCredentials.user.header());
+    expect(status.body.objects.map((o: { name: string }) => o.name)).toEqual(['app']);
+  });
 });

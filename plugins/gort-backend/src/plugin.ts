@@ -26,6 +26,7 @@ import { ClusterEvidenceCollector } from './evidence/ClusterEvidenceCollector';
 import { CatalogClusterSupplier } from './flux/CatalogClusterSupplier';
 import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
+import { AuditedReconcileRequester } from './flux/AuditedReconcileRequester';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
@@ -42,6 +43,8 @@ import { GortStatusService } from './service/GortStatusService';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
+import { observedFacts } from './watchers/observedFacts';
+import { decideEventsTrust } from './webhook/eventsTrust';
 import { subscribeToGithubPushEvents } from './webhook/githubPushEvents';
 import { WebhookReceiver } from './webhook/WebhookReceiver';
 
@@ -133,6 +136,7 @@ export const gortPlugin = createBackendPlugin({
           readerFor: name => clusters.readerFor(name),
           added: { scmProviders: addedScms, aiProviders: addedAiProviders },
           metrics,
+          auditor: deps.auditor,
         });
         const lifecycle = new RunLifecycle(logger);
         recordRunMetrics(lifecycle, metrics);
@@ -151,10 +155,10 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run) }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new FluxReconcileRequester(name => clusters.readerFor(name))
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
           lifecycle,
         });
@@ -196,10 +200,21 @@ export const gortPlugin = createBackendPlugin({
           store: watcherStore,
           logger,
           knownClusters: () => observer.clusterNames,
+          tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
+        logger.info(
+          gortConfig.tenancy.mapped
+            ? `GORT tenancy: ${gortConfig.tenancy.grants.length} owner grant(s) in gort.tenancy.owners; objects labelled ${gortConfig.tenancy.entityLabel} vouch for their entity`
+            : 'GORT tenancy: gort.tenancy.owners is not set, so any entity may name any Flux object and repository GORT can reach (fix-repo and docs-path rules still apply)',
+        );
 
         deps.permissionsRegistry.addPermissions(gortPermissions);
-        await subscribeToGithubPushEvents({ events: deps.events, receiver: webhookReceiver, logger });
+        await subscribeToGithubPushEvents({
+          events: deps.events,
+          receiver: webhookReceiver,
+          logger,
+          trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
+        });
 
         const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
         await scheduleGortTasks(scheduler, config, [

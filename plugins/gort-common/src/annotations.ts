@@ -6,6 +6,8 @@ export const ANNOTATION_FIX_REPO = 'gort.io/fix-repo';
 export const ANNOTATION_BRANCH = 'gort.io/branch';
 export const ANNOTATION_RECONCILE_TIMEOUT = 'gort.io/reconcile-timeout';
 export const ANNOTATION_MODE = 'gort.io/mode';
+/** `off`: nothing of this entity (logs, files, diffs, plans) is ever sent to an AI provider. */
+export const ANNOTATION_AI = 'gort.io/ai';
 
 /** Backstage's GitHub annotation, used when `gort.io/target-repo` is absent. */
 export const ANNOTATION_GITHUB_PROJECT_SLUG = 'github.com/project-slug';
@@ -18,6 +20,7 @@ export const GORT_ANNOTATIONS = [
   ANNOTATION_BRANCH,
   ANNOTATION_RECONCILE_TIMEOUT,
   ANNOTATION_MODE,
+  ANNOTATION_AI,
 ] as const;
 
 export const DEFAULT_DOCS_PATHS = ['docs/plans/'];
@@ -25,6 +28,10 @@ export const DEFAULT_DOCS_PATHS = ['docs/plans/'];
 export const GORT_MODES = ['fix-pr', 'diagnose-only', 'off'] as const;
 export type GortMode = (typeof GORT_MODES)[number];
 export const DEFAULT_MODE: GortMode = 'fix-pr';
+
+/** The per-entity AI switch (`gort.io/ai`). */
+export const GORT_AI_SWITCHES = ['on', 'off'] as const;
+export type GortAiSwitch = (typeof GORT_AI_SWITCHES)[number];
 
 export const FLUX_APP_KINDS = ['Kustomization', 'HelmRelease'] as const;
 export type FluxAppKind = (typeof FLUX_APP_KINDS)[number];

@@ -74,7 +74,17 @@ describe('parseGortAnnotations', () => {
       branch: undefined,
       reconcileTimeoutMs: undefined,
       mode: 'fix-pr',
+      ai: 'on',
     });
+  });
+
+  it('reads the AI switch, and fails closed on a value it does not know', () => {
+    const base = { 'gort.io/flux-app': 'flux-system/podinfo', 'github.com/project-slug': 'acme/podinfo-gitops' };
+    expect(parseGortAnnotations({ ...base, 'gort.io/ai': 'off' }).settings.ai).toBe('off');
+    expect(parseGortAnnotations({ ...base, 'gort.io/ai': ' ON ' }).settings.ai).toBe('on');
+    const typo = parseGortAnnotations({ ...base, 'gort.io/ai': 'of' });
+    expect(typo.settings.ai).toBe('off');
+    expect(typo.problems).toEqual([{ annotation: 'gort.io/ai', value: 'of', message: expect.stringMatching(/using off/) }]);
   });
 
   it('reads every annotation', () => {

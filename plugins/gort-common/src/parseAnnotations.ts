@@ -1,4 +1,5 @@
 import {
+  ANNOTATION_AI,
   ANNOTATION_BRANCH,
   ANNOTATION_DOCS_PATHS,
   ANNOTATION_FIX_REPO,
@@ -11,7 +12,9 @@ import {
   DEFAULT_MODE,
   FLUX_APP_KINDS,
   FluxAppKind,
+  GORT_AI_SWITCHES,
   GORT_MODES,
+  GortAiSwitch,
   GortMode,
 } from './annotations';
 import { parseDuration } from './duration';
@@ -28,6 +31,8 @@ export interface GortEntitySettings {
   /** Undefined means the configured default. */
   reconcileTimeoutMs?: number;
   mode: GortMode;
+  /** `off`: the entity's data is never sent to an AI provider. */
+  ai: GortAiSwitch;
 }
 
 export interface ParsedGortAnnotations {
@@ -266,8 +271,21 @@ export function parseGortAnnotations(
     }
   }
 
+  let ai: GortAiSwitch = 'on';
+  const aiValue = read(ANNOTATION_AI);
+  if (aiValue !== undefined) {
+    const found = GORT_AI_SWITCHES.find(v => v === aiValue.trim().toLowerCase());
+    if (found) {
+      ai = found;
+    } else {
+      // Someone meant to say something about the AI: fail closed.
+      ai = 'off';
+      problem(ANNOTATION_AI, aiValue, `must be ${GORT_AI_SWITCHES.join(' or ')}; using off (nothing is sent to an AI provider)`);
+    }
+  }
+
   return {
-    settings: { objects, docsPaths, targetRepo, fixRepo, branch, reconcileTimeoutMs, mode },
+    settings: { objects, docsPaths, targetRepo, fixRepo, branch, reconcileTimeoutMs, mode, ai },
     problems,
   };
 }

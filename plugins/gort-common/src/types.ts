@@ -1,4 +1,4 @@
-import type { FluxAppKind, GortMode } from './annotations';
+import type { FluxAppKind, GortAiSwitch, GortMode } from './annotations';
 import type { FailureCategory } from './taxonomy';
 
 /** A Flux object named by an entity's `gort.io/flux-app` annotation. */
@@ -34,6 +34,8 @@ export interface Watcher {
   docsPaths: string[];
   reconcileTimeoutMs?: number;
   mode: GortMode;
+  /** `off` (`gort.io/ai: off`): nothing of this entity is sent to an AI provider. Absent means on. */
+  ai?: GortAiSwitch;
   problems: AnnotationProblem[];
   updatedAt: string;
 }
@@ -146,8 +148,12 @@ export interface RunObjectVerdict {
   clusterProblem?: ClusterProblemKind;
   /** For `succeeded`: `healthy` when Flux also waited for the objects, `applied` when it only applied them. */
   health?: 'healthy' | 'applied';
-  /** For `unobservable`: why no verdict is possible. */
-  because?: 'source-without-commit' | 'source-not-following-branch';
+  /**
+   * For `unobservable`: why no verdict is possible. `kind-not-served`: the
+   * cluster does not serve the object's kind, or its source's, at any API
+   * version GORT reads (e.g. no helm-controller installed).
+   */
+  because?: 'source-without-commit' | 'source-not-following-branch' | 'kind-not-served';
 }
 
 /**
@@ -295,6 +301,17 @@ export interface Run extends RunSummary {
 export interface RunList {
   items: RunSummary[];
   nextCursor?: string;
+}
+
+/**
+ * The runs of one commit (`GET /commits/:sha/runs`), newest first, one or
+ * more per entity that follows the pushed repository and branch; only the
+ * entities the caller may read. `gort follow` polls this after a push.
+ */
+export interface CommitRunList {
+  /** The full commit SHA, lower case. */
+  sha: string;
+  items: RunSummary[];
 }
 
 /** The live state of one Flux object, as shown on the entity page. */

@@ -251,6 +251,8 @@ export class GortEnvironment {
         backend: {
           baseUrl: `http://127.0.0.1:${port}`,
           listen: { port, host: '127.0.0.1' },
+          // GORT's actions, served over MCP by @backstage/plugin-mcp-actions-backend
+          actions: { pluginSources: ['gort'] },
           database:
             database === 'postgres'
               ? { client: 'pg', connection: process.env[PG_ENV], prefix }

@@ -15,6 +15,7 @@ import {
 import { conflict, GitHubHttpError, notFound, unprocessable, validationFailed } from './httpErrors';
 import { RepoContext, repoJson } from './representations';
 import type { GitHubStateStore } from './stateStore';
+import type { AppAuthority, Principal } from './appAuth';
 
 export interface SandboxUser {
   login: string;
@@ -28,6 +29,8 @@ export interface ApiRequest {
   params: Record<string, string>;
   body: unknown;
   headers: IncomingHttpHeaders;
+  /** Who the credentials name (absent for anonymous reads). */
+  principal?: Principal;
 }
 
 export interface ApiResponse {
@@ -41,6 +44,8 @@ export interface ApiServices {
   store: GitRepoStore;
   state: GitHubStateStore;
   user: SandboxUser;
+  /** The GitHub App and its installations. */
+  apps: AppAuthority;
   /** Last time a branch of the repository moved (for `pushed_at`). */
   pushedAt(fullName: string): string | undefined;
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createGitHttpHandler, GitRepoStore, RefUpdateEvent } from '../git';
 import { parseAuthorizationHeader } from '../git/cgi';
 import { ApiHandler, ApiServices, SandboxUser, toHttpError } from './apiContext';
+import { AppAuthority, JwtRejected, looksLikeJwt, Principal, SandboxGitHubApp } from './appAuth';
 import {
   badCredentials,
   GitHubHttpError,
@@ -17,6 +18,8 @@ import { isPushableRef, pushPayloadFor } from './pushEvents';
 import { RateLimiter, RateLimitSimulation } from './rateLimit';
 import { toGitHubTime } from './representations';
 import { Router } from './router';
+import { registerAppRoutes } from './routes/apps';
+import { registerCheckRoutes } from './routes/checks';
 import { registerCompareRoutes } from './routes/compare';
 import { registerContentRoutes } from './routes/contents';
 import { registerGitDataRoutes } from './routes/gitData';
@@ -45,6 +48,8 @@ export interface GitHubServerOptions {
   /** Delays between webhook retries; their count is the number of retries. */
   webhookRetryDelaysMs?: number[];
   maxBodyBytes?: number;
+  /** Accounts the sandbox's GitHub App is installed on (default: none). */
+  appInstalledOn?: string[];
 }
 
 export interface GitHubServer {
@@ -67,6 +72,10 @@ export interface GitHubServer {
   setResponseDelay(delay: ResponseDelay | undefined, matches?: (request: DelayedRequest) => boolean, phase?: DelayPhase): void;
   /** REST requests hanging now (see setResponseDelay). */
   hangingRequests(): number;
+  /** The GitHub App (its id and private key go into `integrations.github[].apps`). */
+  app: SandboxGitHubApp;
+  /** Installs the app on an account, or removes it (revoking its installation tokens). */
+  setAppInstalled(account: string, installed: boolean): void;
 }
 
 const DEFAULT_USER: SandboxUser = {
@@ -79,6 +88,8 @@ const DEFAULT_MAX_BODY = 50 * 1024 * 1024;
 function buildRouter(control: SandboxControl): Router<ApiHandler> {
   const router = new Router<ApiHandler>();
   registerSandboxControlRoutes(router, control);
+  registerAppRoutes(router);
+  registerCheckRoutes(router);
   registerRepositoryRoutes(router);
   registerContentRoutes(router);
   registerGitDataRoutes(router);
@@ -119,7 +130,16 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
   const rateLimiter = new RateLimiter();
   const deliverer = new WebhookDeliverer(options.webhook, { retryDelaysMs: options.webhookRetryDelaysMs });
   const pushedAt = new Map<string, string>();
-  const isValidToken = (candidate: string) => candidate === options.token;
+  const apps = new AppAuthority({ installedOn: options.appInstalledOn ?? [] });
+  /** The personal token, or an unexpired installation token (git takes it as `x-access-token:<token>`). */
+  const isValidToken = (candidate: string) => candidate === options.token || apps.installationFor(candidate) !== undefined;
+  const principalFor = (candidate: string): Principal | undefined => {
+    if (candidate === options.token) return { kind: 'user' };
+    const installation = apps.installationFor(candidate);
+    if (installation) return installation;
+    if (looksLikeJwt(candidate)) return apps.verifyJwt(candidate);
+    return undefined;
+  };
   const delays = new ResponseDelays();
 
   const server = http.createServer();
@@ -135,6 +155,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     store: options.store,
     state,
     user,
+    apps,
     pushedAt: fullName => pushedAt.get(fullName.toLowerCase()),
   };
 
@@ -199,7 +220,18 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       const method = (req.method ?? 'GET').toUpperCase();
       const url = new URL(req.url ?? '/', `${base}/`);
       const credentials = parseAuthorizationHeader(req.headers.authorization);
-      if (req.headers.authorization && (!credentials || !isValidToken(credentials.password))) throw badCredentials();
+      let principal: Principal | undefined;
+      if (req.headers.authorization) {
+        try {
+          principal = credentials ? principalFor(credentials.password) : undefined;
+        } catch (rejected) {
+          if (rejected instanceof JwtRejected) throw new GitHubHttpError(401, { message: rejected.message, documentation_url: 'https://docs.github.com/rest', status: '401' });
+          throw rejected;
+        }
+        if (!principal) throw badCredentials();
+        // An app JWT authenticates the app's own endpoints only.
+        if (principal.kind === 'app' && !url.pathname.startsWith('/app')) throw badCredentials();
+      }
       const isRead = method === 'GET' || method === 'HEAD';
       const isControl = url.pathname.startsWith('/_sandbox/');
       if (!credentials && (!isRead || isControl)) throw requiresAuthentication();
@@ -207,6 +239,11 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
 
       const match = router.match(method === 'HEAD' ? 'GET' : method, url.pathname);
       if (match === undefined || match === 'methodNotAllowed') {
+        req.resume();
+        throw notFound();
+      }
+      // An installation reaches the repositories of the account it is installed on.
+      if (principal?.kind === 'installation' && match.params.owner && match.params.owner.toLowerCase() !== principal.account.toLowerCase()) {
         req.resume();
         throw notFound();
       }
@@ -221,7 +258,7 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
       }
       if (!isControl) await delays.wait({ method, path: url.pathname }, 'before');
       if (res.destroyed) return;
-      const response = await match.handler({ method, url, params: match.params, body, headers: req.headers }, services);
+      const response = await match.handler({ method, url, params: match.params, body, headers: req.headers, principal }, services);
       if (!isControl) await delays.wait({ method, path: url.pathname }, 'after');
       send(res, response.status, response.body, { ...rateHeaders, ...response.headers });
     } catch (caught) {
@@ -253,6 +290,8 @@ export async function startGitHubServer(options: GitHubServerOptions): Promise<G
     waitForDeliveries,
     setResponseDelay: (delay, matches, phase) => delays.set(delay, matches, phase),
     hangingRequests: () => delays.hangingCount,
+    app: apps.app,
+    setAppInstalled: (account, installed) => apps.setInstalled(account, installed),
     close: async () => {
       delays.releaseAll();
       unsubscribe();

@@ -48,6 +48,33 @@ export interface CommitCommentRecord {
   updatedAt: string;
 }
 
+export interface CheckRunRecord {
+  id: number;
+  headSha: string;
+  name: string;
+  status: 'queued' | 'in_progress' | 'completed';
+  conclusion: string | null;
+  externalId: string | null;
+  detailsUrl: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null };
+  appId: number;
+  /** Every update in order (what a test can read to see the stages a check went through). */
+  history: Array<{ at: string; status: string; conclusion: string | null; title: string | null }>;
+}
+
+export interface CommitStatusRecord {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+}
+
 export interface LabelRecord {
   id: number;
   name: string;
@@ -63,6 +90,9 @@ export interface RepoRecord {
   issueComments: IssueCommentRecord[];
   commitComments: CommitCommentRecord[];
   labels: LabelRecord[];
+  /** Absent in state files written before checks existed. */
+  checkRuns?: CheckRunRecord[];
+  statuses?: CommitStatusRecord[];
 }
 
 interface StateFile {
@@ -107,6 +137,8 @@ export class GitHubStateStore {
         issueComments: [],
         commitComments: [],
         labels: [],
+        checkRuns: [],
+        statuses: [],
       };
       this.state.repos[key] = record;
       this.save();

@@ -1,5 +1,10 @@
 /** Discovery documents for /version, /api, /apis and the per-version resource lists (pure). */
-import { groupVersion, RESOURCE_TYPES, servedGroups } from './resources';
+import {
+  groupVersion,
+  RESOURCE_TYPES,
+  ResourceType,
+  servedGroups,
+} from './resources';
 
 const readWrite = [
   'create',
@@ -42,16 +47,19 @@ function apiGroup(group: string, versions: string[]) {
   return { name: group, versions: entries, preferredVersion: entries[0] };
 }
 
-export function groupList() {
+export function groupList(types: readonly ResourceType[] = RESOURCE_TYPES) {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: servedGroups().map(g => apiGroup(g.group, g.versions)),
+    groups: servedGroups(types).map(g => apiGroup(g.group, g.versions)),
   };
 }
 
-export function apiGroupDocument(name: string) {
-  const found = servedGroups().find(g => g.group === name);
+export function apiGroupDocument(
+  name: string,
+  types: readonly ResourceType[] = RESOURCE_TYPES,
+) {
+  const found = servedGroups(types).find(g => g.group === name);
   return found
     ? {
         kind: 'APIGroup',
@@ -61,8 +69,12 @@ export function apiGroupDocument(name: string) {
     : undefined;
 }
 
-export function resourceList(group: string, version: string) {
-  const types = RESOURCE_TYPES.filter(
+export function resourceList(
+  group: string,
+  version: string,
+  served: readonly ResourceType[] = RESOURCE_TYPES,
+) {
+  const types = served.filter(
     t => t.group === group && t.versions.includes(version),
   );
   if (types.length === 0) return undefined;

@@ -232,8 +232,9 @@ export function findByPlural(
   group: string,
   version: string,
   plural: string,
+  types: readonly ResourceType[] = RESOURCE_TYPES,
 ): ResourceType | undefined {
-  return RESOURCE_TYPES.find(
+  return types.find(
     t =>
       t.group === group && t.plural === plural && t.versions.includes(version),
   );
@@ -255,9 +256,11 @@ export interface TypeRef {
   kind: string;
 }
 
-export function servedGroups(): Array<{ group: string; versions: string[] }> {
+export function servedGroups(
+  types: readonly ResourceType[] = RESOURCE_TYPES,
+): Array<{ group: string; versions: string[] }> {
   const groups = new Map<string, Set<string>>();
-  for (const t of RESOURCE_TYPES) {
+  for (const t of types) {
     if (!t.group) continue;
     const versions = groups.get(t.group) ?? new Set<string>();
     t.versions.forEach(v => versions.add(v));

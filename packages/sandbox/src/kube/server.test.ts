@@ -1,4 +1,5 @@
 import { startKubeApiServer, KubeApiServer } from './server';
+import { RESOURCE_TYPES } from './resources';
 
 const token = 'test-token';
 let api: KubeApiServer;
@@ -96,6 +97,35 @@ describe('Kubernetes API server stand-in', () => {
       expect.arrayContaining(['pods', 'pods/log', 'namespaces', 'events']),
     );
     expect((await call('GET', '/apis/nope.example.com/v1')).status).toBe(404);
+  });
+
+  it('serves only the resource types it is given (an older Flux without helm-controller)', async () => {
+    // Flux before 2.6 serves OCIRepository at v1beta2 only; no helm-controller: no helm group.
+    const older = RESOURCE_TYPES.filter(
+      t => t.group !== 'helm.toolkit.fluxcd.io',
+    ).map(t => (t.kind === 'OCIRepository' ? { ...t, versions: ['v1beta2'] } : t));
+    const cluster = await startKubeApiServer({ port: 0, token, resourceTypes: older });
+    const get = async (path: string) => {
+      const response = await fetch(`${cluster.url}${path}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      return { status: response.status, json: await response.json() };
+    };
+    try {
+      const groups = (await get('/apis')).json.groups;
+      expect(groups.map((g: any) => g.name)).not.toContain('helm.toolkit.fluxcd.io');
+      const source = groups.find((g: any) => g.name === 'source.toolkit.fluxcd.io');
+      expect(source.versions.map((v: any) => v.version)).toEqual(['v1', 'v1beta2']);
+      const v1 = (await get('/apis/source.toolkit.fluxcd.io/v1')).json;
+      expect(v1.resources.map((r: any) => r.name)).not.toContain('ocirepositories');
+      const v1beta2 = (await get('/apis/source.toolkit.fluxcd.io/v1beta2')).json;
+      expect(v1beta2.resources.map((r: any) => r.name)).toEqual(['ocirepositories', 'ocirepositories/status']);
+      expect((await get('/apis/source.toolkit.fluxcd.io/v1/ocirepositories')).status).toBe(404);
+      expect((await get('/apis/source.toolkit.fluxcd.io/v1beta2/ocirepositories')).status).toBe(200);
+      expect((await get('/apis/helm.toolkit.fluxcd.io/v2/helmreleases')).status).toBe(404);
+    } finally {
+      await cluster.close();
+    }
   });
 
   it('creates, reads, lists, updates and deletes with Status errors', async () => {

@@ -12,7 +12,12 @@ import {
   versionInfo,
 } from './discovery';
 import { parseApiPath } from './paths';
-import { findByPlural, groupVersion, ResourceType } from './resources';
+import {
+  findByPlural,
+  groupVersion,
+  RESOURCE_TYPES,
+  ResourceType,
+} from './resources';
 import { KubeStore } from './store';
 import { toTable, wantsTable } from './table';
 import { KubeObject, WatchEvent } from './types';
@@ -31,6 +36,15 @@ export interface KubeApiServerOptions {
   defaultWatchTimeoutSeconds?: number;
   /** Serve HTTPS instead of HTTP (kubectl only sends bearer tokens over HTTPS). */
   tls?: { cert: string; key: string };
+  /**
+   * The resource types served, in discovery and on resource paths (default
+   * RESOURCE_TYPES): e.g. a cluster without helm-controller, or an older Flux
+   * whose OCIRepository is served at v1beta2 only. Discovery documents follow
+   * https://kubernetes.io/docs/reference/using-api/api-concepts/#discovery-api
+   * (APIGroupList at /apis, APIGroup at /apis/<group>, APIResourceList at
+   * /apis/<group>/<version>).
+   */
+  resourceTypes?: readonly ResourceType[];
 }
 
 export interface KubeApiServer {
@@ -128,6 +142,7 @@ export async function startKubeApiServer(
 ): Promise<KubeApiServer> {
   const store = options.store ?? new KubeStore();
   const host = options.host ?? '127.0.0.1';
+  const servedTypes = options.resourceTypes ?? RESOURCE_TYPES;
   const openWatches = new Set<() => void>();
 
   const counts: Record<string, number> = {};
@@ -180,13 +195,13 @@ export async function startKubeApiServer(
         );
         return;
       case 'groups':
-        onlyGet(groupList());
+        onlyGet(groupList(servedTypes));
         return;
       case 'group':
-        onlyGet(apiGroupDocument(path.group));
+        onlyGet(apiGroupDocument(path.group, servedTypes));
         return;
       case 'resourceList':
-        onlyGet(resourceList(path.group, path.version));
+        onlyGet(resourceList(path.group, path.version, servedTypes));
         return;
       case 'resource':
         await handleResource(req, res, url, path, method);
@@ -204,7 +219,12 @@ export async function startKubeApiServer(
     path: ResourceRequest,
     method: string,
   ) {
-    const type = findByPlural(path.group, path.version, path.plural);
+    const type = findByPlural(
+      path.group,
+      path.version,
+      path.plural,
+      servedTypes,
+    );
     // An unknown resource, or a cluster-scoped one under a namespace path.
     if (!type || (path.namespace && !type.namespaced)) {
       sendJson(

@@ -15,6 +15,8 @@ describe('readGortConfig', () => {
         manualRateLimit: { max: 5, windowMs: 600_000 },
       },
       retention: { runsMs: 90 * 86_400_000, evidenceMs: 30 * 86_400_000, deliveriesMs: 7 * 86_400_000, aiCacheMs: 7 * 86_400_000 },
+      tenancy: { mapped: false, grants: [], entityLabel: 'gort.io/entity', allowSeparateFixRepo: false, extraDocsPaths: [] },
+      events: { trustUnverified: false },
     });
   });
 
@@ -27,6 +29,16 @@ describe('readGortConfig', () => {
           runs: { lease: '45s', maxConcurrent: 5, maxConcurrentFollowUps: 2, shutdownGrace: '20s', manualRateLimit: { max: 2, window: '1m' } },
           retention: { runs: '30d', evidence: '7d', aiCache: '12h' },
           flux: { requestReconcile: true },
+          tenancy: {
+            owners: [
+              { owner: 'team-a', namespaces: ['team-a-*'], repositories: ['acme/team-a-*'] },
+              { owner: ['user:default/pat', 'group:ops/SRE'], clusters: ['prod-*'], namespaces: '*' },
+            ],
+            entityLabel: 'example.com/backstage-entity',
+            allowSeparateFixRepo: true,
+            docsPaths: ['docs/**'],
+          },
+          events: { trustUnverified: true },
         },
       }),
     );
@@ -43,6 +55,17 @@ describe('readGortConfig', () => {
       },
       // gort.webhook.deliveryRetention is still read when gort.retention.deliveries is not set
       retention: { runsMs: 30 * 86_400_000, evidenceMs: 7 * 86_400_000, deliveriesMs: 3_600_000, aiCacheMs: 43_200_000 },
+      tenancy: {
+        mapped: true,
+        grants: [
+          { owners: ['group:default/team-a'], clusters: ['*'], namespaces: ['team-a-*'], repositories: ['acme/team-a-*'] },
+          { owners: ['user:default/pat', 'group:ops/sre'], clusters: ['prod-*'], namespaces: ['*'], repositories: [] },
+        ],
+        entityLabel: 'example.com/backstage-entity',
+        allowSeparateFixRepo: true,
+        extraDocsPaths: ['docs/**'],
+      },
+      events: { trustUnverified: true },
     });
   });
 
@@ -56,5 +79,12 @@ describe('readGortConfig', () => {
     expect(() => readGortConfig(new ConfigReader({ gort: { retention: { runs: 'forever' } } }))).toThrow(
       /gort.retention.runs: "forever" is not a duration .* or a number of days such as 90d/,
     );
+    expect(() => readGortConfig(new ConfigReader({ gort: { tenancy: { owners: [{ namespaces: ['a'] }] } } }))).toThrow(
+      /gort.tenancy.owners\[0\].owner/,
+    );
+    expect(() => readGortConfig(new ConfigReader({ gort: { tenancy: { owners: [{ owner: 'group:' }] } } }))).toThrow(
+      /gort.tenancy.owners\[0\].owner: "group:" is not an entity ref/,
+    );
+    expect(() => readGortConfig(new ConfigReader({ gort: { tenancy: { entityLabel: 'not a label' } } }))).toThrow(/gort.tenancy.entityLabel/);
   });
 });

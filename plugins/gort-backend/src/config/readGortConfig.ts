@@ -1,5 +1,7 @@
 import { Config, ConfigReader } from '@backstage/config';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { parseDuration } from '@gort-backstage/plugin-gort-common';
+import { DEFAULT_ENTITY_LABEL, TenancyGrant, TenancyPolicy } from '../watchers/tenancy';
 
 export interface GortConfig {
   defaultReconcileTimeoutMs: number;
@@ -25,6 +27,12 @@ export interface GortConfig {
   };
   /** How long what GORT stores is kept (the retention cleaner). */
   retention: RetentionConfig;
+  /** Who may point GORT where (`gort.tenancy`). */
+  tenancy: TenancyPolicy;
+  events: {
+    /** Use `github.push` from the events system even when nothing verified its signature. */
+    trustUnverified: boolean;
+  };
 }
 
 export interface RetentionConfig {
@@ -59,6 +67,49 @@ function readDuration(config: Config, key: string, fallbackMs: number): number {
     );
   }
   return ms;
+}
+
+function readStringList(config: Config, key: string, fallback: string[]): string[] {
+  const value = config.getOptional(key);
+  if (value === undefined) return fallback;
+  if (typeof value === 'string') return [value];
+  return config.getStringArray(key);
+}
+
+function readOwnerRef(text: string, key: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(text, { defaultKind: 'group', defaultNamespace: 'default' })).toLowerCase();
+  } catch {
+    throw new Error(`Invalid config gort.${key}: "${text}" is not an entity ref such as group:default/team-a`);
+  }
+}
+
+/** `gort.tenancy`: owner grants, the entity label and the two allowances. */
+export function readTenancyConfig(gort: Config): TenancyPolicy {
+  const tenancy = gort.getOptionalConfig('tenancy');
+  const grantConfigs = tenancy?.getOptionalConfigArray('owners');
+  const grants: TenancyGrant[] = (grantConfigs ?? []).map((grant, i) => {
+    const key = `tenancy.owners[${i}]`;
+    const owners = readStringList(grant, 'owner', []).map(o => readOwnerRef(o, `${key}.owner`));
+    if (owners.length === 0) throw new Error(`Invalid config gort.${key}.owner: name at least one owner entity ref`);
+    return {
+      owners,
+      clusters: readStringList(grant, 'clusters', ['*']),
+      namespaces: readStringList(grant, 'namespaces', []),
+      repositories: readStringList(grant, 'repositories', []),
+    };
+  });
+  const entityLabel = tenancy?.getOptionalString('entityLabel') ?? DEFAULT_ENTITY_LABEL;
+  if (!/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(entityLabel)) {
+    throw new Error(`Invalid config gort.tenancy.entityLabel: "${entityLabel}" is not a Kubernetes label key`);
+  }
+  return {
+    mapped: grantConfigs !== undefined,
+    grants,
+    entityLabel,
+    allowSeparateFixRepo: tenancy?.getOptionalBoolean('allowSeparateFixRepo') ?? false,
+    extraDocsPaths: tenancy?.getOptionalStringArray('docsPaths') ?? [],
+  };
 }
 
 /** Reads and checks the `gort` config; throws with the key at fault. */
@@ -102,5 +153,7 @@ export function readGortConfig(root: Config): GortConfig {
       deliveriesMs: readRetention(gort, 'retention.deliveries', readDuration(gort, 'webhook.deliveryRetention', 7 * DAY_MS)),
       aiCacheMs: readRetention(gort, 'retention.aiCache', 7 * DAY_MS),
     },
+    tenancy: readTenancyConfig(gort),
+    events: { trustUnverified: gort.getOptionalBoolean('events.trustUnverified') ?? false },
   };
 }

@@ -56,6 +56,16 @@ describe('DatabaseRunStore', () => {
     expect(again.duplicate === false && again.runs.every(r => !r.created && r.reason === 'same-commit')).toBe(true);
   });
 
+  it.each(databases.eachSupportedId())('recognises a body replayed under a new delivery id, on %p', async id => {
+    const store = await createStore(id);
+    const runs = [newRun({ entityRef: 'component:default/a' })];
+    expect((await store.ingestDelivery({ deliveryId: 'd-1', source: 'webhook', bodyHash: 'h'.repeat(64), runs })).duplicate).toBe(false);
+    expect(await store.ingestDelivery({ deliveryId: 'd-2', source: 'events', bodyHash: 'h'.repeat(64), runs })).toEqual({ duplicate: true, replayOf: 'd-1' });
+    // deliveries without a hash (older rows, other sources) never collide
+    expect((await store.ingestDelivery({ deliveryId: 'd-3', source: 'webhook', runs: [] })).duplicate).toBe(false);
+    expect((await store.ingestDelivery({ deliveryId: 'd-4', source: 'webhook', runs: [] })).duplicate).toBe(false);
+  });
+
   it.each(databases.eachSupportedId())('stores nothing of a delivery whose transaction fails, so the redelivery starts the runs, on %p', async id => {
     const { knex, store } = await createStoreAndDb(id);
     // The database refuses the second run (no valid deadline): the whole batch fails.

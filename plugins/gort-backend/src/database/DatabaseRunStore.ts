@@ -182,6 +182,7 @@ export class DatabaseRunStore implements RunStore {
           await tx(DELIVERIES).insert({
             delivery_id: delivery.deliveryId,
             source: delivery.source,
+            body_hash: delivery.bodyHash ?? null,
             result: runIds.length > 0 ? 'accepted' : 'ignored',
             run_ids: JSON.stringify(runIds),
             received_at: now,
@@ -189,8 +190,10 @@ export class DatabaseRunStore implements RunStore {
           return { duplicate: false as const, runs };
         });
       } catch (error) {
-        if (isUniqueViolation(error) && (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id'))) {
-          return { duplicate: true as const };
+        if (isUniqueViolation(error)) {
+          if (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id')) return { duplicate: true as const };
+          const replayed = delivery.bodyHash ? await this.db(DELIVERIES).where('body_hash', delivery.bodyHash).first('delivery_id') : undefined;
+          if (replayed) return { duplicate: true as const, replayOf: String(replayed.delivery_id) };
         }
         throw error;
       }
@@ -470,6 +473,7 @@ export class DatabaseRunStore implements RunStore {
     let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);
     if (query.entityRefs) builder = builder.whereIn('entity_ref', query.entityRefs);
+    if (query.sha) builder = builder.where('sha', query.sha.toLowerCase());
     if (query.state) builder = builder.where('state', query.state);
     if (query.outcome) builder = builder.where('outcome', query.outcome);
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));

@@ -70,6 +70,8 @@ export interface RunListQuery {
   entityRef?: string;
   /** Only runs of these entities (the ones the caller may read). */
   entityRefs?: string[];
+  /** Only runs of this commit (full SHA, lower case). */
+  sha?: string;
   state?: RunState;
   outcome?: RunOutcome;
   limit: number;
@@ -81,11 +83,13 @@ export interface DeliveryIngestion {
   deliveryId: string;
   /** Where it came from: `webhook` or `events`. */
   source: string;
+  /** sha256 of the payload: the same body under another delivery id is a replay. */
+  bodyHash?: string;
   runs: NewRun[];
 }
 
 export type DeliveryIngestionResult =
-  | { duplicate: true }
+  | { duplicate: true; /** The delivery id that brought the same body first. */ replayOf?: string }
   | { duplicate: false; runs: CreateRunResult[] };
 
 /** Durable runs, shared by every backend replica through the database. */
@@ -93,7 +97,8 @@ export interface RunStore {
   /**
    * Stores a delivery and every run it starts in one transaction: either all
    * of it is stored or nothing is, so a redelivery after a failure starts the
-   * runs. A delivery id seen before is a duplicate and changes nothing.
+   * runs. A delivery id seen before is a duplicate and changes nothing; so
+   * is a body hash seen before (a replay under a new delivery id).
    */
   ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult>;
   /** Removes delivery ids older than `before`. */

@@ -16,7 +16,7 @@ import {
   redactThoroughly,
 } from '@gort-backstage/plugin-gort-node';
 import { ClusterReader } from '../flux/FluxClusterClient';
-import { apiVersionOf, fluxKindSpec } from '../flux/fluxKinds';
+import { apiVersionOf, ServedVersions, specFor } from '../flux/fluxKinds';
 import { FailureDiagnoser } from '../runs/ports';
 import { FluxObjectLookup, ObjectLocation, sourceLocationOf } from '../runs/judgeRunObject';
 import { failingContainers, inventoryWorkloads, podSelectorOf } from './inventory';
@@ -70,6 +70,8 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       limits?: Partial<EvidenceLimits>;
       /** The head of the run's branch now (best-effort): tells a timed-out run whether its commit is still there. */
       branchHead?: (run: Run) => Promise<string | undefined>;
+      /** The API versions each cluster serves: objects are read at that version. */
+      served?: ServedVersions;
     },
   ) {
     this.limits = { ...DEFAULT_EVIDENCE_LIMITS, ...deps.limits };
@@ -169,7 +171,7 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
     }
     for (const ref of chain) {
       let found = lookup.get(ref.cluster, ref.kind, ref.namespace, ref.name);
-      const spec = fluxKindSpec(ref.kind);
+      const spec = specFor(this.deps.served, ref.cluster, ref.kind);
       if (!found && reader && spec) {
         found = await attempt(`${ref.kind} ${ref.namespace}/${ref.name}`, () =>
           reader.getObject(apiVersionOf(spec), ref.kind, ref.namespace, ref.name),
@@ -179,10 +181,13 @@ export class ClusterEvidenceCollector implements FailureDiagnoser {
       // A HelmChart reads from a HelmRepository (not watched): read it once.
       if (found?.kind === 'HelmChart' && reader) {
         const chartSource = found.spec?.sourceRef;
-        if (chartSource?.name && HELM_SOURCE_KINDS.has(chartSource.kind)) {
+        const chartSourceSpec = chartSource?.name && HELM_SOURCE_KINDS.has(chartSource.kind)
+          ? specFor(this.deps.served, ref.cluster, chartSource.kind)
+          : undefined;
+        if (chartSourceSpec) {
           add(
             await attempt(`${chartSource.kind} ${ref.namespace}/${chartSource.name}`, () =>
-              reader.getObject('source.toolkit.fluxcd.io/v1', chartSource.kind, ref.namespace, chartSource.name),
+              reader.getObject(apiVersionOf(chartSourceSpec), chartSource.kind, ref.namespace, chartSource.name),
             ),
           );
         }

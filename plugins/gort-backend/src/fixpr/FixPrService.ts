@@ -1,4 +1,5 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import type {
   FixValidationCheck,
   Run,
@@ -23,17 +24,19 @@ import type { GortScmProvider, ScmDiffFile, ScmRepository } from '@gort-backstag
 import { AiClient } from '../ai/AiClient';
 import { TokenBudget } from '../ai/TokenBudget';
 import { RunStore } from '../database/RunStore';
-import { defaultAllowedGlobs, isUnder, normaliseRepoDir } from './allowedPaths';
+import { defaultAllowedGlobs, normaliseRepoDir } from './allowedPaths';
 import { isLeaseLost, SideEffectGuard } from '../runs/ports';
 import { commentMarker, markerKey, withMarker } from './commentMarker';
 import { FixPrStore } from './FixPrStore';
-import { kustomizeBuildCheck } from './kustomizeCheck';
+import { kustomizeBuildCheck, kustomizeTreeFiles } from './kustomizeCheck';
 import {
   diagnoseOnlyComment,
   entityPageUrl,
   escalationComment,
+  fingerprintTrailer,
   fixBranchName,
   fixPrBody,
+  foreignCommitsComment,
   fixPrTitle,
   GORT_LABEL,
   isGortFixMerge,
@@ -64,6 +67,8 @@ export interface FixPrOptions {
   /** What the edit policy does with an edit that widens privilege or trust; `refuse` by default. */
   editPolicy?: EditPolicyMode;
   onResult?: (result: FixPrResultLabel) => void;
+  /** Records every write to a repository as a `fix-pr` audit event (open, update, comment). */
+  auditor?: AuditorService;
 }
 
 /** What is known about the failure a fix is asked for. */
@@ -121,6 +126,11 @@ export class FixPrService {
     });
     this.options.onResult?.(result.fixPr.status);
     return result;
+  }
+
+  /** The AI client, unless the entity says `gort.io/ai: off`. */
+  private aiFor(watcher: Watcher): AiClient | undefined {
+    return watcher.ai === 'off' ? undefined : this.options.aiClient;
   }
 
   private aiAnalysis(tokens: { input: number; output: number }, fields: Partial<RunAiAnalysis>): RunAiAnalysis | undefined {
@@ -187,9 +197,12 @@ export class FixPrService {
       ...(this.options.extraAllowedPaths ?? []),
     ];
 
-    const client = this.options.aiClient;
+    const client = this.aiFor(watcher);
     if (!client) {
-      return this.noFix(request, fixRepo, entityUrl, base, 'No AI provider is configured (gort.ai.provider none): the rules\' diagnosis stands, no fix is proposed');
+      const why = this.options.aiClient
+        ? 'gort.io/ai is off for this entity: nothing was sent to an AI provider, the rules\' diagnosis stands, no fix is proposed'
+        : 'No AI provider is configured (gort.ai.provider none): the rules\' diagnosis stands, no fix is proposed';
+      return this.noFix(request, fixRepo, entityUrl, base, why);
     }
     await request.progress(`Asking ${client.providerName} (${client.model}) for a fix`);
     // Everything bound for the AI vendor goes through the maintained rule set too.
@@ -266,31 +279,54 @@ export class FixPrService {
     const labels = validation.needsSecurityReview ? [GORT_LABEL, SECURITY_REVIEW_LABEL] : [GORT_LABEL];
     const title = fixPrTitle(content);
     const body = fixPrBody(content);
-    const message = `${title}\n\nFixes ${run.entityRef} at ${run.sha}.\nGORT-Fingerprint: ${fingerprint}`;
+    const message = `${title}\n\nFixes ${run.entityRef} at ${run.sha}.\n${fingerprintTrailer(fingerprint)}`;
 
+    const auditMeta: JsonObject = { entityRef: run.entityRef, runId: run.id, repo: fixRepo.fullName, sha: run.sha, category: request.category, fingerprint, securityReview: validation.needsSecurityReview };
     if (existing?.state === 'open') {
+      const head = await fixRepo.getBranchHead(existing.branch);
+      // A reviewer's commits on the branch are never rebuilt away: GORT comments instead.
+      if (head && !(await this.isOwnHead(fixRepo, head, existing.headSha, fingerprint))) {
+        await request.guard(`comment on pull request #${existing.number}`);
+        await this.audited('comment', { ...auditMeta, number: existing.number, branch: existing.branch, reason: 'foreign commits on the branch' }, () =>
+          fixRepo.upsertPullRequestComment(
+            existing!.number,
+            markerKey('proposal', fingerprint, run.sha),
+            foreignCommitsComment({ entityRef: run.entityRef, entityUrl, sha: run.sha, category: request.category, summary: proposal.summary, head, files: Object.keys(changes) }),
+          ),
+        );
+        await this.options.store.recordUpdate(existing.id, run.id, run.sha);
+        return { ai, fixPr: { ...base, status: 'commented', validation: validation.checks, files: Object.keys(changes), url: existing.url, number: existing.number, branch: existing.branch, prState: 'open', message: `The branch of fix PR #${existing.number} has commits GORT did not make: the new proposal was posted as a comment, nothing was pushed` } };
+      }
       await request.progress(`Updating the open fix PR #${existing.number}`);
-      const head = (await fixRepo.getBranchHead(existing.branch)) ?? run.sha;
-      await request.guard(`push to ${existing.branch}`);
-      await fixRepo.commitFiles({ branch: existing.branch, parent: head, treeBase: run.sha, files: changes, message });
-      await request.guard(`update pull request #${existing.number}`);
-      const pr = await fixRepo.updatePullRequest(existing.number, { title, body });
-      await this.options.store.recordUpdate(existing.id, run.id, run.sha);
+      const { pushed, pr } = await this.audited('update', { ...auditMeta, number: existing.number, branch: existing.branch }, async () => {
+        await request.guard(`push to ${existing!.branch}`);
+        const commit = await fixRepo.commitFiles({ branch: existing!.branch, parent: head ?? run.sha, treeBase: run.sha, files: changes, message });
+        await request.guard(`update pull request #${existing!.number}`);
+        return { pushed: commit, pr: await fixRepo.updatePullRequest(existing!.number, { title, body }) };
+      });
+      await this.options.store.recordUpdate(existing.id, run.id, run.sha, pushed);
       return { ai, fixPr: { ...base, status: 'updated', validation: validation.checks, files: Object.keys(changes), url: pr.url, number: pr.number, branch: existing.branch, prState: pr.state, message: `Updated the open fix PR #${pr.number} for the same failure` } };
     }
 
     const branch = fixBranchName(run.entityRef, run.sha);
     await request.progress(`Pushing ${branch} and opening a pull request`);
     const branchHead = await fixRepo.getBranchHead(branch);
-    await request.guard(`push to ${branch}`);
-    await fixRepo.commitFiles({ branch, parent: branchHead ?? run.sha, treeBase: run.sha, files: changes, message });
-    // The branch is this run's own (entity and commit): an open PR from it was
-    // opened by an earlier attempt that did not get to record it.
-    const earlier = await fixRepo.findOpenPullRequest(branch);
-    await request.guard(earlier ? `update pull request #${earlier.number}` : `open a pull request from ${branch}`);
-    const pr = earlier
-      ? await fixRepo.updatePullRequest(earlier.number, { title, body })
-      : await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels });
+    // The branch is this run's own (entity and commit); one that exists holds an earlier attempt's commit, or someone else's.
+    if (branchHead && !(await this.isOwnHead(fixRepo, branchHead, undefined, fingerprint))) {
+      return { ai, fixPr: { ...base, status: 'failed', validation: validation.checks, files: Object.keys(changes), branch, message: `${branch} already exists with commits GORT did not make; nothing was pushed` } };
+    }
+    const { pushed, pr } = await this.audited('open', { ...auditMeta, branch, labels }, async () => {
+      await request.guard(`push to ${branch}`);
+      const commit = await fixRepo.commitFiles({ branch, parent: branchHead ?? run.sha, treeBase: run.sha, files: changes, message });
+      // The branch is this run's own (entity and commit): an open PR from it was
+      // opened by an earlier attempt that did not get to record it.
+      const earlier = await fixRepo.findOpenPullRequest(branch);
+      await request.guard(earlier ? `update pull request #${earlier.number}` : `open a pull request from ${branch}`);
+      const opened = earlier
+        ? await fixRepo.updatePullRequest(earlier.number, { title, body })
+        : await fixRepo.createPullRequest({ title, body, head: branch, base: watcher.branch ?? run.branch, labels });
+      return { pushed: commit, pr: opened };
+    });
     await this.options.store.insert({
       fingerprint,
       entityRef: run.entityRef,
@@ -302,6 +338,7 @@ export class FixPrService {
       afterMerge: followsMerge,
       runIds: [run.id],
       sha: run.sha,
+      headSha: pushed,
     });
     return { ai, fixPr: { ...base, status: 'opened', validation: validation.checks, files: Object.keys(changes), url: pr.url, number: pr.number, branch, prState: 'open', message: `Opened fix PR #${pr.number}` } };
   }
@@ -324,19 +361,46 @@ export class FixPrService {
     if (!result.ok) return { ...result, ...policy };
     const root = normaliseRepoDir(specPath);
     const treeChecks: FixValidationCheck[] = [];
-    const inTree = treeFiles.filter(path => isUnder(path, root));
-    if (specPath === undefined || inTree.length > MAX_TREE_FILES) {
-      treeChecks.push({ check: 'kustomize-build', ok: true, status: 'skipped', detail: specPath === undefined ? 'skipped: the object has no spec.path' : `skipped: ${inTree.length} files in ${root || '.'} (more than ${MAX_TREE_FILES})` });
+    const skipped = (detail: string): FixValidationCheck => ({ check: 'kustomize-build', ok: true, status: 'skipped', detail: `skipped: ${detail}` });
+    if (specPath === undefined) {
+      treeChecks.push(skipped('the object has no spec.path'));
     } else if (this.options.kustomizeCommand === null) {
-      treeChecks.push({ check: 'kustomize-build', ok: true, status: 'skipped', detail: 'skipped: disabled' });
+      treeChecks.push(skipped('disabled'));
     } else {
-      const materialised: Record<string, string> = {};
-      for (const path of inTree) materialised[path] = files.get(path) ?? (await source.readFile(path, sha)) ?? '';
-      Object.assign(materialised, Object.fromEntries(Object.entries(result.changed).filter(([p]) => isUnder(p, root))));
-      treeChecks.push(await kustomizeBuildCheck(materialised, root, { command: this.options.kustomizeCommand }));
+      // The Kustomization's real tree: its path and every local base it names, with the edits applied.
+      const allFiles = [...new Set([...treeFiles, ...Object.keys(result.changed)])];
+      const read = async (path: string) => result.changed[path] ?? files.get(path) ?? (await source.readFile(path, sha));
+      const tree = await kustomizeTreeFiles(root, allFiles, read, MAX_TREE_FILES);
+      treeChecks.push(tree.ok ? await kustomizeBuildCheck(tree.files, root, { command: this.options.kustomizeCommand }) : skipped(tree.reason));
     }
     const checks = [...result.checks, ...treeChecks];
     return { ok: checks.every(c => c.ok), checks, changed: result.changed, ...policy };
+  }
+
+  /**
+   * Whether GORT made the branch's head commit: it is the one GORT recorded
+   * pushing, or a commit with this failure's fingerprint trailer on top of it
+   * (an attempt that pushed and then lost its lease before recording). For
+   * PRs recorded before heads were kept, the trailer alone decides.
+   */
+  private async isOwnHead(repo: ScmRepository, head: string, recorded: string | undefined, fingerprint: string): Promise<boolean> {
+    if (head === recorded) return true;
+    const commit = await repo.getCommit(head).catch(() => undefined);
+    const trailer = Boolean(commit?.message.split('\n').some(line => line.trim() === fingerprintTrailer(fingerprint)));
+    return trailer && (recorded === undefined || Boolean(commit?.parents.includes(recorded)));
+  }
+
+  /** Runs one write to the repository as a `fix-pr` audit event (success or failure). */
+  private async audited<T>(actionType: 'open' | 'update' | 'comment', meta: JsonObject, write: () => Promise<T>): Promise<T> {
+    const event = await this.options.auditor?.createEvent({ eventId: 'fix-pr', severityLevel: 'medium', meta: { actionType, ...meta } });
+    try {
+      const result = await write();
+      await event?.success();
+      return result;
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
   }
 
   /** No PR: in diagnose-only mode the findings go to the pushed commit as a comment. */

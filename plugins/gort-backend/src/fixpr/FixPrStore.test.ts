@@ -33,9 +33,10 @@ describe('FixPrStore', () => {
       const first = (await store.latestFor('fp-image-pull'))!;
       expect(first).toMatchObject({ number: 1, state: 'open', afterMerge: false, runIds: ['run-1'] });
 
+      expect(first.headSha).toBeUndefined();
+      await store.recordUpdate(first.id, 'run-2', 'b'.repeat(40), 'c'.repeat(40));
       await store.recordUpdate(first.id, 'run-2', 'b'.repeat(40));
-      await store.recordUpdate(first.id, 'run-2', 'b'.repeat(40));
-      expect(await store.findByNumber('acme/podinfo-gitops', 1)).toMatchObject({ runIds: ['run-1', 'run-2'], sha: 'b'.repeat(40) });
+      expect(await store.findByNumber('acme/podinfo-gitops', 1)).toMatchObject({ runIds: ['run-1', 'run-2'], sha: 'b'.repeat(40), headSha: 'c'.repeat(40) });
 
       await store.setState(first.id, 'merged');
       expect(await store.listOpen()).toEqual([]);

@@ -14,6 +14,8 @@ export interface FixPrRecord {
   afterMerge: boolean;
   runIds: string[];
   sha: string;
+  /** The commit GORT last pushed to the branch (unknown for PRs recorded before it was kept). */
+  headSha?: string;
   createdAt: Date;
 }
 
@@ -32,6 +34,7 @@ function toRecord(row: any): FixPrRecord {
     afterMerge: Boolean(row.after_merge),
     runIds: JSON.parse(row.run_ids),
     sha: row.sha,
+    headSha: row.head_sha ?? undefined,
     createdAt: new Date(row.created_at),
   };
 }
@@ -69,16 +72,20 @@ export class FixPrStore {
       after_merge: record.afterMerge,
       run_ids: JSON.stringify(record.runIds),
       sha: record.sha,
+      head_sha: record.headSha ?? null,
       created_at: now,
       updated_at: now,
     });
   }
 
-  async recordUpdate(id: number, runId: string, sha: string): Promise<void> {
+  /** Another run answered by the PR; `headSha` when GORT pushed a new commit to the branch. */
+  async recordUpdate(id: number, runId: string, sha: string, headSha?: string): Promise<void> {
     const row = await this.db(TABLE).where({ id }).first();
     if (!row) return;
     const runIds = [...new Set([...JSON.parse(row.run_ids), runId])];
-    await this.db(TABLE).where({ id }).update({ run_ids: JSON.stringify(runIds), sha, updated_at: new Date() });
+    await this.db(TABLE)
+      .where({ id })
+      .update({ run_ids: JSON.stringify(runIds), sha, ...(headSha ? { head_sha: headSha } : {}), updated_at: new Date() });
   }
 
   async setState(id: number, state: PrState): Promise<void> {

@@ -100,6 +100,60 @@ export function kustomizeTreeDirs(root: string, readFiles: (dir: string) => Reco
   return [...seen];
 }
 
+export type KustomizeTree =
+  | { ok: true; dirs: string[]; files: Record<string, string> }
+  | { ok: false; reason: string };
+
+/**
+ * Everything a build of `root` reads: the files under `root` and under every
+ * local base or component its kustomizations name, transitively
+ * (`kustomizeTreeDirs`), with the content `read` gives (the edited content
+ * where an edit changed a file). Refuses trees of more than `maxFiles` files.
+ */
+export async function kustomizeTreeFiles(
+  root: string,
+  treeFiles: string[],
+  read: (path: string) => Promise<string | undefined>,
+  maxFiles: number,
+): Promise<KustomizeTree> {
+  const known = new Set(treeFiles);
+  const dirs = new Set<string>(['']);
+  for (const file of treeFiles) {
+    const parts = file.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const cache = new Map<string, string | undefined>();
+  // kustomizeTreeDirs is synchronous: walk, read what it asked for and did not have, walk again.
+  let treeDirs: string[] = [];
+  for (let round = 0; round < 50; round++) {
+    const missing: string[] = [];
+    treeDirs = kustomizeTreeDirs(
+      root,
+      dir => {
+        const out: Record<string, string> = {};
+        for (const name of KUSTOMIZATION_FILES) {
+          const file = dir ? `${dir}/${name}` : name;
+          if (!known.has(file)) continue;
+          if (!cache.has(file)) missing.push(file);
+          else if (cache.get(file) !== undefined) out[file] = cache.get(file)!;
+        }
+        return out;
+      },
+      dirs,
+    );
+    if (missing.length === 0) break;
+    for (const file of missing) cache.set(file, await read(file));
+  }
+  const under = (file: string, dir: string) => dir === '' || file.startsWith(`${dir}/`);
+  const paths = treeFiles.filter(file => treeDirs.some(dir => under(file, dir)));
+  if (paths.length > maxFiles) {
+    return { ok: false, reason: `${paths.length} files in ${treeDirs.map(d => d || '.').join(', ')} (more than ${maxFiles})` };
+  }
+  const files: Record<string, string> = {};
+  for (const file of paths) files[file] = cache.get(file) ?? (await read(file)) ?? '';
+  return { ok: true, dirs: treeDirs, files };
+}
+
 /** The environment kustomize runs in: nothing of the host's identity, git or network configuration. */
 export function hardenedKustomizeEnv(home: string): NodeJS.ProcessEnv {
   return {

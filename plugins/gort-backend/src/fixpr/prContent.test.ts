@@ -4,7 +4,11 @@ describe('fix PR content', () => {
   const sha = '3f9c2a7be1d04c5f8e6a9b0c1d2e3f4a5b6c7d8e';
 
   it('names branches, plan documents and the entity page', () => {
-    expect(fixBranchName('component:default/podinfo', sha)).toBe('gort/fix/podinfo/3f9c2a7');
+    expect(fixBranchName('component:default/podinfo', sha)).toMatch(/^gort\/fix\/podinfo-[0-9a-f]{8}\/3f9c2a7$/);
+    // the same name in another namespace or kind: another branch
+    const branches = ['component:default/podinfo', 'component:team-b/podinfo', 'resource:default/podinfo'].map(ref => fixBranchName(ref, sha));
+    expect(new Set(branches).size).toBe(3);
+    expect(fixBranchName('Component:default/PodInfo', sha)).toBe(fixBranchName('component:default/podinfo', sha));
     expect(planDocumentPath(['./docs/plans/', 'docs/other'], sha)).toBe('docs/plans/gort-fix-3f9c2a7.md');
     expect(entityPageUrl('https://backstage.example.test/', 'component:team-a/podinfo')).toBe(
       'https://backstage.example.test/catalog/team-a/component/podinfo/gitops',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { FixValidationCheck, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
 import { codeBlock, neutraliseCell, neutraliseText, quoteAiProse, redact } from '@gort-backstage/plugin-gort-node';
@@ -14,9 +15,35 @@ export function shortSha(sha: string): string {
   return sha.slice(0, 7);
 }
 
-/** `gort/fix/<entity-name>/<short sha>` */
+/**
+ * `gort/fix/<entity-name>-<hash of the entity ref>/<short sha>`: two entities
+ * of the same name (other kinds or namespaces) in one repository never share
+ * a branch.
+ */
 export function fixBranchName(entityRef: string, sha: string): string {
-  return `${FIX_BRANCH_PREFIX}${slug(parseEntityRef(entityRef).name)}/${shortSha(sha)}`;
+  const digest = createHash('sha256').update(entityRef.toLowerCase()).digest('hex').slice(0, 8);
+  return `${FIX_BRANCH_PREFIX}${slug(parseEntityRef(entityRef).name)}-${digest}/${shortSha(sha)}`;
+}
+
+/** The trailer every commit GORT makes carries. */
+export function fingerprintTrailer(fingerprint: string): string {
+  return `GORT-Fingerprint: ${fingerprint}`;
+}
+
+/**
+ * The comment GORT posts instead of pushing when the PR's branch has commits
+ * it did not make (a reviewer's changes are never rebuilt away).
+ */
+export function foreignCommitsComment(input: { entityRef: string; entityUrl: string; sha: string; category: string; summary: string; head: string; files: string[] }): string {
+  return [
+    `**GORT**: [${input.entityRef}](${input.entityUrl}) failed again at \`${shortSha(input.sha)}\` (\`${input.category}\`) with the failure this PR answers.`,
+    '',
+    neutraliseText(input.summary),
+    '',
+    `The branch has commits GORT did not make (head \`${shortSha(input.head)}\`), so GORT did not push its new proposal; it would have changed:`,
+    '',
+    ...input.files.map(f => `- \`${neutraliseCell(f)}\``),
+  ].join('\n');
 }
 
 /** The plan document every fix PR adds, under the first docs path. */

@@ -9,9 +9,9 @@ import {
   ObjectCache,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
-import { ClusterProblem, classifyWatchFailure, notServedProblem } from './clusterProblems';
+import { ClusterProblem, classifyWatchFailure } from './clusterProblems';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
-import { FLUX_KINDS, FluxKindSpec, servedSpec } from './fluxKinds';
+import { FLUX_KINDS, FluxKindSpec, groupVersionsToList, resolveServedKinds } from './fluxKinds';
 
 export type FluxChangeType = 'add' | 'update' | 'delete';
 
@@ -71,8 +71,8 @@ export class FluxObserver {
   private readonly listeners = new Set<(change: FluxChange) => void>();
   /** In the order they were added: the first is the default. */
   private readonly clusters = new Map<string, ClusterDefinition>();
-  /** Kinds a cluster does not serve (API discovery or a 404 on the resource), since when. */
-  private readonly notServed = new Map<string, Map<string, { group: string; since: number }>>();
+  /** Per cluster: the kinds at the versions it serves, and those it does not serve (with why). */
+  private readonly discovered = new Map<string, { served: Map<string, FluxKindSpec>; notServed: Map<string, string> }>();
   private started = false;
   private stopped = false;
   private readonly minBackoffMs: number;
@@ -112,7 +112,7 @@ export class FluxObserver {
   /** Stops watching a cluster and forgets its objects. */
   async removeCluster(name: string): Promise<void> {
     if (!this.clusters.delete(name)) return;
-    this.notServed.delete(name);
+    this.discovered.delete(name);
     for (const [key, slot] of this.slots) {
       if (slot.cluster !== name) continue;
       this.slots.delete(key);
@@ -140,25 +140,49 @@ export class FluxObserver {
   }
 
   /**
-   * The kinds at the versions this cluster serves. When discovery fails the
-   * default versions are watched, and their errors show in `status()`.
+   * The kinds at the versions this cluster serves (API discovery: `GET /apis`,
+   * then `GET /apis/<group>/<version>` for the versions GORT can read). When
+   * `/apis` fails the default versions are watched, and their errors show in
+   * `status()`.
    */
   private async discoverServed(cluster: string, kc: KubeConfig, kinds: FluxKindSpec[]): Promise<FluxKindSpec[]> {
-    if (!kinds.some(k => k.versions && k.versions.length > 1)) return kinds;
+    const record = { served: new Map<string, FluxKindSpec>(), notServed: new Map<string, string>() };
+    this.discovered.set(cluster, record);
     try {
-      const served = await kc.makeApiClient(ApisApi).getAPIVersions();
-      return kinds.flatMap(spec => {
-        const found = servedSpec(spec, served);
-        if (!found) {
-          this.options.logger.info(`Cluster ${cluster} does not serve ${spec.kind} (${spec.group}); not watched`);
-          this.markNotServed(cluster, spec);
-        }
-        return found ? [found] : [];
-      });
+      const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
+      const custom = kc.makeApiClient(CustomObjectsApi);
+      const lists = new Map<string, string[] | undefined>();
+      for (const { group, version } of groupVersionsToList(kinds, groups)) {
+        const list = await custom.getAPIResources({ group, version }).catch(error => {
+          this.options.logger.warn(`API discovery of ${group}/${version} failed on cluster ${cluster} (${describeError(error)})`);
+          return undefined;
+        });
+        lists.set(`${group}/${version}`, list?.resources?.map(r => r.name));
+      }
+      const result = resolveServedKinds(kinds, groups, (group, version) => lists.get(`${group}/${version}`));
+      for (const spec of result.served) record.served.set(spec.kind, spec);
+      for (const { kind, reason } of result.notServed) {
+        record.notServed.set(kind, reason);
+        this.options.logger.info(`Cluster ${cluster} does not serve ${kind}; not watched (${reason})`);
+      }
+      return result.served;
     } catch (error) {
       this.options.logger.warn(`API discovery failed on cluster ${cluster} (${describeError(error)}); watching the default versions`);
       return kinds;
     }
+  }
+
+  /**
+   * The kind's spec at the version this cluster serves, once discovery has
+   * run; undefined before, or when the cluster does not serve the kind.
+   */
+  servedSpec(cluster: string, kind: string): FluxKindSpec | undefined {
+    return this.slots.get(slotKey(cluster, kind))?.spec ?? this.discovered.get(cluster)?.served.get(kind);
+  }
+
+  /** Why this cluster does not serve the kind, when discovery (or a 404 on its list) says so. */
+  notServed(cluster: string, kind: string): string | undefined {
+    return this.discovered.get(cluster)?.notServed.get(kind);
   }
 
   async stop(): Promise<void> {
@@ -191,23 +215,13 @@ export class FluxObserver {
 
   /**
    * Why objects of `kind` cannot be read from `cluster` now, if they cannot:
-   * the kind is not served there, or its watch is failing (unreachable, 401, 403).
+   * its list or watch is failing (unreachable, 401, 403). A kind the cluster
+   * does not serve is `notServed`.
    */
   clusterProblem(cluster: string, kind: string): ClusterProblem | undefined {
-    const notServed = this.notServed.get(cluster)?.get(kind);
-    if (notServed) return notServedProblem(cluster, kind, notServed.group, notServed.since);
     const slot = this.slots.get(slotKey(cluster, kind));
     if (!slot || slot.synced || slot.failingSince === undefined) return undefined;
     return classifyWatchFailure(cluster, kind, slot.lastFailure, slot.failingSince);
-  }
-
-  private markNotServed(cluster: string, spec: FluxKindSpec) {
-    let kinds = this.notServed.get(cluster);
-    if (!kinds) {
-      kinds = new Map();
-      this.notServed.set(cluster, kinds);
-    }
-    if (!kinds.has(spec.kind)) kinds.set(spec.kind, { group: spec.group, since: Date.now() });
   }
 
   status(): WatchStatus[] {
@@ -305,8 +319,9 @@ export class FluxObserver {
     if (this.stopped || slot.stopped || slot.restartTimer) return;
     if (/^404\b/.test(slot.lastError ?? '')) {
       // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
-      this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched`);
-      this.markNotServed(slot.cluster, slot.spec);
+      const reason = `the cluster answered 404 to the list of ${slot.spec.plural} at ${slot.spec.group}/${slot.spec.version}`;
+      this.discovered.get(slot.cluster)?.notServed.set(slot.spec.kind, reason);
+      this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched (${reason})`);
       return;
     }
     const delay = slot.backoffMs;

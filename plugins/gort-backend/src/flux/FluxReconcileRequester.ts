@@ -1,7 +1,7 @@
 import { ReconcileRequester } from '../runs/ports';
 import { ObjectLocation } from '../runs/judgeRunObject';
 import { ClusterReader } from './FluxClusterClient';
-import { apiVersionOf, fluxKindSpec } from './fluxKinds';
+import { apiVersionOf, ServedVersions, specFor } from './fluxKinds';
 
 const DEFAULT_DEDUPE_MS = 10_000;
 
@@ -9,7 +9,8 @@ const DEFAULT_DEDUPE_MS = 10_000;
  * Sets `reconcile.fluxcd.io/requestedAt` on the source, then on the object,
  * as `flux reconcile --with-source` does. Needs `patch` on those kinds. One
  * push followed by many entities shares a source: each object is asked once
- * per pushed commit (within `dedupeMs`).
+ * per pushed commit (within `dedupeMs`). Each is patched at the API version
+ * its cluster serves (discovered by the FluxObserver).
  */
 export class FluxReconcileRequester implements ReconcileRequester {
   private readonly lastRequested = new Map<string, number>();
@@ -18,6 +19,8 @@ export class FluxReconcileRequester implements ReconcileRequester {
     private readonly readerFor: (cluster: string) => ClusterReader | undefined,
     private readonly clock: () => Date = () => new Date(),
     private readonly dedupeMs = DEFAULT_DEDUPE_MS,
+    /** The versions each cluster serves: objects are patched at that version, kinds not served are skipped. */
+    private readonly served?: ServedVersions,
   ) {}
 
   async request(locations: ObjectLocation[], sha: string): Promise<void> {
@@ -26,7 +29,7 @@ export class FluxReconcileRequester implements ReconcileRequester {
       if (at.getTime() - when >= this.dedupeMs) this.lastRequested.delete(key);
     }
     for (const location of locations) {
-      const spec = fluxKindSpec(location.kind);
+      const spec = specFor(this.served, location.cluster, location.kind);
       const reader = this.readerFor(location.cluster);
       const key = `${location.cluster}/${location.kind}/${location.namespace}/${location.name}@${sha}`;
       if (!spec || !reader || this.lastRequested.has(key)) continue;

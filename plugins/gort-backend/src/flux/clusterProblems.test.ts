@@ -1,4 +1,4 @@
-import { classifyWatchFailure, clockTime, httpStatusOf, notServedProblem } from './clusterProblems';
+import { classifyWatchFailure, clockTime, httpStatusOf } from './clusterProblems';
 
 const since = Date.parse('2026-12-01T10:02:31Z');
 
@@ -21,12 +21,6 @@ describe('cluster problems', () => {
       kind: 'forbidden',
       message: expect.stringContaining('cluster prod forbids GORT to list Kustomization objects (403 Forbidden) since 10:02 UTC'),
     });
-  });
-
-  it('names a Flux kind the cluster does not serve', () => {
-    expect(notServedProblem('edge', 'Kustomization', 'kustomize.toolkit.fluxcd.io', since).message).toBe(
-      'cluster edge does not serve Kustomization (kustomize.toolkit.fluxcd.io) since 10:02 UTC: is Flux installed there?',
-    );
   });
 
   it('reads statuses from client-node and fetch errors', () => {

@@ -63,11 +63,3 @@ export function classifyWatchFailure(cluster: string, kind: string, error: unkno
     message: `cluster ${cluster} unreachable since ${clockTime(since)} (${status ? `HTTP ${status}` : causeOf(error)})`,
   };
 }
-
-export function notServedProblem(cluster: string, kind: string, group: string, since: number): ClusterProblem {
-  return {
-    kind: 'kinds-not-served',
-    since,
-    message: `cluster ${cluster} does not serve ${kind} (${group}) since ${clockTime(since)}: is Flux installed there?`,
-  };
-}

@@ -1,12 +1,14 @@
 import type { Run, RunDiagnosis, RunEvidenceItem } from '@gort-backstage/plugin-gort-common';
 import { ADVERSARIAL_EDIT_PATH } from '@gort-backstage/sandbox';
-import { clusterWithDeployment, DEPLOYMENT, startScenarioEnvironment } from './__testUtils__/scenario';
+import { clusterWithDeployment, DEPLOYMENT, recordingAuditor, startScenarioEnvironment } from './__testUtils__/scenario';
 import { LeaseLostError } from '../runs/ports';
+import { fixBranchName } from '../fixpr/prContent';
 
 jest.setTimeout(60_000);
 
 const BROKEN_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.5.99';
 const GOOD_IMAGE = 'ghcr.io/stefanprodan/podinfo:6.5.0';
+const SERVICE_MARK = '# kept by the reviewer';
 
 const PULL_EVIDENCE: RunEvidenceItem[] = [
   { source: 'Kustomization/flux-system/apps conditions', message: "Ready=False HealthCheckFailed: health check failed after 5m0s: timeout waiting for: [Deployment/apps/podinfo status: 'InProgress']" },
@@ -68,10 +70,11 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(result.ai).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', confidence: expect.any(Number) });
     expect(result.ai?.error).toBeUndefined();
     const fixPr = result.fixPr!;
-    expect(fixPr).toMatchObject({ status: 'opened', prState: 'open', branch: `gort/fix/podinfo1/${s.sha.slice(0, 7)}`, number: expect.any(Number) });
+    expect(fixPr).toMatchObject({ status: 'opened', prState: 'open', branch: fixBranchName(s.entityRef, s.sha), number: expect.any(Number) });
     expect(fixPr.validation.length).toBeGreaterThanOrEqual(7);
     expect(fixPr.validation.every(c => c.ok)).toBe(true);
-    expect(fixPr.validation.find(c => c.check === 'kustomize-build')?.detail).toMatch(/succeeded|skipped/);
+    // kubectl is part of the toolchain: the build ran on the Kustomization's tree
+    expect(fixPr.validation.find(c => c.check === 'kustomize-build')).toMatchObject({ status: 'passed', detail: expect.stringMatching(/succeeded/) });
     expect(fixPr.files).toEqual(['apps/podinfo/deployment.yaml', `docs/plans/gort-fix-${s.sha.slice(0, 7)}.md`]);
 
     // One commit on top of the pushed SHA, with the image restored and the plan document.
@@ -88,7 +91,8 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(pr.base.ref).toBe('main');
     expect(pr.body).toContain('http://backstage.test/catalog/default/component/podinfo1/gitops');
     expect(pr.body).toContain('image-pull');
-    expect(pr.body).toContain('✅ allowed-paths');
+    expect(pr.body).toContain('✅ passed allowed-paths');
+    expect(pr.body).toContain('✅ passed kustomize-build');
     const tokens = result.ai!.tokens;
     // Figures for the report.
     // eslint-disable-next-line no-console
@@ -136,6 +140,38 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(again.data).toHaveLength(comments.data.length);
   });
 
+  it("never rebuilds a branch with a reviewer's commit: it comments on the PR instead (both audited)", async () => {
+    const { auditor, events } = recordingAuditor();
+    const { followUps } = env.build({ auditor });
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
+    const first = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(first.fixPr?.status).toBe('opened');
+    const branch = first.fixPr!.branch!;
+    // A reviewer pushes to the PR's branch.
+    const reviewed = await env.gitStore.commitFiles('acme', s.repo, {
+      branch,
+      changes: { 'apps/podinfo/service.yaml': `${SERVICE_MARK}\n` },
+      message: 'Reviewer: keep the service as it was',
+      author: { name: 'Rita', email: 'rita@example.test' },
+    });
+    const again = await env.pushAgain(s, { 'README.md': '# fleet\n\nreviewed\n' }, s.before);
+    const second = await followUps.afterDiagnosis({ run: failed(again, 'zz9k1'), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(second.fixPr).toMatchObject({ status: 'commented', number: first.fixPr!.number, branch });
+    expect(await env.gitStore.getRef('acme', s.repo, `refs/heads/${branch}`)).toBe(reviewed.sha);
+    const comments = await env.octokit.issues.listComments({ owner: 'acme', repo: s.repo, issue_number: first.fixPr!.number! });
+    expect(comments.data).toHaveLength(1);
+    expect(comments.data[0].body).toMatch(/commits GORT did not make/);
+    // Asked again for the same commit: the same comment is edited, not a second one.
+    await followUps.afterDiagnosis({ run: failed(again, 'zz9k2'), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect((await env.octokit.issues.listComments({ owner: 'acme', repo: s.repo, issue_number: first.fixPr!.number! })).data).toHaveLength(1);
+    expect(events.map(e => [e.eventId, e.meta?.actionType, e.outcome])).toEqual([
+      ['fix-pr', 'open', 'success'],
+      ['fix-pr', 'comment', 'success'],
+      ['fix-pr', 'comment', 'success'],
+    ]);
+    expect(events[0].meta).toMatchObject({ entityRef: s.entityRef, runId: s.run.id, repo: `acme/${s.repo}`, branch });
+  });
+
   it('finds the PR an interrupted attempt opened (crash before the database recorded it) instead of opening another', async () => {
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
@@ -160,7 +196,7 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     await expect(
       followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: lost }),
     ).rejects.toThrow(LeaseLostError);
-    expect(refused).toEqual([`push to gort/fix/${s.entityRef.split('/')[1]}/${s.sha.slice(0, 7)}`]);
+    expect(refused).toEqual([`push to ${fixBranchName(s.entityRef, s.sha)}`]);
     expect(await gortBranches(s.repo)).toEqual([]);
     expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
   });
@@ -240,6 +276,19 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect((await env.octokit.repos.listCommentsForCommit({ owner: 'acme', repo: s.repo, commit_sha: s.sha })).data).toHaveLength(1);
     expect((await env.octokit.pulls.list({ owner: 'acme', repo: s.repo, state: 'all' })).data).toHaveLength(0);
     expect(await gortBranches(s.repo)).toEqual([]);
+  });
+
+  it('sends nothing of an entity with gort.io/ai: off to the AI provider, neither for a fix nor for intent', async () => {
+    const { followUps } = env.build({ cluster: clusterWithDeployment(1, 1) });
+    const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) }, 'fix-pr', 'off');
+    const before = env.anthropic.requests.length;
+    const fix = await followUps.afterDiagnosis({ run: failed(s.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(fix.ai).toBeUndefined();
+    expect(fix.fixPr).toMatchObject({ status: 'skipped', message: expect.stringMatching(/gort.io\/ai is off/) });
+    const locations = [{ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'apps' }];
+    const intent = await followUps.validateIntent({ run: s.run, locations, progress: onProgress, guard: held });
+    expect(intent.intent).toMatchObject({ mode: 'runtime-health', error: expect.stringMatching(/gort.io\/ai is off/) });
+    expect(env.anthropic.requests.length).toBe(before);
   });
 
   it('opens a PR when the runtime contradicts the plan (2 replicas planned, 1 running)', async () => {

@@ -148,7 +148,7 @@ export class GortFollowUps implements RunFollowUps {
       .filter(l => l.kind === 'Kustomization')
       .map(l => ({ cluster: l.cluster, object: this.options.lookup.get(l.cluster, l.kind, l.namespace, l.name) }))
       .filter((t): t is { cluster: string; object: NonNullable<typeof t.object> } => Boolean(t.object));
-    const effectiveWatcher: Watcher = watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: ['docs/plans/'], mode: 'diagnose-only', problems: [], updatedAt: '' };
+    const effectiveWatcher: Watcher = watcher ?? { entityRef: run.entityRef, objects: run.objects, docsPaths: ['docs/plans/'], mode: 'diagnose-only', ai: 'off', problems: [], updatedAt: '' };
     let outcome;
     try {
       outcome = await this.options.intent.validate({ run, watcher: effectiveWatcher, targets, ...(await this.repoOf(run, effectiveWatcher)), budget, progress });

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { Knex } from 'knex';
 import type { GortAiProviderFactory, GortScmProvider } from '@gort-backstage/plugin-gort-node';
@@ -58,6 +58,8 @@ export function createGortFollowUps(deps: {
   /** What modules added; `gort.scm.provider` and `gort.ai.provider` pick among them and the built-ins. */
   added?: { scmProviders?: GortScmProvider[]; aiProviders?: GortAiProviderFactory[] };
   metrics?: FollowUpMetrics;
+  /** Records fix PR opens, updates and comments (`fix-pr` audit events). */
+  auditor?: AuditorService;
 }): { followUps: GortFollowUps; prStates: PrStateRefresher } {
   const { config, db, logger, metrics } = deps;
   const scm = selectScmProvider({ config, logger, added: deps.added?.scmProviders });
@@ -77,6 +79,7 @@ export function createGortFollowUps(deps: {
     commentInDiagnoseOnly: fixPrConfig.commentInDiagnoseOnly,
     extraAllowedPaths: fixPrConfig.extraAllowedPaths,
     editPolicy: fixPrConfig.editPolicy,
+    auditor: deps.auditor,
     onResult: result => metrics?.fixPr(result),
   });
   const followUps = new GortFollowUps({

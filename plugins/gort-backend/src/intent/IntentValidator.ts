@@ -84,7 +84,9 @@ export class IntentValidator {
         planError = `could not read the plan documents from ${request.repo.fullName}: ${redact(String((error as Error)?.message ?? error)).slice(0, 300)}`;
       }
     }
-    const client = this.options.aiClient;
+    // `gort.io/ai: off`: the plans and the runtime are never sent to an AI provider.
+    const aiOff = request.watcher.ai === 'off';
+    const client = aiOff ? undefined : this.options.aiClient;
     const healthOnly = (error?: string): IntentOutcome => {
       const findings = [
         ...runtimeHealthFindings(runtime),
@@ -104,7 +106,7 @@ export class IntentValidator {
         diff,
       };
     };
-    if (!client) return healthOnly();
+    if (!client) return healthOnly(aiOff && this.options.aiClient ? 'gort.io/ai is off for this entity: runtime health only, nothing was sent to an AI provider' : undefined);
     if (planError) return healthOnly(`${planError}: runtime health only`);
     if (plans.length === 0) return healthOnly('no plan document is relevant to this push: runtime health only');
 

@@ -17,6 +17,8 @@ export interface DeliveryInfo {
   deliveryId: string;
   /** Where it came from: the webhook endpoint or the events system. */
   via: 'webhook' | 'events';
+  /** sha256 of the payload, to recognise a replay under a new delivery id. */
+  bodyHash?: string;
 }
 
 /** Why a watcher does not start runs, or undefined when it does. */
@@ -82,7 +84,11 @@ export class PushIngestion {
       if (skip) skipped.push(`${watcher.entityRef}: ${skip}`);
       else runs.push(runForPush(event, watcher, delivery.deliveryId, this.deps.defaultTimeoutMs));
     }
-    const stored = await runStore.ingestDelivery({ deliveryId: delivery.deliveryId, source: delivery.via, runs });
+    const stored = await runStore.ingestDelivery({ deliveryId: delivery.deliveryId, source: delivery.via, bodyHash: delivery.bodyHash, runs });
+    if (stored.duplicate && stored.replayOf) {
+      logger.warn(`Delivery ${delivery.deliveryId} via ${delivery.via} replays the body of delivery ${stored.replayOf}; ignored`);
+      return { status: 'duplicate', runIds: [], reason: `the same body was already handled as delivery ${stored.replayOf}` };
+    }
     if (stored.duplicate) {
       return { status: 'duplicate', runIds: [], reason: `delivery ${delivery.deliveryId} was already handled` };
     }

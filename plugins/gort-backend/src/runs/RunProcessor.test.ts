@@ -5,7 +5,7 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun, RunStore } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
-import { FailureDiagnoser, RunFollowUps } from './ports';
+import { FailureDiagnoser, LeaseLostError, RunFollowUps } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 import { RunProcessor } from './RunProcessor';
 
@@ -369,6 +369,48 @@ describe('RunProcessor', () => {
       const b = new RunProcessor({ runStore: real, lookup, logger: mockServices.logger.mock(), ownerId: 'replica-b', leaseMs, maxConcurrent: 10, diagnoser });
       await settle(b);
       expect(await real.getRun(runId)).toMatchObject({ state: 'done', category: 'image-pull' });
+      await processor.stop();
+    });
+
+    it.each(databases.eachSupportedId())('resumes a run taken over in diagnosing with the diagnosis stored then, not one made from the cluster as it is now, on %p', async id => {
+      const leaseMs = 600;
+      const diagnosedAs = (category: 'image-pull' | 'unknown', summary?: string): FailureDiagnoser => ({
+        diagnose: async () => ({ category, diagnosis: summary ? { category, object: 'Deployment/podinfo/podinfo', summary, fix: 'set the tag', confidence: 0.9, evidence: [], related: [] } : undefined, evidence: [] }),
+      });
+      const seen: string[] = [];
+      const crashing: RunFollowUps = {
+        async afterDiagnosis() {
+          throw new LeaseLostError('killed');
+        },
+      };
+      const { store, lookup, processor } = await setup(id, { diagnoser: diagnosedAs('image-pull', 'cannot pull its image'), followUps: crashing, leaseMs });
+      lookup.put(gitRepository(SHA));
+      lookup.put(FAILING());
+      const { runId } = await store.createRun(newRun());
+      await processor.tick();
+      await processor.idle();
+      expect(await store.getRun(runId)).toMatchObject({ state: 'diagnosing', category: 'image-pull' });
+
+      await sleep(leaseMs + 100);
+      const b = new RunProcessor({
+        runStore: store,
+        lookup,
+        logger: mockServices.logger.mock(),
+        ownerId: 'replica-b',
+        leaseMs,
+        maxConcurrent: 10,
+        // The cluster moved on: diagnosing now would find nothing.
+        diagnoser: diagnosedAs('unknown'),
+        followUps: {
+          async afterDiagnosis({ category, diagnosis }) {
+            seen.push(`${category}: ${diagnosis?.summary}`);
+            return { message: 'Fix opened' };
+          },
+        },
+      });
+      await settle(b);
+      expect(seen).toEqual(['image-pull: cannot pull its image']);
+      expect(await store.getRun(runId)).toMatchObject({ state: 'done', category: 'image-pull' });
       await processor.stop();
     });
 

@@ -41,6 +41,8 @@ interface HeldRun {
 }
 
 const FULL_SWEEP_MS = 15_000;
+/** How long a follow-up waits for the watch cache after a restart. */
+const WATCH_SYNC_WAIT_MS = 30_000;
 
 export function locationKey(location: ObjectLocation): string {
   return `${location.cluster}\u0000${location.kind}\u0000${location.namespace}\u0000${location.name}`;
@@ -466,6 +468,7 @@ export class RunProcessor {
     if (held.run.state !== 'validating' && !(await this.transition(held, { state: 'validating', message: 'Validating the deployment against its plan documents' }))) {
       return;
     }
+    await this.untilWatchesSynced(held);
     const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation }>;
     try {
       const result = await followUps.validateIntent({
@@ -487,26 +490,14 @@ export class RunProcessor {
       await this.transition(held, { state: 'done', message: 'No diagnoser configured' });
       return;
     }
-    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
+    await this.untilWatchesSynced(held);
     const fresh = await this.options.runStore.getRun(held.run.id);
-    let result: Awaited<ReturnType<FailureDiagnoser['diagnose']>>;
-    try {
-      result = await diagnoser.diagnose({
-        run: fresh ?? held.run,
-        failure: fresh?.failure ?? held.run.failure,
-        judgements,
-        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
-      });
-    } catch (error) {
-      this.options.logger.error(`GORT run ${held.run.id}: diagnosis failed`, error as Error);
-      await this.transition(held, {
-        state: 'done',
-        message: `Diagnosis failed: ${error}`,
-        category: 'unknown',
-        error: `Diagnosis failed: ${String(error).slice(0, 500)}`,
-      });
-      return;
-    }
+    // A run taken over in `diagnosing` (its worker crashed or lost the lease)
+    // keeps the rules' diagnosis stored then: the cluster may have moved on, or
+    // this process's watch cache may not have synced yet.
+    const stored = fresh?.state === 'diagnosing' && fresh.category ? { category: fresh.category, diagnosis: fresh.diagnosis, evidence: fresh.evidence } : undefined;
+    const result = stored ?? (await this.diagnoseNow(held, fresh, diagnoser));
+    if (!result) return;
     const message = result.diagnosis
       ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
       : `Diagnosed as ${result.category}`;
@@ -517,7 +508,7 @@ export class RunProcessor {
       return;
     }
     // The rules' diagnosis is stored first: whatever happens next keeps it.
-    if (!(await this.transition(held, { state: 'diagnosing', message, ...diagnosed }))) {
+    if (!stored && !(await this.transition(held, { state: 'diagnosing', message, ...diagnosed }))) {
       return;
     }
     try {
@@ -536,6 +527,45 @@ export class RunProcessor {
         message: `Diagnosed as ${result.category}; the fix step failed: ${error}`,
         error: `Fix step failed: ${String(error).slice(0, 500)}`,
       });
+    }
+  }
+
+  /** The rules' diagnosis from the cluster as it is now; undefined when it failed (the run is then done). */
+  private async diagnoseNow(held: HeldRun, fresh: Run | undefined, diagnoser: FailureDiagnoser): Promise<Awaited<ReturnType<FailureDiagnoser['diagnose']>> | undefined> {
+    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
+    try {
+      return await diagnoser.diagnose({
+        run: fresh ?? held.run,
+        failure: fresh?.failure ?? held.run.failure,
+        judgements,
+        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
+      });
+    } catch (error) {
+      this.options.logger.error(`GORT run ${held.run.id}: diagnosis failed`, error as Error);
+      await this.transition(held, {
+        state: 'done',
+        message: `Diagnosis failed: ${error}`,
+        category: 'unknown',
+        error: `Diagnosis failed: ${String(error).slice(0, 500)}`,
+      });
+      return undefined;
+    }
+  }
+
+  /**
+   * Follow-ups read the watched objects (spec.path, evidence) from the watch
+   * cache; right after a restart it may still be listing. Waits a bounded time,
+   * then goes on with what there is.
+   */
+  private async untilWatchesSynced(held: HeldRun): Promise<void> {
+    const { lookup } = this.options;
+    const synced = () => held.run.objects.every(o => {
+      const cluster = lookup.resolveCluster(o.cluster);
+      return !cluster || !lookup.hasCluster(cluster) || lookup.isSynced(cluster, o.kind);
+    });
+    const until = Date.now() + WATCH_SYNC_WAIT_MS;
+    while (!synced() && Date.now() < until && !this.stopped) {
+      await new Promise(resolve => setTimeout(resolve, 200));
     }
   }
 }

@@ -107,3 +107,33 @@ describe('combineVerdicts across clusters', () => {
     expect(combineVerdicts([one]).message).toBe('Kustomization/flux-system/podinfo: Ready=False (BuildFailed)');
   });
 });
+
+describe('combineVerdicts with a cluster that does not serve the kind', () => {
+  const served = (cluster: string, state: ObjectJudgement['state'], detail: string): ObjectJudgement => ({
+    object: `${cluster}:Kustomization/flux-system/podinfo`,
+    cluster,
+    state,
+    detail,
+    at: '2026-12-01T10:00:00Z',
+  });
+  const notServed: ObjectJudgement = {
+    ...served('edge', 'unobservable', 'Kustomization flux-system/podinfo cannot be read in cluster edge: not served'),
+    because: 'kind-not-served',
+    clusterProblem: 'kinds-not-served',
+  };
+
+  it('ends partial at once when the other clusters landed', () => {
+    expect(combineVerdicts([served('staging', 'succeeded', 'applied'), notServed])).toMatchObject({
+      state: 'partial',
+      notJudged: [notServed.detail],
+    });
+  });
+
+  it('lets the other clusters decide while they are on their way', () => {
+    expect(combineVerdicts([served('staging', 'reconciling', 'at the previous commit'), notServed]).state).toBe('reconciling');
+  });
+
+  it('is unobservable when no cluster serves it', () => {
+    expect(combineVerdicts([notServed]).state).toBe('unobservable');
+  });
+});

@@ -39,7 +39,11 @@ function problemsOf(unreachable: ObjectJudgement[]): string[] {
 export function combineVerdicts(judgements: ObjectJudgement[], options: CombineOptions = {}): CombinedVerdict {
   const several = new Set(judgements.map(clusterOf)).size > 1;
   const inCluster = (j: ObjectJudgement) => (several && j.cluster ? ` in cluster ${j.cluster}` : '');
-  const unreachable = judgements.filter(j => j.state === 'unreachable');
+  // A cluster that does not serve the kind never will during this run: not judged, like an
+  // unreadable cluster, but nothing to wait for. Alone, it makes the run unobservable (below).
+  const notServedHere = (j: ObjectJudgement) => j.state === 'unobservable' && j.because === 'kind-not-served';
+  const onlyNotServed = judgements.length > 0 && judgements.every(notServedHere);
+  const unreachable = judgements.filter(j => j.state === 'unreachable' || (!onlyNotServed && notServedHere(j)));
   const notJudged = problemsOf(unreachable);
   const notJudgedPart = notJudged.length ? { notJudged } : {};
   const notJudgedText = notJudged.length ? `; not judged: ${notJudged.join('; ')}` : '';
@@ -67,7 +71,7 @@ export function combineVerdicts(judgements: ObjectJudgement[], options: CombineO
     };
   }
   // Nothing will ever tell us about this commit: say so at once.
-  const unobservable = judgements.find(j => j.state === 'unobservable');
+  const unobservable = judgements.find(j => j.state === 'unobservable' && (onlyNotServed || !notServedHere(j)));
   if (unobservable) {
     return { state: 'unobservable', message: `${unobservable.object}: ${unobservable.detail}` };
   }
@@ -77,8 +81,9 @@ export function combineVerdicts(judgements: ObjectJudgement[], options: CombineO
       message: judgements.map(j => `${j.object}: ${j.detail}`).join('; '),
     };
   }
-  if (unreachable.length > 0 && judgements.every(j => j.state === 'succeeded' || j.state === 'unreachable')) {
-    if (options.final) {
+  if (unreachable.length > 0 && judgements.every(j => j.state === 'succeeded' || unreachable.includes(j))) {
+    // Waiting can help an unreachable cluster, not one without the kind.
+    if (options.final || !unreachable.some(j => j.state === 'unreachable')) {
       return {
         state: 'partial',
         message: `${landed.length ? `Landed: ${landed.map(j => `${j.object}${inCluster(j)}`).join(', ')}; not` : 'Not'} judged: ${notJudged.join('; ')}`,
@@ -95,7 +100,7 @@ export function combineVerdicts(judgements: ObjectJudgement[], options: CombineO
   }
   const pending =
     judgements.find(j => j.state === 'suspended') ??
-    judgements.find(j => j.state !== 'succeeded' && j.state !== 'unreachable') ??
+    judgements.find(j => j.state !== 'succeeded' && !unreachable.includes(j)) ??
     judgements[0];
   return {
     state: 'reconciling',

@@ -19,6 +19,8 @@ export interface FluxObjectLookup {
   isSynced(cluster: string, kind: string): boolean;
   /** Why `kind` cannot be read from `cluster` now (unreachable, 401/403, not served), if it cannot. */
   clusterProblem?(cluster: string, kind: string): ClusterProblem | undefined;
+  /** Why the cluster does not serve this kind at any version GORT reads (API discovery), if it does not. */
+  notServed?(cluster: string, kind: string): string | undefined;
 }
 
 /** Verdicts that stand even when the cluster cannot be read any more: they were observed. */
@@ -67,6 +69,23 @@ export function judgeRunObject(
     };
   }
   const location = { cluster, kind: watched.kind, namespace: watched.namespace, name: watched.name };
+  const notServed = (kind: string, what: string) => {
+    const reason = lookup.notServed?.(cluster, kind);
+    return reason
+      ? {
+          object: label,
+          state: 'unobservable' as const,
+          because: 'kind-not-served' as const,
+          detail: `${what} cannot be read in cluster ${cluster}: ${reason}`,
+          at,
+          cluster,
+          clusterProblem: 'kinds-not-served' as const,
+          location,
+        }
+      : undefined;
+  };
+  const watchedNotServed = notServed(watched.kind, `${watched.kind} ${watched.namespace}/${watched.name}`);
+  if (watchedNotServed) return watchedNotServed;
   const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
   const problem = lookup.clusterProblem?.(cluster, watched.kind);
   const unreachable = (p: ClusterProblem) => ({
@@ -93,11 +112,16 @@ export function judgeRunObject(
   }
   const sourceLocation = sourceLocationOf(cluster, object);
   const input = resolveLandedInput(clusterLookup(lookup, cluster), object, sha, { branch });
+  // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
+  const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
+  // A source of a kind the cluster does not serve is never seen: say so at once.
+  for (const ref of [sourceLocation, chartSourceKey]) {
+    const sourceNotServed = ref && notServed(ref.kind, `its source ${ref.kind} ${ref.namespace}/${ref.name}`);
+    if (sourceNotServed) return { ...sourceNotServed, sourceLocation };
+  }
   const verdict = judgeLanded(input);
   // A cached object of a cluster that cannot be read is stale: only what was already settled stands.
   if (problem && !SETTLED.has(verdict.state)) return { ...unreachable(problem), sourceLocation };
-  // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
-  const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
   return {
     object: label,
     state: verdict.state,

@@ -54,6 +54,16 @@ export class GortStatusService {
           observedGenerationCurrent: false,
         };
       }
+      const notServed = lookup.notServed?.(cluster, watched.kind);
+      if (notServed) {
+        return {
+          ...base,
+          cluster,
+          state: 'unknown' as const,
+          message: `cluster ${cluster} does not serve ${watched.kind}: ${notServed}`,
+          observedGenerationCurrent: false,
+        };
+      }
       const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
       const problem = lookup.clusterProblem?.(cluster, watched.kind);
       if (problem) {

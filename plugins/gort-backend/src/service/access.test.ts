@@ -167,6 +167,21 @@ describe('per-entity access', () => {
     );
   });
 
+  it('finds the runs of a commit, only for the entities a user may read', async () => {
+    const mine = await request(server).get(`/api/gort/commits/${SHA.toUpperCase()}/runs`).set('Authorization', as(ADA));
+    expect(mine.status).toBe(200);
+    expect(mine.body.sha).toBe(SHA);
+    expect(mine.body.items.map((r: any) => [r.entityRef, r.sha])).toEqual([['component:default/podinfo', SHA]]);
+    const theirs = await request(server).get(`/api/gort/commits/${SHA}/runs`).set('Authorization', as(GRACE));
+    expect(theirs.body.items.map((r: any) => r.entityRef)).toEqual(['component:default/payments']);
+
+    const none = await request(server).get(`/api/gort/commits/${'c'.repeat(40)}/runs`).set('Authorization', as(ADA));
+    expect(none.body).toEqual({ sha: 'c'.repeat(40), items: [] });
+    const short = await request(server).get('/api/gort/commits/abc1234/runs').set('Authorization', as(ADA));
+    expect(short.status).toBe(400);
+    expect(short.body.error.message).toMatch(/full commit SHA/);
+  });
+
   it('answers 404 for an entity the user may not read, as the catalog does', async () => {
     for (const path of [
       '/api/gort/entities/default/component/payments/status',

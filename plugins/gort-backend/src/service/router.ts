@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  CommitRunList,
   RUN_OUTCOMES,
   RUN_STATES,
   RunList,
@@ -43,6 +44,11 @@ const listRunsQuery = z
     cursor: z.string().regex(/^\d{1,18}$/, 'cursor must come from a previous page').optional(),
   })
   .strict();
+
+const commitShaParam = z
+  .string()
+  .regex(/^([0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/, 'expected a full commit SHA (40 or 64 hex digits; `git rev-parse HEAD`)')
+  .transform(sha => sha.toLowerCase());
 
 const runIdParam = z.string().uuid('run ids are UUIDs');
 
@@ -167,6 +173,17 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     const readable = await access.readable(credentials, await runStore.runEntityRefs());
     const body: RunList = await runStore.listRuns({ ...query, entityRefs: [...readable] });
+    res.json(body);
+  });
+
+  // The runs of one commit, for `gort follow` after a push: the entities the
+  // caller may not read are left out, as in every list.
+  router.get('/commits/:sha/runs', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const sha = parseOrThrow(commitShaParam, req.params.sha, 'commit');
+    const runs = await runStore.listRuns({ sha, limit: 100 });
+    const readable = await access.readable(credentials, runs.items.map(run => run.entityRef));
+    const body: CommitRunList = { sha, items: runs.items.filter(run => readable.has(run.entityRef.toLowerCase())) };
     res.json(body);
   });
 

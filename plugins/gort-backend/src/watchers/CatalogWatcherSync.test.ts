@@ -5,6 +5,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { DatabaseWatcherStore } from '../database/DatabaseWatcherStore';
 import { migrationsDir } from '../database/migrations';
 import { CatalogWatcherSync } from './CatalogWatcherSync';
+import { TenancyPolicy } from './tenancy';
 
 jest.setTimeout(60_000);
 
@@ -15,6 +16,9 @@ const component = (name: string): Entity => ({
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
 });
 
+const unmapped: TenancyPolicy = { mapped: false, grants: [], entityLabel: 'gort.io/entity', allowSeparateFixRepo: false, extraDocsPaths: [] };
+const openTenancy = { policy: unmapped, factsOf: () => undefined, defaultCluster: () => 'demo' };
+
 describe('CatalogWatcherSync', () => {
   const databases = createTestDatabases();
 
@@ -23,7 +27,7 @@ describe('CatalogWatcherSync', () => {
     await knex.migrate.latest({ directory: migrationsDir });
     const store = new DatabaseWatcherStore(knex);
     const logger = mockServices.logger.mock();
-    const sync = (catalog: any) => new CatalogWatcherSync({ catalog, auth: mockServices.auth(), store, logger }).sync();
+    const sync = (catalog: any) => new CatalogWatcherSync({ catalog, auth: mockServices.auth(), store, logger, tenancy: openTenancy }).sync();
 
     expect(await sync(catalogServiceMock({ entities: [component('a'), component('b')] }))).toMatchObject({ added: 2 });
     expect(await sync(catalogServiceMock({ entities: [] }))).toEqual({ added: 0, updated: 0, removed: 0, unchanged: 2 });
@@ -33,5 +37,44 @@ describe('CatalogWatcherSync', () => {
     expect((await store.list()).map(w => w.entityRef).sort()).toEqual(['component:default/a', 'component:default/b']);
     // A read with entities still removes the ones that are gone.
     expect(await sync(catalogServiceMock({ entities: [component('a')] }))).toMatchObject({ removed: 1 });
+  });
+
+  it.each(databases.eachSupportedId())('stores what the owner may not watch as problems, never as objects, on %p', async id => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const store = new DatabaseWatcherStore(knex);
+    const policy: TenancyPolicy = {
+      ...unmapped,
+      mapped: true,
+      grants: [{ owners: ['group:default/team-a'], clusters: ['*'], namespaces: ['team-a'], repositories: ['acme/team-a-*'] }],
+    };
+    const labelled = (object: { name: string }) =>
+      object.name === 'labelled' ? { labels: { 'gort.io/entity': 'component.default.b' }, sourceRepo: { owner: 'acme', repo: 'shared' } } : undefined;
+    const entity = (name: string, flux: string, repo: string): Entity => ({
+      ...component(name),
+      metadata: { name, namespace: 'default', annotations: { 'gort.io/flux-app': flux, 'gort.io/target-repo': repo } },
+    });
+    await new CatalogWatcherSync({
+      catalog: catalogServiceMock({
+        entities: [
+          entity('a', 'team-a/app,flux-system/podinfo', 'acme/team-a-gitops'),
+          entity('b', 'shared/labelled', 'acme/shared'),
+          entity('c', 'shared/labelled', 'acme/shared'),
+        ],
+      }),
+      auth: mockServices.auth(),
+      store,
+      logger: mockServices.logger.mock(),
+      tenancy: { policy, factsOf: labelled, defaultCluster: () => 'demo' },
+    }).sync();
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(n => store.get(`component:default/${n}`)));
+    expect(a!.objects.map(o => o.name)).toEqual(['app']);
+    expect(a!.problems.map(p => p.value)).toEqual(['Kustomization/flux-system/podinfo']);
+    expect(b!.objects.map(o => o.name)).toEqual(['labelled']);
+    expect(b!.targetRepo).toEqual({ owner: 'acme', repo: 'shared' });
+    // c's owner has no grant, and the label names b
+    expect(c!.objects).toEqual([]);
+    expect(c!.targetRepo).toBeUndefined();
+    expect(c!.problems.map(p => p.annotation)).toEqual(['gort.io/flux-app', 'gort.io/target-repo']);
   });
 });

@@ -5,8 +5,9 @@ import {
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ANNOTATION_FLUX_APP } from '@gort-backstage/plugin-gort-common';
+import { ANNOTATION_FLUX_APP, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import { WatcherStore, WatcherSyncResult } from '../database/WatcherStore';
+import { applyTenancy, TenancyPolicy, WatchedObjectFacts } from './tenancy';
 import { watchersFromEntities } from './watchersFromEntities';
 
 const PAGE_SIZE = 500;
@@ -29,6 +30,16 @@ export class CatalogWatcherSync {
       logger: LoggerService;
       /** The clusters GORT watches now: an object naming another one gets an annotation problem. */
       knownClusters?: () => string[];
+      /**
+       * The tenancy rules applied to every watcher before it is stored, so
+       * what an entity's owner may not watch never gets a run.
+       */
+      tenancy: {
+        policy: TenancyPolicy;
+        /** What the cluster says about an object (labels, source repository, spec.path). */
+        factsOf: (object: WatchedObject) => WatchedObjectFacts | undefined;
+        defaultCluster: () => string | undefined;
+      };
     },
   ) {}
 
@@ -74,7 +85,9 @@ export class CatalogWatcherSync {
         return { added: 0, updated: 0, removed: 0, unchanged: stored };
       }
     }
-    const watchers = watchersFromEntities(entities, this.deps.knownClusters?.());
+    const { policy, factsOf, defaultCluster } = this.deps.tenancy;
+    const cluster = defaultCluster();
+    const watchers = watchersFromEntities(entities, this.deps.knownClusters?.()).map(w => applyTenancy(w, policy, factsOf, cluster));
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;
     this.deps.logger.info(

@@ -63,6 +63,7 @@ export function watcherFromEntity(entity: Entity, knownClusters?: string[]): Wat
     docsPaths: settings.docsPaths,
     reconcileTimeoutMs: settings.reconcileTimeoutMs,
     mode: settings.mode,
+    ...(settings.ai === 'off' ? { ai: 'off' as const } : {}),
     problems,
   };
 }

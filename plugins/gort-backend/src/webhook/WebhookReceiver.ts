@@ -3,6 +3,7 @@ import {
   InputError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { createHash } from 'node:crypto';
 import { IngestResult, PushIngestion } from '../runs/PushIngestion';
 import { parsePushPayload } from './pushEvent';
 import { verifyWebhookSignature } from './verifySignature';
@@ -111,7 +112,9 @@ export class WebhookReceiver {
       outcome('ignored', via);
       return { status: 202, body: { status: 'ignored', runIds: [], reason: parsed.reason } };
     }
-    const result = await this.deps.ingestion.ingest(parsed.event, { deliveryId, via });
+    // The same hash on both paths (the events system hands over the parsed body).
+    const bodyHash = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+    const result = await this.deps.ingestion.ingest(parsed.event, { deliveryId, via, bodyHash });
     outcome(result.status, via);
     return {
       status: result.status === 'duplicate' ? 200 : 202,

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
+import { EventsTrust } from './eventsTrust';
 import { WebhookReceiver } from './WebhookReceiver';
 
 /** Topic the GitHub events module publishes push events on. */
@@ -15,15 +16,23 @@ function metadataValue(
 
 /**
  * For installations that already route GitHub webhooks through Backstage's
- * events system (which verifies their signature), handles `github.push`
- * exactly like a delivery to GORT's own webhook.
+ * events system, handles `github.push` exactly like a delivery to GORT's own
+ * webhook, but only when `trust` says those events are verified (or an admin
+ * accepts them unverified). Either way the decision is logged.
  */
 export async function subscribeToGithubPushEvents(options: {
   events: EventsService;
   receiver: WebhookReceiver;
   logger: LoggerService;
+  trust: EventsTrust;
 }): Promise<void> {
-  const { events, receiver, logger } = options;
+  const { events, receiver, logger, trust } = options;
+  if (!trust.use) {
+    logger.warn(trust.message);
+    return;
+  }
+  if (trust.verified) logger.info(trust.message);
+  else logger.warn(trust.message);
   await events.subscribe({
     id: 'gort-github-push',
     topics: [GITHUB_PUSH_TOPIC],

@@ -203,7 +203,64 @@ describe('GET /api/gort/runs', () => {
 });
 
 describe('github.push from the events system', () => {
-  it('queues runs like the webhook does, once per delivery', async () => {
+  async function startWithEvents(config: object) {
+    const events = mockServices.events.mock();
+    let handler: ((params: any) => Promise<void>) | undefined;
+    events.subscribe.mockImplementation(async options => {
+      if (options.topics.includes('github.push')) handler = options.onEvent;
+    });
+    const logger = mockServices.logger.mock();
+    const { server } = await startTestBackend({
+      features: [
+        gortPlugin,
+        catalogServiceMock.factory({ entities }),
+        events.factory,
+        mockServices.rootConfig.factory({ data: config }),
+        logger.factory,
+      ],
+    });
+    for (let i = 0; i < 100; i++) {
+      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.user.header());
+      if (res.body.items?.length) break;
+      await new Promise(r => setTimeout(r, 50));
+    }
+    return { server, handler, logger };
+  }
+  const pushEvent = (delivery: string, after = SHA) => ({
+    topic: 'github.push',
+    eventPayload: JSON.parse(pushBody(after)),
+    metadata: { 'x-github-event': 'push', 'x-github-delivery': delivery },
+  });
+
+  it('queues runs like the webhook does, once per delivery, when the GitHub events module verifies signatures', async () => {
+    const { server, handler, logger } = await startWithEvents({ events: { modules: { github: { webhookSecret: 'events-secret' } } } });
+    expect(handler).toBeDefined();
+    expect(logger.info).toHaveBeenCalledWith(expect.stringContaining('events.modules.github.webhookSecret is set'));
+    await handler!(pushEvent('ev-1'));
+    await handler!(pushEvent('ev-1'));
+    await handler!({ ...pushEvent('ev-2'), eventPayload: { nonsense: true } });
+    const runs = await listRuns(server);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ sha: SHA, entityRef: 'component:default/podinfo' });
+  });
+
+  it('ignores github.push when nothing verified it, and says so at startup', async () => {
+    const { server, handler, logger } = await startWithEvents({ gort: { webhook: { secret: SECRET } } });
+    expect(handler).toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('GORT ignores github.push from the events system'));
+    expect(await listRuns(server)).toHaveLength(0);
+  });
+
+  it('uses unverified events only with gort.events.trustUnverified, with a warning', async () => {
+    const { server, handler, logger } = await startWithEvents({ gort: { events: { trustUnverified: true } } });
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('UNVERIFIED'));
+    await handler!(pushEvent('ev-1'));
+    expect(await listRuns(server)).toHaveLength(1);
+  });
+});
+
+describe('replays', () => {
+  it('recognises the same body under a new delivery id, on the webhook and from the events system', async () => {
     const events = mockServices.events.mock();
     let handler: ((params: any) => Promise<void>) | undefined;
     events.subscribe.mockImplementation(async options => {
@@ -214,6 +271,7 @@ describe('github.push from the events system', () => {
         gortPlugin,
         catalogServiceMock.factory({ entities }),
         events.factory,
+        mockServices.rootConfig.factory({ data: { gort: { webhook: { secret: SECRET }, events: { trustUnverified: true } } } }),
       ],
     });
     for (let i = 0; i < 100; i++) {
@@ -221,17 +279,15 @@ describe('github.push from the events system', () => {
       if (res.body.items?.length) break;
       await new Promise(r => setTimeout(r, 50));
     }
-    expect(handler).toBeDefined();
-    const event = {
-      topic: 'github.push',
-      eventPayload: JSON.parse(pushBody()),
-      metadata: { 'x-github-event': 'push', 'x-github-delivery': 'ev-1' },
-    };
-    await handler!(event);
-    await handler!(event);
-    await handler!({ ...event, eventPayload: { nonsense: true }, metadata: { 'x-github-delivery': 'ev-2' } });
-    const runs = await listRuns(server);
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ sha: SHA, entityRef: 'component:default/podinfo' });
+    expect((await deliver(server, pushBody(), { delivery: 'orig-1' })).status).toBe(202);
+    const replay = await deliver(server, pushBody(), { delivery: 'replay-2' });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ status: 'duplicate', runIds: [], reason: 'the same body was already handled as delivery orig-1' });
+    // the same body through the events system, under yet another id
+    await handler!({ topic: 'github.push', eventPayload: JSON.parse(pushBody()), metadata: { 'x-github-event': 'push', 'x-github-delivery': 'replay-3' } });
+    // a new push (another body) still counts
+    const next = await deliver(server, pushBody('2222222222222222222222222222222222222222'), { delivery: 'orig-4' });
+    expect(next.status).toBe(202);
+    expect((await listRuns(server)).map((r: { sha: string }) => r.sha.slice(0, 4)).sort()).toEqual(['1111', '2222']);
   });
 });

@@ -100,6 +100,11 @@ function remediationBudget(object: KubeObject, action: Action) {
  */
 function retriesOnFailure(object: KubeObject, action: Action): boolean {
   if (object.spec?.[action]?.strategy?.name === 'RetryOnFailure') return true;
+  // helm-controller v1.4.0-v1.4.1 (Flux 2.7.0-2.7.1) deleted Reconciling and
+  // wrote Ready=False RetryAfterInterval "Will retry after <interval>" instead;
+  // 9120241 (v1.4.2) moved it to Reconciling.
+  // upstream: fluxcd/helm-controller@0325b55b05c0756c2f7805eebb9a25f1b2ce6dba:internal/reconcile/atomic_release.go#L283-L286
+  if (findCondition(object, 'Ready')?.reason === 'RetryAfterInterval') return true;
   const reconciling = findCondition(object, 'Reconciling');
   return reconciling?.reason === 'ProgressingWithRetry' && /^retrying after /.test(reconciling.message ?? '');
 }

@@ -258,6 +258,29 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(withRetries(3)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
   });
 
+  // Flux 2.7.0-2.7.1 with RetryOnFailure as the controller default (feature gate,
+  // invisible in the spec): Ready=False RetryAfterInterval, no Reconciling, the
+  // error in Released (helm-controller 0325b55 atomic_release.go#L283-L286).
+  it('recognises the RetryAfterInterval retry of helm-controller v1.4.0-v1.4.1', () => {
+    const afterFailures = (failures: number) =>
+      judgeLanded({
+        sha: S,
+        object: helmRelease({
+          lastAttemptedRevision: chart,
+          lastAttemptedReleaseAction: 'upgrade',
+          upgradeFailures: failures,
+          failures,
+          history: [{ chartVersion: chart, status: 'failed' }],
+          conditions: [
+            ready('False', 'RetryAfterInterval', 'Will retry after 5m0s'),
+            { type: 'Released', status: 'False', reason: 'UpgradeFailed', message: 'context deadline exceeded' },
+          ],
+        }),
+      });
+    expect(afterFailures(1)).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
+    expect(afterFailures(2)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
+  });
+
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
     const release = helmRelease({
       lastAttemptedRevision: '6.5.0',

@@ -17,6 +17,10 @@ describe('org rows', () => {
     ]);
   });
 
+  it('gives the reason of a failing entity, not of a healthy one', () => {
+    expect(rows.map(r => r.reason)).toEqual(['HealthCheckFailed', undefined, undefined]);
+  });
+
   it('filters by state, owner and cluster', () => {
     expect(
       filterOrgRows(rows, { state: 'ready' }).map(r => r.entityRef),

@@ -9,6 +9,11 @@ import { compareFluxStates, worstFluxState } from './states';
 export interface OrgRow {
   entityRef: string;
   state: FluxObjectState;
+  /**
+   * For a failing entity (failed or stalled), the reason of its worst
+   * object, e.g. `HealthCheckFailed`: shown beside the state.
+   */
+  reason?: string;
   objectCount: number;
   clusters: string[];
   owner?: string;
@@ -24,6 +29,13 @@ export interface OrgFilters {
 /** Objects without a cluster prefix go to GORT's default cluster. */
 export const DEFAULT_CLUSTER = 'default';
 
+function failingReason(status: EntityGortStatus): { reason?: string } {
+  const worst = [...status.objects].sort((a, b) => compareFluxStates(a.state, b.state))[0];
+  return worst && (worst.state === 'failed' || worst.state === 'stalled') && worst.reason
+    ? { reason: worst.reason }
+    : {};
+}
+
 export function toOrgRows(
   statuses: EntityGortStatus[],
   owners: Map<string, string>,
@@ -32,6 +44,7 @@ export function toOrgRows(
     .map(status => ({
       entityRef: status.entityRef,
       state: worstFluxState(status.objects),
+      ...failingReason(status),
       objectCount: status.objects.length,
       clusters: [
         ...new Set(status.objects.map(o => o.cluster ?? DEFAULT_CLUSTER)),

@@ -289,6 +289,25 @@ export const listPullCommits: ApiHandler = async (request, services) => {
   );
 };
 
+/**
+ * `GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls`: the merged pull
+ * requests that introduced the commit (its merge commit) and the open ones
+ * whose head it is
+ * (https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit).
+ */
+export const listPullsForCommit: ApiHandler = async (request, services) => {
+  const c = requireRepo(services, request.params);
+  const sha = await services.store.resolveCommit(c.owner, c.repo, request.params.sha);
+  if (!sha) throw validationFailed([], `No commit found for SHA: ${request.params.sha}`);
+  const pulls = services.state.repo(fullName(c)).pulls;
+  for (const pull of pulls) await refreshHead(services, c, pull);
+  const matching = pulls.filter(pull => pull.mergeCommitSha === sha || pull.headSha === sha).sort((a, b) => b.number - a.number);
+  const page = paginate(matching, request.url);
+  const rendered = [];
+  for (const pull of page.items) rendered.push(await renderPull(services, c, pull, false));
+  return json(200, rendered, page.link ? { link: page.link } : undefined);
+};
+
 export function registerPullRoutes(router: Router<ApiHandler>) {
   router
     .add('POST', '/repos/:owner/:repo/pulls', createPull)
@@ -298,5 +317,6 @@ export function registerPullRoutes(router: Router<ApiHandler>) {
     .add('PUT', '/repos/:owner/:repo/pulls/:number/merge', mergePull)
     .add('GET', '/repos/:owner/:repo/pulls/:number/merge', checkPullMerged)
     .add('GET', '/repos/:owner/:repo/pulls/:number/files', listPullFiles)
-    .add('GET', '/repos/:owner/:repo/pulls/:number/commits', listPullCommits);
+    .add('GET', '/repos/:owner/:repo/pulls/:number/commits', listPullCommits)
+    .add('GET', '/repos/:owner/:repo/commits/:sha/pulls', listPullsForCommit);
 }

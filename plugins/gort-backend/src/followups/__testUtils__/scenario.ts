@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { mockServices } from '@backstage/backend-test-utils';
+import type { AuditorService } from '@backstage/backend-plugin-api';
 import knexFactory from 'knex';
 import type { Run, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
@@ -149,7 +150,7 @@ export async function startScenarioEnvironment() {
     intentVerdict: r => metrics.intents.push(r),
   };
 
-  const build = (options: { ai?: 'anthropic' | 'none'; cluster?: ClusterReader; fixPr?: JsonObject } = {}) => {
+  const build = (options: { ai?: 'anthropic' | 'none'; cluster?: ClusterReader; fixPr?: JsonObject; auditor?: AuditorService } = {}) => {
     const config = new ConfigReader({
       app: { baseUrl: 'http://backstage.test' },
       integrations: { github: [{ host: new URL(github.url).host, apiBaseUrl: github.url, token: TOKEN }] },
@@ -173,12 +174,13 @@ export async function startScenarioEnvironment() {
       lookup: staticLookup([kustomizationObject()]),
       readerFor: () => options.cluster,
       metrics: observer,
+      auditor: options.auditor,
     });
   };
 
   let repoCounter = 0;
   /** A fresh fleet repository, its watcher, and a push changing `changes`. */
-  const scenario = async (changes: Record<string, string>, mode: 'fix-pr' | 'diagnose-only' = 'fix-pr') => {
+  const scenario = async (changes: Record<string, string>, mode: 'fix-pr' | 'diagnose-only' = 'fix-pr', ai: 'on' | 'off' = 'on') => {
     repoCounter++;
     const repo = `fleet${repoCounter}`;
     const entityRef = `component:default/podinfo${repoCounter}`;
@@ -193,7 +195,7 @@ export async function startScenarioEnvironment() {
     const existing = await watcherStore.list();
     await watcherStore.replaceAll([
       ...existing.map(({ updatedAt, ...w }) => w),
-      { entityRef, objects: [KUSTOMIZATION_OBJECT], targetRepo: { owner: 'acme', repo }, docsPaths: ['docs/plans/'], mode, problems: [] },
+      { entityRef, objects: [KUSTOMIZATION_OBJECT], targetRepo: { owner: 'acme', repo }, docsPaths: ['docs/plans/'], mode, ...(ai === 'off' ? { ai } : {}), problems: [] },
     ]);
     const created = await runStore.createRun({
       entityRef,
@@ -243,4 +245,24 @@ export async function startScenarioEnvironment() {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An auditor that keeps every event with its outcome. */
+export function recordingAuditor() {
+  const events: Array<{ eventId: string; meta?: Record<string, unknown>; outcome?: string }> = [];
+  const auditor: AuditorService = {
+    createEvent: async options => {
+      const entry: { eventId: string; meta?: Record<string, unknown>; outcome?: string } = { eventId: options.eventId, meta: options.meta };
+      events.push(entry);
+      return {
+        success: async () => {
+          entry.outcome = 'success';
+        },
+        fail: async ({ error }) => {
+          entry.outcome = `fail: ${error.message}`;
+        },
+      };
+    },
+  };
+  return { auditor, events };
 }

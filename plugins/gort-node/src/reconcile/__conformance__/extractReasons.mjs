@@ -53,31 +53,63 @@ const FILES = {
   ],
 };
 
-const CONSTANT = /\b(\w+Reason)\s*(?:string\s*)?=\s*"([A-Za-z]+)"/;
+/**
+ * Older releases whose reasons are gone from the current sources but appear in
+ * dumps posted in issue threads: read at these commits (if the git dir has them).
+ */
+const OLDER = {
+  'fluxcd/helm-controller': [
+    // v1.4.0-v1.4.1 (Flux 2.7.0-2.7.1): RetryOnFailure wrote Ready=False RetryAfterInterval,
+    // replaced by Reconciling=True ProgressingWithRetry in 9120241 (v1.4.2).
+    { commit: '0325b55b05c0756c2f7805eebb9a25f1b2ce6dba', paths: ['internal/reconcile/atomic_release.go'] },
+  ],
+  'fluxcd/source-controller': [
+    // source-controller v0.22-v0.30 (Flux 0.28-0.35): NewGeneration, NoArtifact, VerificationError.
+    // v0.26 (Flux 0.32): a libgit2 GitRepository without managed transport stalled.
+    { commit: 'f5ada743d5d3301113dde20c3aadb03f7543adba', paths: ['controllers/gitrepository_controller.go'] },
+    {
+      commit: 'aae9d917fbc9ae5eef1fb10b6d5cc8a2c4a03ec4',
+      paths: [
+        'api/v1beta2/condition_types.go',
+        'controllers/ocirepository_controller.go',
+        'controllers/helmchart_controller.go',
+        'controllers/gitrepository_controller.go',
+      ],
+    },
+  ],
+};
+
+const CONSTANT = /\b(\w*(?:Reason|VerificationError))\s*(?:string\s*)?=\s*"([A-Za-z]+)"/;
 // conditions.MarkFalse(obj, meta.ReadyCondition, "SourceNotReady", ...),
 // conditions.MarkStalled(obj, "RetriesExceeded", ...), MarkUnknown(..., "AwaitingTests", ...)
 // ErrChartReference = BuildErrorReason{Reason: "InvalidChartReference", ...}
 const BUILD_ERROR = /BuildErrorReason\{Reason:\s*"([A-Za-z]+)"/;
+// serror.NewStalling(errors.New("..."), "Libgit2TransportNotEnabled")
+const SERROR = /errors\.New\("[^"]*"\),\s*"([A-Z][A-Za-z0-9]+)"/;
 const LITERAL = /conditions\.Mark(?:True|False|Unknown|Stalled|Reconciling)\([^"]*?"([A-Z][A-Za-z]+)"/;
 
 const out = [];
-for (const arg of process.argv.slice(2)) {
-  const [repo, gitDir] = arg.split('=');
-  const commit = execFileSync('git', ['--git-dir', gitDir, 'rev-parse', 'HEAD']).toString().trim();
-  for (const path of FILES[repo] ?? []) {
+function extract(repo, gitDir, commit, paths) {
+  for (const path of paths) {
     let text;
     try {
-      text = execFileSync('git', ['--git-dir', gitDir, 'show', `HEAD:${path}`]).toString();
+      text = execFileSync('git', ['--git-dir', gitDir, 'show', `${commit}:${path}`]).toString();
     } catch {
       continue;
     }
     text.split('\n').forEach((line, i) => {
-      const m = CONSTANT.exec(line) ?? BUILD_ERROR.exec(line) ?? LITERAL.exec(line);
+      const m = CONSTANT.exec(line) ?? BUILD_ERROR.exec(line) ?? LITERAL.exec(line) ?? SERROR.exec(line);
       if (!m) return;
       const reason = m.length === 3 ? m[2] : m[1];
       out.push({ reason, source: `${repo}@${commit}:${path}#L${i + 1}` });
     });
   }
+}
+for (const arg of process.argv.slice(2)) {
+  const [repo, gitDir] = arg.split('=');
+  const commit = execFileSync('git', ['--git-dir', gitDir, 'rev-parse', 'HEAD']).toString().trim();
+  extract(repo, gitDir, commit, FILES[repo] ?? []);
+  for (const older of OLDER[repo] ?? []) extract(repo, gitDir, older.commit, older.paths);
 }
 const byReason = new Map();
 for (const entry of out) {

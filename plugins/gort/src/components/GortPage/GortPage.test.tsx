@@ -53,6 +53,11 @@ describe('GortPage', () => {
     await screen.findByLabelText('GitOps deployments');
     expect(screen.getByText(/3 followed, 1 failing/)).toBeInTheDocument();
     expect(entityNames()).toEqual(['podinfo', 'catalog-api', 'checkout']);
+    // A failing deployment shows as failing with its reason (not "Reconciling").
+    const table = screen.getByLabelText('GitOps deployments') as HTMLTableElement;
+    const stateCell = table.tBodies[0].rows[0].cells[1];
+    expect(stateCell.textContent).toBe('FailedHealthCheckFailed');
+    expect(table.tBodies[0].rows[1].cells[1].textContent).toBe('Ready');
     expect(screen.getByRole('link', { name: 'podinfo' })).toHaveAttribute(
       'href',
       '/catalog/default/component/podinfo',

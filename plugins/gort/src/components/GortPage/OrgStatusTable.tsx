@@ -9,6 +9,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
 import { shortSha } from '../../lib/revisions';
 import { FLUX_OBJECT_STATES, runPresentation } from '../../lib/states';
 import { relativeTime } from '../../lib/time';
@@ -136,6 +137,11 @@ export function OrgStatusTable(props: {
                 </TableCell>
                 <TableCell>
                   <StatusLabel kind={state.kind} label={state.label} />
+                  {row.reason && (
+                    <Typography variant="body2" color="textSecondary">
+                      {row.reason}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell>
                   {row.owner ? (

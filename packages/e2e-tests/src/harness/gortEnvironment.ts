@@ -45,6 +45,12 @@ export interface GortEnvironmentOptions {
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
   /**
+   * Authenticate to the sandbox GitHub as its GitHub App (installed on the
+   * demo repository's owner) as well as with the token: check runs then go
+   * through the App, as `@backstage/integration` prefers App credentials.
+   */
+  githubApp?: boolean;
+  /**
    * Several sandbox clusters, each with its own Kubernetes API and Flux on the
    * shared repository, configured in `gort.clusters` in this order (the first
    * is the default). Default: one cluster `demo`.
@@ -271,7 +277,26 @@ export class GortEnvironment {
         },
         permission: { enabled: true },
         integrations: {
-          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+          github: [
+            {
+              host: new URL(sandbox.githubUrl).host,
+              apiBaseUrl: sandbox.githubUrl,
+              token: sandbox.token,
+              ...(options.githubApp
+                ? {
+                    apps: [
+                      {
+                        appId: sandbox.github.app.appId,
+                        clientId: sandbox.github.app.clientId,
+                        clientSecret: sandbox.github.app.clientSecret,
+                        webhookSecret: sandbox.github.app.webhookSecret,
+                        privateKey: sandbox.github.app.privateKey,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
         },
         gort: {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },

@@ -46,7 +46,7 @@ describe('one push followed across several clusters (sandbox clusters staging, p
         { name: 'prod', path: PROD },
         { name: 'edge', path: STAGING, backendToken: 'not-the-edge-token' },
       ],
-      expectWatchers: 3,
+      expectedWatchers: 3,
       podinfoFluxApp: 'staging:flux-system/podinfo,prod:flux-system/podinfo',
       moreEntities: [
         component('podinfo-edge', 'staging:flux-system/podinfo,edge:flux-system/podinfo'),

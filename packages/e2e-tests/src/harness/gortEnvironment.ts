@@ -44,6 +44,8 @@ export interface GortEnvironmentOptions {
   moreEntities?: object[];
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
+  /** Watchers the guest sees once the catalog is read; default 1 + extraEntities. */
+  expectedWatchers?: number;
   /**
    * Authenticate to the sandbox GitHub as its GitHub App (installed on the
    * demo repository's owner) as well as with the token: check runs then go
@@ -56,8 +58,6 @@ export interface GortEnvironmentOptions {
    * is the default). Default: one cluster `demo`.
    */
   clusters?: HarnessCluster[];
-  /** Watchers the guest sees once the catalog is read (default podinfo and the extra entities). */
-  expectWatchers?: number;
   /** podinfo's `gort.io/flux-app`; default its Kustomization in every cluster (`name:flux-system/podinfo`, …). */
   podinfoFluxApp?: string;
 }
@@ -332,7 +332,7 @@ export class GortEnvironment {
     const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
-      return res.body.items?.length === (options.expectWatchers ?? 1 + (options.extraEntities ?? 0));
+      return res.body.items?.length === (options.expectedWatchers ?? 1 + (options.extraEntities ?? 0));
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
   }

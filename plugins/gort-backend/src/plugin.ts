@@ -208,6 +208,7 @@ export const gortPlugin = createBackendPlugin({
           auth: deps.auth,
           store: watcherStore,
           logger,
+          knownClusters: () => observer.clusterNames,
           tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
         logger.info(

@@ -115,7 +115,7 @@ export class FixPrService {
     const result = await this.attempt(request).catch(error => {
       // This replica no longer holds the run: nothing to record, the holder does the fix.
       if (isLeaseLost(error)) throw error;
-      this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${error}`);
+      this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${redact(String(error))}`);
       const fixPr: RunFixPr = {
         status: 'failed',
         message: `Could not complete the fix: ${redact(String((error as Error)?.message ?? error)).slice(0, 500)}`,

@@ -98,11 +98,6 @@ export interface FixResult {
 const ZERO_SHA = /^0+$/;
 const MAX_TREE_FILES = 300;
 
-function splitRepo(full: string): { owner: string; repo: string } {
-  const [owner, repo] = full.split('/');
-  return { owner, repo };
-}
-
 /**
  * Turns a diagnosed failure into a validated fix pull request (or a commit
  * comment in diagnose-only mode), with dedupe by fingerprint and a loop
@@ -141,7 +136,11 @@ export class FixPrService {
 
   private async attempt(request: FixRequest): Promise<FixResult> {
     const { run, watcher, fingerprint } = request;
-    const target = watcher.targetRepo ?? splitRepo(run.repo);
+    if (!watcher.targetRepo) {
+      // The tenancy rules took the repository away (or the entity is gone): no write anywhere.
+      return { fixPr: { fingerprint, validation: [], status: 'skipped', message: `${run.entityRef} has no allowed target repository now; nothing is written` } };
+    }
+    const target = watcher.targetRepo;
     const fixRepoRef = watcher.fixRepo ?? target;
     const source = await this.options.scm.repository(target);
     const fixRepo = await this.options.scm.repository(fixRepoRef);

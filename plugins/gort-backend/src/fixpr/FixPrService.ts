@@ -269,6 +269,11 @@ export class FixPrService {
       findings: request.findings,
       kindsChanged: validation.kindsChanged,
       aiSource: `${client.providerName} ${client.model}`,
+      failing: {
+        object: `${request.object.kind}/${request.object.namespace}/${request.object.name}`,
+        ...(request.object.cluster ? { cluster: request.object.cluster } : {}),
+        ...(request.object.specPath !== undefined ? { path: request.object.specPath } : {}),
+      },
     };
     const labels = validation.needsSecurityReview ? [GORT_LABEL, SECURITY_REVIEW_LABEL] : [GORT_LABEL];
     const title = fixPrTitle(content);

@@ -47,7 +47,13 @@ export function certaintyOf(confidence: number | undefined): PromptDiagnosis['ce
 /** The watched object a failure is about: the one named by the failure, else the first. */
 export function failingObject(run: Run): WatchedObject | undefined {
   const named = run.failure?.object;
-  return run.objects.find(o => named && (formatWatchedObject(o) === named || named.endsWith(`${o.kind}/${o.namespace}/${o.name}`))) ?? run.objects[0];
+  if (!named) return run.objects[0];
+  // The exact label first: the same Kind/namespace/name may be watched in several clusters.
+  return (
+    run.objects.find(o => formatWatchedObject(o) === named) ??
+    run.objects.find(o => named.endsWith(`${o.kind}/${o.namespace}/${o.name}`)) ??
+    run.objects[0]
+  );
 }
 
 /** The workload a not-met finding is about, for the fix prompt's diagnosis. */

@@ -34,7 +34,13 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookDelivererOptions {
-  /** Delay before each retry; its length is the number of retries. */
+  /**
+   * Delay before each retry; its length is the number of retries. Default: none,
+   * as on GitHub, which "does not automatically redeliver failed deliveries"
+   * (docs.github.com/en/webhooks/using-webhooks/handling-failed-webhook-deliveries);
+   * a failed delivery is sent again only by `redeliver`, as by the REST API's
+   * `POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts`.
+   */
   retryDelaysMs?: number[];
   timeoutMs?: number;
   targetId?: number;
@@ -43,8 +49,10 @@ export interface WebhookDelivererOptions {
 const USER_AGENT = 'GitHub-Hookshot/gort-sandbox';
 
 /**
- * Sends GitHub-signed webhook deliveries one at a time, in order, retrying
- * failures (non-2xx or network errors) with backoff; every delivery is recorded.
+ * Sends GitHub-signed webhook deliveries one at a time, in order; every
+ * delivery is recorded. Retries only when configured to (GitHub does not).
+ * A receiver gets 10 s to answer, as GitHub allows
+ * (docs.github.com/en/webhooks/using-webhooks/best-practices-for-using-webhooks).
  */
 export class WebhookDeliverer {
   private readonly records: WebhookDelivery[] = [];
@@ -58,7 +66,7 @@ export class WebhookDeliverer {
     private config: WebhookConfig | undefined,
     private readonly options: WebhookDelivererOptions = {},
   ) {
-    this.retryDelaysMs = options.retryDelaysMs ?? [250, 1000, 4000];
+    this.retryDelaysMs = options.retryDelaysMs ?? [];
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 

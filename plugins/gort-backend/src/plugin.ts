@@ -225,7 +225,13 @@ export const gortPlugin = createBackendPlugin({
           trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
         });
 
-        const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
+        const retention = new RetentionCleaner({
+          runStore,
+          aiCache: new DatabaseAiCache(db),
+          verdictChecks: verdictChannels.checks,
+          retention: gortConfig.retention,
+          logger,
+        });
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.

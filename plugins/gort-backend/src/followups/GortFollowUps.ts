@@ -91,7 +91,9 @@ export class GortFollowUps implements RunFollowUps {
 
   /** The repository the plans are read from, or why there is none (shown on the verdict). */
   private async repoOf(run: Run, watcher: Watcher): Promise<{ repo?: ScmRepository; repoError?: string }> {
-    const target = watcher.targetRepo ?? { owner: run.repo.split('/')[0], repo: run.repo.split('/')[1] };
+    // No allowed target repository (tenancy, or the entity is gone): nothing of any repository is read.
+    if (!watcher.targetRepo) return { repoError: `${run.entityRef} has no allowed target repository` };
+    const target = watcher.targetRepo;
     try {
       return { repo: await this.options.scm.repository(target) };
     } catch (error) {

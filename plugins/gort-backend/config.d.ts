@@ -231,6 +231,46 @@ export interface Config {
     };
 
     /**
+     * The verdict on the pushed commit: a check run per entity (and cluster)
+     * named `gort/<entity>[/<cluster>]` when the GitHub integration has a
+     * GitHub App installed on the repository's owner, else a commit status
+     * with the same context. Anyone who can read the repository sees it.
+     */
+    checks?: {
+      /** Post check runs or statuses at all. Default: true. */
+      enabled?: boolean;
+      /**
+       * Above this many entities followed for one commit, one aggregate check
+       * `gort/all` with a row per entity replaces the per-entity checks.
+       * Default: 20.
+       */
+      aggregateAbove?: number;
+      /**
+       * Include redacted evidence summaries (failure message, evidence lines)
+       * for every entity. Default: false (verdict, category, stage and link
+       * only); `gort.io/verdicts: evidence` opts in one entity.
+       */
+      evidence?: boolean;
+      /** Stage updates of one check at most this often (final verdicts go at once). Default: 5s. */
+      updateInterval?: string;
+      /**
+       * Also comment the verdict on the merged pull request that produced the
+       * pushed commit, one comment per entity edited in place. Default: false.
+       */
+      mergedPrComment?: boolean;
+    };
+
+    /**
+     * Backstage notifications (through the notifications backend) to the
+     * entity's owners and to the pusher on failure, timeout, intent not met
+     * and a merged fix. `gort.io/notifications: off` silences one entity.
+     */
+    notifications?: {
+      /** Default: true. */
+      enabled?: boolean;
+    };
+
+    /**
      * Clusters GORT watches. Clusters of the Kubernetes plugin
      * (`kubernetes.clusterLocatorMethods` of type `config` with service
      * account auth, and of type `catalog`) are used too, and those that

@@ -22,6 +22,8 @@ backend.add(permissionModuleOwnershipPolicy);
 // Events (GitHub pushes routed through Backstage) and signals (live updates).
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Notifications (GORT notifies owners and pushers of failed runs).
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@gort-backstage/plugin-gort-backend'));
 

@@ -10,7 +10,7 @@ export function createProgram(
 ): Command {
   const program = new Command('gort')
     .description(
-      'GORT for Backstage on the command line: diagnose Flux failures offline.',
+      'GORT for Backstage on the command line: diagnose Flux failures offline, follow a push through Flux.',
     )
     .exitOverride()
     .configureOutput({

@@ -5,8 +5,10 @@ import {
   createBackendPlugin,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { gortPermissions } from '@gort-backstage/plugin-gort-common';
 import {
@@ -16,6 +18,7 @@ import {
   GortScmProvider,
   gortScmExtensionPoint,
 } from '@gort-backstage/plugin-gort-node';
+import { registerGortActions } from './actions/registerGortActions';
 import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
 import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
@@ -40,8 +43,10 @@ import { RunProcessor } from './runs/RunProcessor';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
+import { ManualRuns } from './service/ManualRuns';
 import { createRouter } from './service/router';
 import { RunSignalPublisher } from './signals/RunSignalPublisher';
+import { createVerdictChannels } from './verdicts/createVerdictChannels';
 import { CatalogWatcherSync } from './watchers/CatalogWatcherSync';
 import { observedFacts } from './watchers/observedFacts';
 import { decideEventsTrust } from './webhook/eventsTrust';
@@ -95,6 +100,8 @@ export const gortPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         events: eventsServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { logger, config, scheduler } = deps;
@@ -146,6 +153,8 @@ export const gortPlugin = createBackendPlugin({
           logger,
         });
         runSignals.follow(lifecycle);
+        // Check runs or statuses on the pushed commit, and notifications to owners.
+        const verdictChannels = createVerdictChannels({ ...deps, db, runStore, watcherStore, lifecycle });
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -199,6 +208,7 @@ export const gortPlugin = createBackendPlugin({
           auth: deps.auth,
           store: watcherStore,
           logger,
+          knownClusters: () => observer.clusterNames,
           tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
         logger.info(
@@ -215,7 +225,13 @@ export const gortPlugin = createBackendPlugin({
           trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
         });
 
-        const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
+        const retention = new RetentionCleaner({
+          runStore,
+          aiCache: new DatabaseAiCache(db),
+          verdictChecks: verdictChannels.checks,
+          retention: gortConfig.retention,
+          logger,
+        });
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.
@@ -245,14 +261,24 @@ export const gortPlugin = createBackendPlugin({
           await processor.stop();
           await observer.stop();
           runSignals.stop();
+          verdictChannels.stop();
         });
+
+        // One authorization for every channel: the HTTP API and the MCP actions.
+        const access = new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog });
+        const manualRuns = new ManualRuns({
+          access,
+          limiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+          statusService,
+        });
+        registerGortActions({ actionsRegistry: deps.actionsRegistry, access, statusService, runStore, manualRuns });
 
         deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            access: new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog }),
-            manualRunLimiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
+            access,
+            manualRuns,
             auditor: deps.auditor,
             watcherStore,
             runStore,

@@ -6,6 +6,14 @@ export const ANNOTATION_FIX_REPO = 'gort.io/fix-repo';
 export const ANNOTATION_BRANCH = 'gort.io/branch';
 export const ANNOTATION_RECONCILE_TIMEOUT = 'gort.io/reconcile-timeout';
 export const ANNOTATION_MODE = 'gort.io/mode';
+/**
+ * What GORT posts on the pushed commit for this entity (check run or commit
+ * status): `on` (default: verdict, category, stage and link), `evidence`
+ * (also redacted evidence summaries) or `off`.
+ */
+export const ANNOTATION_VERDICTS = 'gort.io/verdicts';
+/** `off` stops Backstage notifications about this entity's runs (default `on`). */
+export const ANNOTATION_NOTIFICATIONS = 'gort.io/notifications';
 /** `off`: nothing of this entity (logs, files, diffs, plans) is ever sent to an AI provider. */
 export const ANNOTATION_AI = 'gort.io/ai';
 
@@ -20,6 +28,8 @@ export const GORT_ANNOTATIONS = [
   ANNOTATION_BRANCH,
   ANNOTATION_RECONCILE_TIMEOUT,
   ANNOTATION_MODE,
+  ANNOTATION_VERDICTS,
+  ANNOTATION_NOTIFICATIONS,
   ANNOTATION_AI,
 ] as const;
 

@@ -1,13 +1,16 @@
 /*
  * `npm run bench`: the webhook and runs API figures on SQLite and on
  * PostgreSQL (when BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is
- * set), then the pipeline figures (detection delay, Kubernetes load).
- * GORT_BENCH=ingestion or =pipeline runs one part only (=webhook: the webhook
- * figures of the ingestion part, without seeding runs); GORT_BENCH_ENGINES
- * (e.g. `postgres`) picks the engines; GORT_BENCH_RUNS_SQLITE and
- * GORT_BENCH_RUNS_POSTGRES change how many runs are seeded.
+ * set), then the pipeline figures (detection delay, Kubernetes load),
+ * then the Kubernetes load across three clusters from 10 to 1,000 watchers.
+ * GORT_BENCH=ingestion, =pipeline or =multicluster runs one part only
+ * (=webhook: the webhook figures of the ingestion part, without seeding
+ * runs); GORT_BENCH_ENGINES (e.g. `postgres`) picks the engines;
+ * GORT_BENCH_RUNS_SQLITE and GORT_BENCH_RUNS_POSTGRES change how many runs
+ * are seeded.
  */
 import { engineFigures, EngineFigures, printSummary } from './ingestion.bench';
+import { multiClusterFigures } from './multiCluster.bench';
 import { pipelineFigures } from './pipeline.bench';
 
 async function main() {
@@ -29,6 +32,7 @@ async function main() {
     printSummary(figures);
   }
   if (part === 'all' || part === 'pipeline') await pipelineFigures();
+  if (part === 'all' || part === 'multicluster') await multiClusterFigures();
 }
 
 main().then(

@@ -175,6 +175,21 @@ describe('the built app served by the backend, in a real browser', () => {
     });
   });
 
+  it("shows the failed run in the owner's notifications page", async () => {
+    await page.goto(`${env.backend.baseUrl}/notifications`);
+    await step(page, problems, 'notifications-page', () =>
+      page
+        .getByText(/component:default\/podinfo: Flux failed \(image-pull\)/)
+        .first()
+        .waitFor({ timeout: 60_000 }),
+    );
+    await page.screenshot({
+      path: join(ARTIFACTS, 'notifications-page.png'),
+      fullPage: true,
+    });
+    await expectHealthy(page, problems, 'notifications-page');
+  });
+
   it('shows the failed run on the overview card and the org-wide page', async () => {
     await page.goto(`${env.backend.baseUrl}/catalog/default/component/podinfo`);
     await page.getByText('GitOps (GORT)').first().waitFor({ timeout: 60_000 });

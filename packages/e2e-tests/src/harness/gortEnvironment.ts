@@ -2,11 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@gort-backstage/sandbox';
+import {
+  APP_DIR,
+  demoPush,
+  SCENARIOS,
+  pushChange,
+  readRepoFiles,
+  RepoFiles,
+  Sandbox,
+  SandboxClusterOptions,
+  SANDBOX_DEFAULTS,
+  startSandbox,
+} from '@gort-backstage/sandbox';
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
-import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
+import { APP_CONFIG_FILE, appConfigOverlay, sandboxClustersOfAppConfig, sandboxPortsOfAppConfig } from './appConfigOverlay';
 import { BackendProcess, freePort, portIsFree } from './backendProcess';
 import { PG_ENV, postgresSkipReason } from './postgres';
 
@@ -33,6 +44,27 @@ export interface GortEnvironmentOptions {
   moreEntities?: object[];
   /** More `gort` config, merged over the harness's. */
   gortConfig?: Record<string, unknown>;
+  /** Watchers the guest sees once the catalog is read; default 1 + extraEntities. */
+  expectedWatchers?: number;
+  /**
+   * Authenticate to the sandbox GitHub as its GitHub App (installed on the
+   * demo repository's owner) as well as with the token: check runs then go
+   * through the App, as `@backstage/integration` prefers App credentials.
+   */
+  githubApp?: boolean;
+  /**
+   * Several sandbox clusters, each with its own Kubernetes API and Flux on the
+   * shared repository, configured in `gort.clusters` in this order (the first
+   * is the default). Default: one cluster `demo`.
+   */
+  clusters?: HarnessCluster[];
+  /** podinfo's `gort.io/flux-app`; default its Kustomization in every cluster (`name:flux-system/podinfo`, …). */
+  podinfoFluxApp?: string;
+}
+
+export interface HarnessCluster extends SandboxClusterOptions {
+  /** The token the backend is configured with for it (a wrong one gives 401s); default the sandbox's. */
+  backendToken?: string;
 }
 
 /**
@@ -55,6 +87,7 @@ function entitiesYaml(
   objectFor: (index: number) => string = () => 'flux-system/podinfo',
   annotationsFor: (index: number) => Record<string, string> = () => ({}),
   more: object[] = [],
+  podinfoFluxApp = 'flux-system/podinfo',
 ): string {
   const component = (name: string, fluxApp = 'flux-system/podinfo', extraAnnotations: Record<string, string> = {}) => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -70,7 +103,7 @@ function entitiesYaml(
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
   });
-  const docs: object[] = [component('podinfo')];
+  const docs: object[] = [component('podinfo', podinfoFluxApp)];
   for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i), annotationsFor(i)));
   docs.push(...more);
   return [...docs, ...directory].map(doc => `---\n${stringify(doc)}`).join('');
@@ -124,7 +157,9 @@ export class GortEnvironment {
    */
   static async startWithAppConfig(options: AppConfigEnvironmentOptions = {}): Promise<GortEnvironment> {
     const ports = sandboxPortsOfAppConfig();
-    for (const [name, port] of Object.entries(ports)) {
+    const clusters = sandboxClustersOfAppConfig();
+    const allPorts = { ...ports, ...Object.fromEntries(clusters.map(c => [`cluster ${c.name}`, c.kubePort])) };
+    for (const [name, port] of Object.entries(allPorts)) {
       if (!(await portIsFree(port))) {
         throw new Error(
           `port ${port} (${name} in app-config.yaml) is in use: stop \`npm start\` or \`npm run sandbox\` before this test`,
@@ -135,6 +170,7 @@ export class GortEnvironment {
     const sandbox = await startSandbox({
       dataDir: join(dir, 'sandbox'),
       ...ports,
+      clusters,
       kubeTls: true,
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
@@ -182,6 +218,7 @@ export class GortEnvironment {
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
       ...(options.sourceInterval ? { sourceInterval: options.sourceInterval } : {}),
+      ...(options.clusters ? { clusters: options.clusters } : {}),
     });
     await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;
@@ -199,8 +236,18 @@ export class GortEnvironment {
         options.extraEntityObject,
         options.extraEntityAnnotations,
         options.moreEntities,
+        options.podinfoFluxApp ??
+          (options.clusters ? options.clusters.map(c => `${c.name}:flux-system/podinfo`).join(',') : undefined),
       ),
     );
+    const gortClusters = options.clusters
+      ? options.clusters.map(c => ({
+          name: c.name,
+          url: sandbox.cluster(c.name).kubeUrl,
+          serviceAccountToken: c.backendToken ?? sandbox.token,
+          skipTLSVerify: true,
+        }))
+      : [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }];
 
     const backends: BackendProcess[] = [];
     for (let i = 0; i < count; i++) {
@@ -230,7 +277,26 @@ export class GortEnvironment {
         },
         permission: { enabled: true },
         integrations: {
-          github: [{ host: new URL(sandbox.githubUrl).host, apiBaseUrl: sandbox.githubUrl, token: sandbox.token }],
+          github: [
+            {
+              host: new URL(sandbox.githubUrl).host,
+              apiBaseUrl: sandbox.githubUrl,
+              token: sandbox.token,
+              ...(options.githubApp
+                ? {
+                    apps: [
+                      {
+                        appId: sandbox.github.app.appId,
+                        clientId: sandbox.github.app.clientId,
+                        clientSecret: sandbox.github.app.clientSecret,
+                        webhookSecret: sandbox.github.app.webhookSecret,
+                        privateKey: sandbox.github.app.privateKey,
+                      },
+                    ],
+                  }
+                : {}),
+            },
+          ],
         },
         gort: {
           watchers: { refresh: { frequency: { seconds: 2 }, timeout: { seconds: 30 } } },
@@ -242,7 +308,7 @@ export class GortEnvironment {
           },
           fixPr: { githubHost: new URL(sandbox.githubUrl).host },
           runs: { lease: options.lease ?? '3s' },
-          clusters: [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }],
+          clusters: gortClusters,
           ...options.gortConfig,
         },
       };
@@ -266,7 +332,7 @@ export class GortEnvironment {
     const env = new GortEnvironment(dir, sandbox, backends, cleanup, { kind: database, prefix });
     await env.waitFor('the catalog to be read into watchers', async () => {
       const res = await env.api<{ items: unknown[] }>('/watchers');
-      return res.body.items?.length === 1 + (options.extraEntities ?? 0);
+      return res.body.items?.length === (options.expectedWatchers ?? 1 + (options.extraEntities ?? 0));
     }, 90_000 + 200 * (options.extraEntities ?? 0));
     return env;
   }
@@ -328,6 +394,27 @@ export class GortEnvironment {
   async push(scenario: string): Promise<string> {
     const { sha } = await demoPush({ cloneUrl: this.sandbox.repoCloneUrl, token: this.sandbox.token, scenario });
     return sha;
+  }
+
+  /**
+   * Commits a sandbox scenario to one cluster's folder only (the scenarios are
+   * written for the demo app's folder; `path` gets the same change) and pushes it.
+   */
+  async pushScenarioTo(path: string, scenario: string): Promise<string> {
+    const app = APP_DIR;
+    const seed = await readRepoFiles();
+    return this.pushFiles(`${SCENARIOS[scenario].commitMessage} (${path})`, files => {
+      const view: RepoFiles = {};
+      for (const [file, content] of Object.entries(files)) {
+        if (file.startsWith(`${path}/`)) view[`${app}/${file.slice(path.length + 1)}`] = content;
+      }
+      const changed = SCENARIOS[scenario].apply(view, { seed });
+      const result = { ...files };
+      for (const [file, content] of Object.entries(changed)) {
+        if (file.startsWith(`${app}/`)) result[`${path}/${file.slice(app.length + 1)}`] = content;
+      }
+      return result;
+    });
   }
 
   /** Commits an arbitrary change to the demo repository and pushes it. */

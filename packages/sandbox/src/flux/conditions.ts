@@ -40,6 +40,41 @@ export function setCondition(
   return list.sort((a, b) => order(a.type) - order(b.type));
 }
 
+/**
+ * Stamps the conditions set in this write with the object's generation, as fluxcd/pkg's setter
+ * does for every condition it sets (fluxcd/pkg@e2cfd1a runtime/conditions/setter.go#L53); a
+ * condition left untouched keeps its own observedGeneration. "Set in this write" is a condition
+ * object not present (by reference) in `before`: setCondition always returns new objects.
+ */
+export function withObservedGenerations(
+  before: Condition[] | undefined,
+  after: Condition[] | undefined,
+  generation: number | undefined,
+): Condition[] | undefined {
+  if (!after) return after;
+  const kept = new Set(before ?? []);
+  return after.map(c =>
+    kept.has(c) || generation === undefined
+      ? c
+      : { ...c, observedGeneration: generation },
+  );
+}
+
+/** Writes `change(current)` as the status, with the conditions it set stamped (see above). */
+export function statusWithGenerations(
+  current: { metadata: { generation?: number }; status?: any },
+  status: any,
+): any {
+  return {
+    ...status,
+    conditions: withObservedGenerations(
+      current.status?.conditions,
+      status?.conditions,
+      current.metadata.generation,
+    ),
+  };
+}
+
 export function removeCondition(
   conditions: Condition[] | undefined,
   type: string,

@@ -494,13 +494,66 @@ describe('HelmRelease', () => {
       message:
         "Helm install failed for release podinfo/podinfo with chart podinfo@6.5.0: values don't meet the specifications of the schema(s) in the following chart(s):\npodinfo:\n- at '/replicaCount': got string, want integer",
     });
-    expect(hr.status.history[0].status).toBe('failed');
-    expect(hr.status.conditions).toEqual(
+    // helm-controller@0f61a86 internal/reconcile/install.go (as upgrade.go#L95-L103): the schema
+    // check fails before a release is stored, so nothing is remediated or stalled, only
+    // status.failures counts it, and the returned error leaves observedGeneration unset.
+    expect(hr.status.history ?? []).toEqual([]);
+    expect(hr.status.failures).toBeGreaterThanOrEqual(1);
+    expect(hr.status.installFailures).toBeUndefined();
+    expect(hr.status.observedGeneration).toBeUndefined();
+    expect(hr.status.lastAttemptedGeneration).toBe(1);
+    expect(hr.status.conditions.map((c: any) => c.type)).not.toContain(
+      'Stalled',
+    );
+    expect(
+      hr.status.conditions.find((c: any) => c.type === 'Released'),
+    ).toMatchObject({
+      status: 'False',
+      reason: 'InstallFailed',
+      observedGeneration: 1,
+    });
+  });
+
+  it('retries a failed upgrade forever with the RetryOnFailure strategy, never stalling', async () => {
+    const objects = helmObjects({ replicaCount: 1 });
+    objects[3].spec.upgrade = {
+      strategy: { name: 'RetryOnFailure', retryInterval: '1s' },
+    };
+    await setup({ healthCheckCapMs: 1_500 }, objects);
+    await waitFor(
+      'installed',
+      () => ready(store.get(HR, 'podinfo', 'podinfo'))?.status === 'True',
+    );
+    store.patch(HR, 'podinfo', 'podinfo', 'merge', {
+      spec: { values: { replicaCount: 1, image: { tag: '6.51' } } },
+    });
+    // helm-controller@0f61a86 atomic_release.go#L233-L238: no remediation, "retrying after",
+    // and the requeue without error observes the generation (helmrelease_controller.go#L153).
+    const retried = await waitFor('a second failed attempt', () => {
+      const h = store.get(HR, 'podinfo', 'podinfo');
+      return (h.status.upgradeFailures ?? 0) >= 2 && h;
+    });
+    const types = retried.status.conditions.map(
+      (c: any) => `${c.type}/${c.reason}`,
+    );
+    expect(types).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ type: 'Stalled', reason: 'RetriesExceeded' }),
+        'Ready/UpgradeFailed',
+        'Released/UpgradeFailed',
+        'Reconciling/ProgressingWithRetry',
       ]),
     );
-  });
+    expect(
+      types.filter(
+        (t: string) => t.startsWith('Stalled') || t.startsWith('Remediated'),
+      ),
+    ).toEqual([]);
+    expect(retried.status.observedGeneration).toBe(retried.metadata.generation);
+    expect(
+      retried.status.conditions.find((c: any) => c.type === 'Reconciling')
+        .message,
+    ).toBe('retrying after 1s');
+  }, 30_000);
 
   it('fails a chart version that does not exist', async () => {
     const objects = helmObjects({});
@@ -512,10 +565,30 @@ describe('HelmRelease', () => {
         ready(store.get(HR, 'podinfo', 'podinfo'))?.status === 'False' &&
         ready(store.get(HR, 'podinfo', 'podinfo')),
     );
+    // source-controller@39b711b helmchart_controller.go#L495-L499: a persistent
+    // InvalidChartReference (Stalled); helm-controller@0f61a86 helmrelease_controller.go#L298-L303.
     expect(r).toMatchObject({
-      reason: 'ArtifactFailed',
+      reason: 'SourceNotReady',
       message:
-        "HelmChart 'flux-system/podinfo-podinfo' is not ready: no chart version found for podinfo-9.0.0",
+        "HelmChart 'flux-system/podinfo-podinfo' is not ready: invalid chart reference: failed to get chart version for remote reference: no 'podinfo' chart with version matching '9.0.0' found",
+      observedGeneration: 1,
     });
+    const chart = store.get(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart' },
+      'flux-system',
+      'podinfo-podinfo',
+    );
+    expect(chart.status.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'Stalled',
+          status: 'True',
+          reason: 'InvalidChartReference',
+        }),
+      ]),
+    );
+    expect(
+      store.get(HR, 'podinfo', 'podinfo').status.observedGeneration,
+    ).toBeUndefined();
   });
 });

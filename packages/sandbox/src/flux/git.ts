@@ -101,3 +101,28 @@ export function extractCommit(
     tar.on('close', done);
   });
 }
+
+/** The content of `path` in commit `sha`, or undefined when the commit has no such file. */
+export async function readFileAtCommit(
+  gitDir: string,
+  sha: string,
+  path: string,
+): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', [
+      '--git-dir',
+      gitDir,
+      'show',
+      `${sha}:${path.replace(/^\.\//, '')}`,
+    ]);
+    return stdout;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit of a GitRepository artifact revision: `<ref>@sha1:<sha>` or legacy `<branch>/<sha>`. */
+export function revisionCommit(revision: string): string | undefined {
+  const sha = revision.split('sha1:')[1] ?? revision.split('/').pop();
+  return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+}

@@ -90,6 +90,22 @@ export const IMAGE_CATALOG: Record<string, CatalogEntry> = {
   },
 };
 
+/**
+ * Publishes a tag to the sandbox registry, as a CI pipeline does after building an image (tests
+ * use it for a release that fails while its image is not there yet and succeeds on a retry).
+ */
+export function publishImageTag(repository: string, tag: string): void {
+  const entry = IMAGE_CATALOG[repository];
+  if (!entry) throw new Error(`unknown repository ${repository}`);
+  if (!entry.tags.includes(tag)) entry.tags.push(tag);
+}
+
+/** Removes a tag published with publishImageTag (test cleanup). */
+export function unpublishImageTag(repository: string, tag: string): void {
+  const entry = IMAGE_CATALOG[repository];
+  if (entry) entry.tags = entry.tags.filter(t => t !== tag);
+}
+
 export function lookupImage(image: string): CatalogEntry | undefined {
   const ref = parseImage(image);
   const entry = IMAGE_CATALOG[ref.repository];

@@ -10,7 +10,14 @@ export type { Scenario, RepoFiles, TaxonomyCategory } from './scenarios';
 export { readRepoFiles, seedDirectory } from './seed';
 export { demoFluxObjects, installDemoFluxObjects } from './demo';
 export type { DemoFluxOptions } from './demo';
-export { IMAGE_CATALOG } from './images';
+export { IMAGE_CATALOG, publishImageTag, unpublishImageTag } from './images';
+export {
+  FLEET_DIR,
+  FLEET_SCENARIOS,
+  LATE_IMAGE,
+  fleetFluxObjects,
+  installFleetFluxObjects,
+} from './fleetScenarios';
 export { REQUESTED_AT } from './gitRepositoryReconciler';
 export type { ResolveRepoDir } from './gitRepositoryReconciler';
 export { parseGoDuration, formatGoDuration } from './duration';

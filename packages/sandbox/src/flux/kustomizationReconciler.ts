@@ -22,7 +22,7 @@ import {
   pruneStale,
   refOf,
 } from './apply';
-import { getCondition } from './conditions';
+import { getCondition, statusWithGenerations } from './conditions';
 import { formatGoDuration, parseGoDuration } from './duration';
 import { recordEvent } from './events';
 import { extractCommit } from './git';
@@ -111,8 +111,18 @@ export class KustomizationReconciler {
 
   async reconcileAll(now: Date): Promise<void> {
     const live = new Set<string>();
-    for (const obj of this.store.list(KUSTOMIZATION).items) {
+    for (const listed of this.parentsFirst(
+      this.store.list(KUSTOMIZATION).items,
+    )) {
+      // Read again: a parent earlier in this pass may have changed the spec.
+      const obj = this.store.tryGet(
+        KUSTOMIZATION,
+        listed.metadata.namespace,
+        listed.metadata.name!,
+      );
+      if (!obj) continue;
       live.add(obj.metadata.uid!);
+      // kustomize-controller@186fb3b kustomization_controller.go#L184-L186: suspended, untouched.
       if (obj.spec?.suspend) continue;
       try {
         await this.reconcileOne(obj, now);
@@ -122,6 +132,27 @@ export class KustomizationReconciler {
     }
     for (const uid of [...this.states.keys()])
       if (!live.has(uid)) this.states.delete(uid);
+  }
+
+  /**
+   * A Kustomization that applies others (a `flux-system`-like parent) goes first in a pass: a
+   * push that edits a child's spec reaches the child before the child sees the new revision,
+   * as when the parent's apply wins the race of the two reconciles the source change queues.
+   */
+  private parentsFirst(items: KubeObject[]): KubeObject[] {
+    const applied = new Set<string>();
+    for (const obj of items)
+      for (const entry of (obj.status?.inventory?.entries ?? []) as Array<{
+        id: string;
+      }>)
+        if (entry.id.endsWith('_kustomize.toolkit.fluxcd.io_Kustomization'))
+          applied.add(entry.id.split('_').slice(0, 2).join('/'));
+    const isChild = (obj: KubeObject) =>
+      applied.has(`${obj.metadata.namespace}/${obj.metadata.name}`);
+    return [
+      ...items.filter(o => !isChild(o)),
+      ...items.filter(o => isChild(o)),
+    ];
   }
 
   private state(obj: KubeObject): State {
@@ -228,7 +259,10 @@ export class KustomizationReconciler {
       KUSTOMIZATION,
       obj.metadata.namespace,
       obj.metadata.name!,
-      current => ({ ...current, status: change(current) }),
+      current => ({
+        ...current,
+        status: statusWithGenerations(current, change(current)),
+      }),
       { subresource: 'status' },
     );
   }
@@ -414,6 +448,9 @@ export class KustomizationReconciler {
       );
     }
 
+    // lastAttemptedRevision is written only after the artifact was fetched and spec.path found
+    // (kustomize-controller@186fb3b kustomization_controller.go#L366-L384): a bad path, a missing
+    // artifact or a dependency not ready leave it at the previous commit.
     this.writeStatus(obj, current => ({
       ...markReconcilingMessage(
         current,

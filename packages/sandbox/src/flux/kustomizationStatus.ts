@@ -21,14 +21,16 @@ export type FailureReason =
   | 'PruneFailed'
   | 'DependencyNotReady';
 
-/** Ready=Unknown and Reconciling=True at the start of an attempt. */
+/**
+ * Ready=Unknown and Reconciling=True (Progressing) at the start of an attempt
+ * (fluxcd/kustomize-controller@186fb3b internal/controller/kustomization_controller.go#L325-L326);
+ * finalizeStatus turns Reconciling into ProgressingWithRetry when the attempt fails (L1311-L1316).
+ */
 export function markProgressing(
   obj: KubeObject,
   message: string,
   now: Date,
 ): any {
-  const wasFailing =
-    getCondition(obj.status?.conditions, 'Ready')?.status === 'False';
   let conditions = setCondition(
     obj.status?.conditions,
     {
@@ -44,7 +46,7 @@ export function markProgressing(
     {
       type: 'Reconciling',
       status: 'True',
-      reason: wasFailing ? 'ProgressingWithRetry' : 'Progressing',
+      reason: 'Progressing',
       message,
     },
     now,
@@ -71,11 +73,19 @@ export function markReconcilingMessage(
   return { ...(obj.status ?? {}), conditions };
 }
 
-function finalize(obj: KubeObject, status: any): any {
+/**
+ * kustomize-controller's finalizeStatus (kustomization_controller.go#L1294-L1319): the request
+ * is marked handled always, but status.observedGeneration advances only when Ready=True
+ * (L1304-L1307) or on a terminal error (Stalled; L195, L252). A retryable failure (build,
+ * apply, health check, path not found, dependency not ready) leaves it at the last success, so
+ * a push that edits the Kustomization itself and fails shows generation > observedGeneration
+ * while the Ready condition's own observedGeneration is current.
+ */
+function finalize(obj: KubeObject, status: any, advance: boolean): any {
   const requestedAt = obj.metadata.annotations?.[REQUESTED_AT];
   return {
     ...status,
-    observedGeneration: obj.metadata.generation,
+    ...(advance ? { observedGeneration: obj.metadata.generation } : {}),
     ...(requestedAt ? { lastHandledReconcileAt: requestedAt } : {}),
   };
 }
@@ -85,6 +95,7 @@ export function markSucceeded(
   revision: string,
   healthMessage: string | undefined,
   now: Date,
+  originRevision?: string,
 ): any {
   let conditions: Condition[] = removeCondition(
     obj.status?.conditions,
@@ -113,11 +124,16 @@ export function markSucceeded(
       now,
     );
   else conditions = removeCondition(conditions, 'Healthy');
-  return finalize(obj, {
-    ...(obj.status ?? {}),
-    conditions,
-    lastAppliedRevision: revision,
-  });
+  return finalize(
+    obj,
+    {
+      ...(obj.status ?? {}),
+      conditions,
+      lastAppliedRevision: revision,
+      ...(originRevision ? { lastAppliedOriginRevision: originRevision } : {}),
+    },
+    true,
+  );
 }
 
 /** A failed attempt: Ready=False, and a still-open Reconciling turns into ProgressingWithRetry. */
@@ -151,5 +167,5 @@ export function markFailed(
       },
       now,
     );
-  return finalize(obj, { ...(obj.status ?? {}), conditions });
+  return finalize(obj, { ...(obj.status ?? {}), conditions }, false);
 }

@@ -5,12 +5,22 @@ describe('scenarios', () => {
   it('each breaking scenario changes the seed and names a category', async () => {
     const seed = await readRepoFiles();
     for (const scenario of Object.values(SCENARIOS).filter(
-      s => s.name !== 'fix',
+      s => s.name !== 'fix' && !s.succeeds,
     )) {
       const changed = scenario.apply(seed, { seed });
       expect(changed).not.toEqual(seed);
       expect(scenario.category).toBeDefined();
       expect(scenario.commitMessage.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('each succeeding scenario changes the seed and names no category', async () => {
+    const seed = await readRepoFiles();
+    const succeeding = Object.values(SCENARIOS).filter(s => s.succeeds);
+    expect(succeeding.length).toBeGreaterThan(0);
+    for (const scenario of succeeding) {
+      expect(scenario.apply(seed, { seed })).not.toEqual(seed);
+      expect(scenario.category).toBeUndefined();
     }
   });
 

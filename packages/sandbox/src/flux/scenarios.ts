@@ -4,6 +4,9 @@
  * should find. They edit text the way people do, so diffs stay small and realistic.
  */
 
+import { FLEET_SCENARIOS } from './fleetScenarios';
+import { edit, replace, ScenarioNotApplicable } from './scenarioEdits';
+
 export type RepoFiles = Record<string, string>;
 
 export type TaxonomyCategory =
@@ -18,20 +21,37 @@ export type TaxonomyCategory =
   | 'unschedulable'
   | 'missing-crd'
   | 'substitution'
-  | 'path-not-found';
+  | 'path-not-found'
+  | 'helm-values'
+  | 'source-not-found'
+  | 'retries-exhausted'
+  | 'image-pull';
 
 export interface Scenario {
   name: string;
   commitMessage: string;
   /** The failure GORT should diagnose; undefined for a fix. */
   category?: TaxonomyCategory;
-  /** The Ready reason kustomize-controller reports. */
+  /** The Ready reason the controller of `watched` reports at the end. */
   expectedReason:
     | 'ReconciliationSucceeded'
     | 'HealthCheckFailed'
     | 'ReconciliationFailed'
     | 'BuildFailed'
-    | 'ArtifactFailed';
+    | 'ArtifactFailed'
+    | 'UpgradeSucceeded'
+    | 'UpgradeFailed'
+    | 'SourceNotReady';
+  /**
+   * The Flux object whose outcome the scenario is about (`Kind/namespace/name`); default the
+   * demo Kustomization `Kustomization/flux-system/podinfo`. Fleet scenarios (fleet.ts) edit Flux
+   * objects applied by the `fleet` Kustomization.
+   */
+  watched?: string;
+  /** The push does not break anything (a success or a transient failure Flux retries away). */
+  succeeds?: boolean;
+  /** The final state is not a Ready condition: the object is suspended. */
+  suspends?: boolean;
   apply(files: RepoFiles, context: { seed: RepoFiles }): RepoFiles;
 }
 
@@ -40,27 +60,7 @@ const DEPLOYMENT = `${APP_DIR}/deployment.yaml`;
 const SERVICE = `${APP_DIR}/service.yaml`;
 const KUSTOMIZATION = `${APP_DIR}/kustomization.yaml`;
 
-export class ScenarioNotApplicable extends Error {}
-
-function edit(
-  files: RepoFiles,
-  path: string,
-  change: (text: string) => string,
-): RepoFiles {
-  const before = files[path];
-  if (before === undefined)
-    throw new ScenarioNotApplicable(`${path} does not exist`);
-  const after = change(before);
-  if (after === before)
-    throw new ScenarioNotApplicable(
-      `${path} has nothing this scenario can change`,
-    );
-  return { ...files, [path]: after };
-}
-
-function replace(pattern: RegExp, replacement: string) {
-  return (text: string) => text.replace(pattern, replacement);
-}
+export { ScenarioNotApplicable };
 
 export const SCENARIOS: Record<string, Scenario> = {
   'bad-image': {
@@ -238,6 +238,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     apply: (_files, { seed }) => ({ ...seed }),
   },
 };
+
+Object.assign(SCENARIOS, FLEET_SCENARIOS);
 
 export function scenarioNames(): string[] {
   return Object.keys(SCENARIOS);

@@ -49,6 +49,8 @@ export function startFluxSimulation(
   });
   const helmReleases = new HelmReleaseReconciler(store, {
     healthCheckCapMs: options.healthCheckCapMs,
+    resolveRepoDir: options.resolveRepoDir,
+    retryMs: options.dependencyRequeueMs,
   });
   const controllers = new WorkloadControllers(store);
   const kubelet = new Kubelet(store, {

@@ -1,8 +1,4 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   CommitRunList,
@@ -14,19 +10,18 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { ManualRunLimiter } from '../database/DatabaseManualRunLimiter';
 import { RunStore } from '../database/RunStore';
 import { WatcherStore } from '../database/WatcherStore';
 import { WebhookReceiver } from '../webhook/WebhookReceiver';
 import { EntityAccess } from './EntityAccess';
 import { GortStatusService } from './GortStatusService';
-import { TooManyRequestsError } from './TooManyRequestsError';
+import { ManualRunLimitError, ManualRuns } from './ManualRuns';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   /** Per-entity authorization: every read and run is checked against it. */
   access: EntityAccess;
-  manualRunLimiter: ManualRunLimiter;
+  manualRuns: ManualRuns;
   auditor: AuditorService;
   watcherStore: WatcherStore;
   runStore: RunStore;
@@ -74,18 +69,13 @@ function parseOrThrow<S extends z.ZodTypeAny>(schema: S, value: unknown, what: s
   return result.data;
 }
 
-function principalRef(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject ?? 'unknown'}`;
-}
-
 function header(req: Request, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
 export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, access, manualRunLimiter, auditor, watcherStore, runStore, statusService, webhookReceiver } = options;
+  const { httpAuth, access, manualRuns, auditor, watcherStore, runStore, statusService, webhookReceiver } = options;
   const router = Router();
 
   // The signature covers the exact bytes GitHub sent, so this route reads the
@@ -144,18 +134,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       meta: { entityRef },
     });
     try {
-      await access.assertMayCreateRun(credentials, entityRef);
-      const decision = await manualRunLimiter.take(entityRef, principalRef(credentials));
-      if (!decision.allowed) {
-        res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-        throw new TooManyRequestsError(
-          `Too many manual runs of ${entityRef}: try again in ${decision.retryAfterSeconds} s`,
-        );
-      }
-      const result = await statusService.startManualRun(entityRef);
+      const result = await manualRuns.start(credentials, entityRef);
       await auditEvent.success({ meta: { runId: result.runId, sha: result.sha, created: result.created } });
       res.status(result.created ? 201 : 200).json(result);
     } catch (error) {
+      if (error instanceof ManualRunLimitError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       await auditEvent.fail({ error: error as Error });
       throw error;
     }

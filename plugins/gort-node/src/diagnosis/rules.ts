@@ -736,6 +736,53 @@ const BUILD_RULES: Rule[] = [
 ];
 
 const API_RULES: Rule[] = [
+  // Before admission: a delete a policy refused during garbage collection is a
+  // prune failure (the message wraps the denial in `delete failed, errors:`).
+  {
+    name: 'prune-failed',
+    category: 'prune-failed',
+    confidence: 0.9,
+    scopes: APPLIERS,
+    pattern:
+      /prune failed|pruning failed|failed to prune|unable to prune|garbage collection (?:for [^:]{1,100})?failed|delete failed, errors:/i,
+    sources: [
+      cite(
+        'fluxcd/kustomize-controller',
+        'internal/controller/kustomization_controller.go',
+        1250,
+        'unable to prune objects',
+      ),
+      cite(
+        'fluxcd/pkg',
+        'ssa/manager_delete.go',
+        116,
+        'delete failed, errors:',
+      ),
+    ],
+    summary: (_c, ctx) =>
+      `${ctx.subject} could not delete objects removed from Git`,
+    fix: () =>
+      'Check finalizers/RBAC on the removed objects; to keep an object, annotate it kustomize.toolkit.fluxcd.io/prune: disabled',
+  },
+  {
+    name: 'prune-failed-reason',
+    category: 'prune-failed',
+    confidence: 0.9,
+    scopes: APPLIERS,
+    reasons: ['PruneFailed'],
+    sources: [
+      cite(
+        'fluxcd/kustomize-controller',
+        'internal/controller/kustomization_controller.go',
+        507,
+        'PruneFailed',
+      ),
+    ],
+    summary: (_c, ctx) =>
+      `${ctx.subject} could not delete objects removed from Git`,
+    fix: () =>
+      'Check finalizers/RBAC on the removed objects; to keep an object, annotate it kustomize.toolkit.fluxcd.io/prune: disabled',
+  },
   {
     name: 'admission-webhook',
     category: 'admission-webhook',
@@ -813,51 +860,6 @@ const API_RULES: Rule[] = [
       `Change ${target(
         ctx,
       )} to fit the namespace's ResourceQuota / Pod Security level`,
-  },
-  {
-    name: 'prune-failed',
-    category: 'prune-failed',
-    confidence: 0.9,
-    scopes: APPLIERS,
-    pattern:
-      /prune failed|pruning failed|failed to prune|unable to prune|garbage collection (?:for [^:]{1,100})?failed|delete failed, errors:/i,
-    sources: [
-      cite(
-        'fluxcd/kustomize-controller',
-        'internal/controller/kustomization_controller.go',
-        1250,
-        'unable to prune objects',
-      ),
-      cite(
-        'fluxcd/pkg',
-        'ssa/manager_delete.go',
-        116,
-        'delete failed, errors:',
-      ),
-    ],
-    summary: (_c, ctx) =>
-      `${ctx.subject} could not delete objects removed from Git`,
-    fix: () =>
-      'Check finalizers/RBAC on the removed objects; to keep an object, annotate it kustomize.toolkit.fluxcd.io/prune: disabled',
-  },
-  {
-    name: 'prune-failed-reason',
-    category: 'prune-failed',
-    confidence: 0.9,
-    scopes: APPLIERS,
-    reasons: ['PruneFailed'],
-    sources: [
-      cite(
-        'fluxcd/kustomize-controller',
-        'internal/controller/kustomization_controller.go',
-        507,
-        'PruneFailed',
-      ),
-    ],
-    summary: (_c, ctx) =>
-      `${ctx.subject} could not delete objects removed from Git`,
-    fix: () =>
-      'Check finalizers/RBAC on the removed objects; to keep an object, annotate it kustomize.toolkit.fluxcd.io/prune: disabled',
   },
   {
     name: 'immutable-field',
@@ -1797,7 +1799,20 @@ const REASON_RULES: Rule[] = [
       'RetriesExceeded',
     ),
   ),
-  reasonRule('FailedScheduling', 'unschedulable', 0.8, ['workload']),
+  reasonRule(
+    'FailedScheduling',
+    'unschedulable',
+    0.8,
+    ['workload'],
+    undefined,
+    cite(
+      'kubernetes/kubernetes',
+      'pkg/scheduler/schedule_one.go',
+      1096,
+      'FailedScheduling',
+      '4a37f009ca615534484b1116d0f147f1f23cf067',
+    ),
+  ),
   reasonRule(
     'BackoffLimitExceeded',
     'workload-failed',

@@ -56,8 +56,21 @@ export class GitHubClientFactory {
   }
 
   async forRepo(owner: string, repo: string): Promise<GitHubOctokit> {
+    return (await this.clientFor(owner, repo)).octokit;
+  }
+
+  /**
+   * The client and how it is authenticated: `app` with a GitHub App
+   * installation token (check runs allowed), `token` with a personal or
+   * OAuth token (commit statuses only).
+   */
+  async clientFor(owner: string, repo: string): Promise<{ octokit: GitHubOctokit; credentialType: 'app' | 'token' }> {
     const integration = this.integration();
-    const { token } = await this.credentials.getCredentials({ url: this.repoUrl(owner, repo) });
+    const { token, type } = await this.credentials.getCredentials({ url: this.repoUrl(owner, repo) });
+    return { octokit: this.octokitWith(integration, token), credentialType: type };
+  }
+
+  private octokitWith(integration: GithubIntegration, token: string | undefined): GitHubOctokit {
     const { rateLimitRetries = 2, requestRetries = 2, onRateLimited } = this.options;
     return new GortOctokit({
       auth: token,

@@ -1,0 +1,182 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { migrationsDir } from '../database/migrations';
+import type { RunStore } from '../database/RunStore';
+import { RunLifecycle } from '../runs/RunLifecycle';
+import { CommitVerdictPublisher } from './CommitVerdictPublisher';
+import type { CommitVerdictClient } from './ports';
+import { DEFAULT_AGGREGATE_ABOVE } from './readVerdictConfig';
+import type { CommitVerdict } from './verdictMapping';
+import { DatabaseVerdictCheckStore } from './VerdictCheckStore';
+
+jest.setTimeout(60_000);
+
+const SHA = 'b'.repeat(40);
+
+function run(id: string, facts: Partial<Run> = {}): Run {
+  return {
+    id,
+    entityRef: `component:default/${id}`,
+    repo: 'acme/podinfo-gitops',
+    branch: 'main',
+    sha: SHA,
+    trigger: 'push',
+    state: 'queued',
+    createdAt: '2026-12-01T00:00:00Z',
+    updatedAt: '2026-12-01T00:00:00Z',
+    deadlineAt: '2026-12-01T00:10:00Z',
+    objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }],
+    timeline: [],
+    verdicts: [],
+    evidence: [],
+    ...facts,
+  };
+}
+
+/** A GitHub that records check runs and statuses (the sandbox covers the wire format). */
+function fakeGitHub(channel: 'check-run' | 'status') {
+  const checks: Array<{ id: number; name: string; externalId: string; history: CommitVerdict[] }> = [];
+  const statuses: Array<{ context: string; state: string; targetUrl: string }> = [];
+  let nextId = 1;
+  const client: CommitVerdictClient = {
+    channel,
+    findCheckRun: async (_sha, name, externalId) => checks.find(c => c.name === name && c.externalId === externalId)?.id,
+    createCheckRun: async input => {
+      // GitHub answers after a while: room for a second replica to ask meanwhile
+      await new Promise(resolve => setTimeout(resolve, 20));
+      const check = { id: nextId++, name: input.name, externalId: input.externalId, history: [input.verdict] };
+      checks.push(check);
+      return check.id;
+    },
+    updateCheckRun: async (id, input) => {
+      checks.find(c => c.id === id)!.history.push(input.verdict);
+    },
+    setStatus: async input => {
+      statuses.push({ context: input.context, state: input.state, targetUrl: input.targetUrl });
+    },
+    mergedPullRequestsOf: async () => [],
+    upsertPullRequestComment: async () => undefined,
+  };
+  return { client, checks, statuses };
+}
+
+describe('CommitVerdictPublisher', () => {
+  const databases = createTestDatabases();
+  const runs = new Map<string, Run>();
+  const runStore = {
+    getRun: async (id: string) => runs.get(id),
+    listRuns: async (query: { sha?: string }): Promise<RunList> => ({ items: [...runs.values()].filter(r => r.sha === query.sha).reverse() }),
+  } as unknown as RunStore;
+
+  async function setup(channel: 'check-run' | 'status' = 'check-run', annotations: Record<string, string> = {}, replicas = 1) {
+    runs.clear();
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({ directory: migrationsDir });
+    const github = fakeGitHub(channel);
+    const store = new DatabaseVerdictCheckStore(knex);
+    const lifecycles = Array.from({ length: replicas }, () => new RunLifecycle(mockServices.logger.mock()));
+    const publishers = lifecycles.map(lifecycle => {
+      const publisher = new CommitVerdictPublisher({
+        runStore,
+        store,
+        clients: async () => github.client,
+        entities: async () => ({ annotations }),
+        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs: 0, mergedPrComment: false },
+        appBaseUrl: 'https://backstage.example',
+        logger: mockServices.logger.mock(),
+        retryDelayMs: 10,
+      });
+      publisher.follow(lifecycle);
+      return publisher;
+    });
+    const emit = async (next: Run, replica = 0) => {
+      runs.set(next.id, next);
+      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: next.state });
+      await new Promise(resolve => setTimeout(resolve, 5));
+    };
+    const idle = async () => {
+      await new Promise(resolve => setTimeout(resolve, 100));
+      await Promise.all(publishers.map(p => p.idle()));
+    };
+    return { github, emit, idle, publishers };
+  }
+
+  it('shows a run in progress with its stage, then action_required with the fix PR, on one check', async () => {
+    const { github, emit, idle } = await setup();
+    await emit(run('podinfo'));
+    await idle();
+    await emit(run('podinfo', { state: 'reconciling' }));
+    await idle();
+    const fixPr = { status: 'opened' as const, message: '', url: 'https://github.example/acme/podinfo-gitops/pull/3', number: 3, prState: 'open' as const, validation: [] };
+    await emit(run('podinfo', { state: 'done', outcome: 'failed', category: 'image-pull', fixPr }));
+    await idle();
+    expect(github.checks).toHaveLength(1);
+    const [check] = github.checks;
+    expect(check).toMatchObject({ name: 'gort/podinfo', externalId: 'podinfo' });
+    expect(check.history.map(v => v.conclusion ?? v.status)).toEqual(['in_progress', 'in_progress', 'action_required']);
+    expect(check.history[1].title).toBe('Waiting for Flux to apply the commit');
+    expect(check.history[2].summary).toContain(fixPr.url);
+  });
+
+  it('posts nothing twice for an identical state (a redelivered event)', async () => {
+    const { github, emit, idle } = await setup();
+    await emit(run('podinfo', { state: 'reconciling' }));
+    await idle();
+    await emit(run('podinfo', { state: 'reconciling' }));
+    await idle();
+    expect(github.checks).toHaveLength(1);
+    expect(github.checks[0].history).toHaveLength(1);
+  });
+
+  it('makes one check when two replicas announce the same run at once', async () => {
+    const { github, emit, idle } = await setup('check-run', {}, 2);
+    await Promise.all([emit(run('podinfo'), 0), emit(run('podinfo', { state: 'waiting_for_source' }), 1)]);
+    await idle();
+    await emit(run('podinfo', { state: 'done', outcome: 'succeeded', intentMet: true }), 1);
+    await idle();
+    expect(github.checks).toHaveLength(1);
+    expect(github.checks[0].history.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' });
+  });
+
+  it('makes one aggregate check for a push to more entities than aggregateAbove', async () => {
+    const { github, emit, idle } = await setup();
+    const all = Array.from({ length: 50 }, (_, i) => run(`app-${i}`));
+    for (const r of all) runs.set(r.id, r);
+    for (const r of all) await emit(r);
+    await idle();
+    for (const r of all) await emit({ ...r, state: 'done', outcome: 'succeeded' });
+    await idle();
+    expect(github.checks.map(c => c.name)).toEqual(['gort/all']);
+    expect(github.checks[0].history.at(-1)).toMatchObject({ conclusion: 'success', title: '50 entities: 50 success' });
+  });
+
+  it('posts commit statuses with a token, pending then the verdict, linking the run page', async () => {
+    const { github, emit, idle } = await setup('status');
+    await emit(run('podinfo', { state: 'reconciling' }));
+    await idle();
+    await emit(run('podinfo', { state: 'done', outcome: 'timed_out' }));
+    await idle();
+    expect(github.statuses).toEqual([
+      { context: 'gort/podinfo', state: 'pending', targetUrl: 'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo' },
+      { context: 'gort/podinfo', state: 'failure', targetUrl: 'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo' },
+    ]);
+  });
+
+  it('posts nothing for an entity annotated gort.io/verdicts: off', async () => {
+    const { github, emit, idle } = await setup('check-run', { 'gort.io/verdicts': 'off' });
+    await emit(run('podinfo', { state: 'done', outcome: 'failed' }));
+    await idle();
+    expect(github.checks).toEqual([]);
+  });
+
+  it('splits a run over several clusters into one check per cluster', async () => {
+    const { github, emit, idle } = await setup();
+    await emit(run('podinfo', { objects: [
+      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo', cluster: 'eu' },
+      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo', cluster: 'us' },
+    ] }));
+    await idle();
+    expect(github.checks.map(c => c.name).sort()).toEqual(['gort/podinfo/eu', 'gort/podinfo/us']);
+  });
+});

@@ -1,0 +1,239 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { ANNOTATION_VERDICTS, Run, RunSummary } from '@gort-backstage/plugin-gort-common';
+import { entityPageUrl } from '../fixpr/prContent';
+import type { RunStore } from '../database/RunStore';
+import type { RunLifecycle, RunLifecycleEvent } from '../runs/RunLifecycle';
+import { Coalescer } from './Coalescer';
+import type { CommitVerdictClient, CommitVerdictClientFactory, VerdictEntityLookup } from './ports';
+import type { ChecksConfig } from './readVerdictConfig';
+import type { VerdictCheckKey, VerdictCheckStore } from './VerdictCheckStore';
+import {
+  AGGREGATE_CHECK_NAME,
+  aggregateVerdictOf,
+  checkName,
+  CommitVerdict,
+  commitStatusOf,
+  isFinished,
+  postedKey,
+  statusDescription,
+  verdictOf,
+} from './verdictMapping';
+
+type Target = { kind: 'run'; runId: string; cluster: string } | { kind: 'commit'; repo: string; sha: string };
+
+/** Thrown while another replica is still creating the check: try again shortly. */
+class CheckNotReady extends Error {
+  readonly name = 'CheckNotReady';
+}
+
+const MAX_RUNS_PER_COMMIT = 1000;
+const NOT_READY_RETRIES = 10;
+/** A claim this old without a check-run id belongs to a process that died: take the creation over. */
+const STALE_CLAIM_MS = 60_000;
+
+export interface CommitVerdictPublisherOptions {
+  runStore: RunStore;
+  store: VerdictCheckStore;
+  clients: CommitVerdictClientFactory;
+  entities: VerdictEntityLookup;
+  config: ChecksConfig;
+  appBaseUrl: string;
+  logger: LoggerService;
+  /** How long a replica waits for another one's check to be created before retrying later. */
+  retryDelayMs?: number;
+}
+
+export function runPageUrl(appBaseUrl: string, entityRef: string, runId: string): string {
+  return `${entityPageUrl(appBaseUrl, entityRef)}/runs/${encodeURIComponent(runId)}`;
+}
+
+/** The clusters a run's check is split by: none (one check) unless its objects are on several. */
+export function clustersOf(run: Pick<Run, 'objects'>): string[] {
+  const names = [...new Set(run.objects.map(o => o.cluster ?? ''))];
+  return names.length > 1 ? names : [''];
+}
+
+function splitRepo(fullName: string) {
+  const [owner, repo] = fullName.split('/');
+  return { owner, repo };
+}
+
+/**
+ * Follows run lifecycle events and shows each run on its pushed commit: a
+ * check run per entity (and cluster) when GORT authenticates as a GitHub
+ * App, a commit status with a token only, and one aggregate check above
+ * `aggregateAbove` entities per commit. Updates are coalesced per check;
+ * the stored (run, cluster) key makes retries, redeliveries and replicas
+ * find the existing check instead of making another.
+ */
+export class CommitVerdictPublisher {
+  private readonly coalescer: Coalescer<Target>;
+  private readonly retries = new Map<string, number>();
+  private unsubscribe?: () => void;
+
+  constructor(private readonly options: CommitVerdictPublisherOptions) {
+    this.coalescer = new Coalescer<Target>((_key, target) => this.publish(target), {
+      minIntervalMs: options.config.updateIntervalMs,
+      onError: (key, error) => this.failed(key, error),
+    });
+  }
+
+  follow(lifecycle: RunLifecycle): void {
+    this.unsubscribe = lifecycle.subscribe(event => this.onEvent(event));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.coalescer.stop();
+  }
+
+  /** Resolves when every queued publication was made (tests). */
+  idle(): Promise<void> {
+    return this.coalescer.idle();
+  }
+
+  async onEvent(event: RunLifecycleEvent): Promise<void> {
+    if (!this.options.config.enabled) return;
+    const run = await this.options.runStore.getRun(event.runId);
+    if (!run) return;
+    const entity = await this.options.entities(run.entityRef);
+    if (entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase() === 'off') return;
+    const urgent = isFinished(run);
+    const commitRuns = await this.runsOfCommit(run.repo, run.sha);
+    if (commitRuns.length > this.options.config.aggregateAbove) {
+      const target: Target = { kind: 'commit', repo: run.repo, sha: run.sha };
+      this.coalescer.submit(keyOf(target), target, commitRuns.every(isFinished));
+      return;
+    }
+    for (const cluster of clustersOf(run)) {
+      const target: Target = { kind: 'run', runId: run.id, cluster };
+      this.coalescer.submit(keyOf(target), target, urgent);
+    }
+  }
+
+  private async runsOfCommit(repo: string, sha: string): Promise<RunSummary[]> {
+    const runs: RunSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.options.runStore.listRuns({ sha, limit: 200, cursor });
+      runs.push(...page.items.filter(r => r.repo.toLowerCase() === repo.toLowerCase()));
+      cursor = page.nextCursor;
+    } while (cursor && runs.length < MAX_RUNS_PER_COMMIT);
+    // The latest run of each entity stands for it.
+    const latest = new Map<string, RunSummary>();
+    for (const run of runs) if (!latest.has(run.entityRef)) latest.set(run.entityRef, run);
+    return [...latest.values()];
+  }
+
+  private async publish(target: Target): Promise<void> {
+    if (target.kind === 'commit') {
+      await this.publishAggregate(target.repo, target.sha);
+      return;
+    }
+    const run = await this.options.runStore.getRun(target.runId);
+    if (!run) return;
+    const entity = await this.options.entities(run.entityRef);
+    const annotation = entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase();
+    const runUrl = runPageUrl(this.options.appBaseUrl, run.entityRef, run.id);
+    const verdict = verdictOf(run, { runUrl, evidence: this.options.config.evidence || annotation === 'evidence' });
+    const client = await this.options.clients(splitRepo(run.repo));
+    await this.post(client, {
+      key: { runId: run.id, cluster: target.cluster },
+      repo: run.repo,
+      sha: run.sha,
+      name: checkName(run.entityRef, target.cluster || undefined),
+      externalId: run.id,
+      detailsUrl: runUrl,
+      verdict,
+    });
+    if (verdict.status === 'completed' && this.options.config.mergedPrComment && target.cluster === clustersOf(run)[0]) {
+      await this.commentMergedPullRequests(client, run.sha, `gort-verdict:${run.entityRef}`, `### GORT: ${checkName(run.entityRef)}\n\n${verdict.summary}`);
+    }
+  }
+
+  private async publishAggregate(repo: string, sha: string): Promise<void> {
+    const runs = await this.runsOfCommit(repo, sha);
+    if (runs.length === 0) return;
+    const commitPage = `${this.options.appBaseUrl.replace(/\/+$/, '')}/gort`;
+    const verdict = aggregateVerdictOf(runs, run => runPageUrl(this.options.appBaseUrl, run.entityRef, run.id));
+    const client = await this.options.clients(splitRepo(repo));
+    const id = `commit:${repo}@${sha}`;
+    await this.post(client, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict });
+    if (verdict.status === 'completed' && this.options.config.mergedPrComment) {
+      await this.commentMergedPullRequests(client, sha, 'gort-verdict:commit', `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`);
+    }
+  }
+
+  private async post(
+    client: CommitVerdictClient,
+    input: { key: VerdictCheckKey; repo: string; sha: string; name: string; externalId: string; detailsUrl: string; verdict: CommitVerdict },
+  ): Promise<void> {
+    const { store } = this.options;
+    const { key, verdict } = input;
+    const posted = postedKey(verdict);
+    const { record, created } = await store.claim({ ...key, repo: input.repo, sha: input.sha, name: input.name, channel: client.channel });
+    if (record.lastPosted === posted) return;
+
+    if (client.channel === 'status') {
+      await client.setStatus({
+        sha: input.sha,
+        context: input.name,
+        state: commitStatusOf(verdict),
+        description: statusDescription(verdict),
+        targetUrl: input.detailsUrl,
+      });
+      await store.markPosted(key, posted);
+      return;
+    }
+
+    let checkRunId = record.checkRunId;
+    if (checkRunId === undefined) {
+      // A check this process may have created before it could store the id, or another replica's.
+      checkRunId = await client.findCheckRun(input.sha, input.name, input.externalId);
+      const claimIsLive = Date.now() - (record.claimedAt ?? 0) < STALE_CLAIM_MS;
+      if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
+      if (checkRunId === undefined) {
+        const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
+        await store.setCheckRunId(key, createdId);
+        await store.markPosted(key, posted);
+        return;
+      }
+      checkRunId = await store.setCheckRunId(key, checkRunId);
+    }
+    await client.updateCheckRun(checkRunId, { detailsUrl: input.detailsUrl, verdict });
+    await store.markPosted(key, posted);
+  }
+
+  private async commentMergedPullRequests(client: CommitVerdictClient, sha: string, marker: string, body: string) {
+    try {
+      for (const number of await client.mergedPullRequestsOf(sha)) {
+        await client.upsertPullRequestComment(number, marker, body);
+      }
+    } catch (error) {
+      this.options.logger.warn(`GORT could not comment the verdict on the pull request of ${sha.slice(0, 7)}: ${error}`);
+    }
+  }
+
+  private failed(key: string, error: unknown) {
+    const target = targetOf(key);
+    const tries = (this.retries.get(key) ?? 0) + 1;
+    if ((error as Error)?.name === 'CheckNotReady' && target && tries <= NOT_READY_RETRIES) {
+      this.retries.set(key, tries);
+      setTimeout(() => this.coalescer.submit(key, target, true), this.options.retryDelayMs ?? 1000).unref?.();
+      return;
+    }
+    this.retries.delete(key);
+    this.options.logger.warn(`GORT could not post the verdict ${key} to GitHub: ${error}`);
+  }
+}
+
+function keyOf(target: Target): string {
+  return target.kind === 'run' ? `run|${target.runId}|${target.cluster}` : `commit|${target.repo}|${target.sha}`;
+}
+
+function targetOf(key: string): Target | undefined {
+  const [kind, a, b = ''] = key.split('|');
+  if (kind === 'run') return { kind: 'run', runId: a, cluster: b };
+  if (kind === 'commit') return { kind: 'commit', repo: a, sha: b };
+  return undefined;
+}

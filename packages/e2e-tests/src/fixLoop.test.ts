@@ -39,6 +39,8 @@ describe('fix pull requests and intent, end to end (sandbox GitHub, Anthropic, F
     const run = await env.waitForRun(bad, r => done(r) && Boolean(r.fixPr));
     expect(run).toMatchObject({ outcome: 'failed', category: 'image-pull', fixPr: { status: 'opened', prState: 'open' } });
     expect(run.fixPr!.validation.every(check => check.ok || /skipped/i.test(check.detail))).toBe(true);
+    // kubectl is part of the toolchain (.ci/run refuses to start without it): the build really ran
+    expect(run.fixPr!.validation.find(check => check.check === 'kustomize-build')).toMatchObject({ ok: true, status: 'passed' });
     expect(run.ai).toMatchObject({ provider: 'anthropic' });
     process.stdout.write(`push -> fix PR: ${Date.now() - started} ms; AI tokens ${run.ai!.tokens.input} in / ${run.ai!.tokens.output} out\n`);
     const [pr] = (await pulls()).filter(p => p.number === run.fixPr!.number);

@@ -208,6 +208,7 @@ export const gortPlugin = createBackendPlugin({
           auth: deps.auth,
           store: watcherStore,
           logger,
+          knownClusters: () => observer.clusterNames,
           tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
         logger.info(
@@ -224,7 +225,13 @@ export const gortPlugin = createBackendPlugin({
           trust: decideEventsTrust(config, gortConfig.events.trustUnverified),
         });
 
-        const retention = new RetentionCleaner({ runStore, aiCache: new DatabaseAiCache(db), retention: gortConfig.retention, logger });
+        const retention = new RetentionCleaner({
+          runStore,
+          aiCache: new DatabaseAiCache(db),
+          verdictChecks: verdictChannels.checks,
+          retention: gortConfig.retention,
+          logger,
+        });
         await scheduleGortTasks(scheduler, config, [
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.

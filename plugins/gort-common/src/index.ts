@@ -11,3 +11,4 @@ export * from './parseAnnotations';
 export * from './permissions';
 export * from './taxonomy';
 export * from './types';
+export * from './clusterVerdicts';

@@ -73,6 +73,12 @@ export const RUN_OUTCOMES = [
    * or follows a tag, semver range, commit or another branch.
    */
   'unobservable',
+  /**
+   * Every object that could be read landed, but the objects of one or more
+   * clusters could not be judged by the deadline (the cluster was unreachable,
+   * refused GORT's credentials, or does not serve the Flux kinds).
+   */
+  'partial',
   'superseded',
   'error',
 ] as const;
@@ -131,9 +137,15 @@ export interface RunObjectVerdict {
     | 'unobservable'
     | 'succeeded'
     | 'failed'
+    /** Its cluster could not be read (see `clusterProblem`); the other clusters' verdicts proceed. */
+    | 'unreachable'
     | 'unknown';
   detail: string;
   at: string;
+  /** The cluster the object was judged in (the default cluster's name for objects named without a prefix). */
+  cluster?: string;
+  /** For `unreachable`: why its cluster could not be read. */
+  clusterProblem?: ClusterProblemKind;
   /** For `succeeded`: `healthy` when Flux also waited for the objects, `applied` when it only applied them. */
   health?: 'healthy' | 'applied';
   /**
@@ -142,6 +154,23 @@ export interface RunObjectVerdict {
    * version GORT reads (e.g. no helm-controller installed).
    */
   because?: 'source-without-commit' | 'source-not-following-branch' | 'kind-not-served';
+}
+
+/**
+ * Why a cluster could not be read: its API did not answer, refused GORT's
+ * credentials (401) or permissions (403), or does not serve the Flux kinds.
+ */
+export type ClusterProblemKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'kinds-not-served';
+
+/** How a run went in one cluster (`Run.clusters`), from its objects' verdicts there. */
+export interface RunClusterVerdict {
+  cluster: string;
+  /** The worst of its objects: failed, then unreachable, then pending, then succeeded. */
+  state: 'succeeded' | 'failed' | 'unreachable' | 'pending';
+  /** The objects judged in it, as in `verdicts`. */
+  objects: string[];
+  /** The failing object's detail, the cluster problem, or what is still awaited. */
+  detail: string;
 }
 
 export interface RunFailure {
@@ -258,6 +287,8 @@ export interface Run extends RunSummary {
   beforeSha?: string;
   timeline: RunTimelineEntry[];
   verdicts: RunObjectVerdict[];
+  /** The verdicts grouped by cluster, when the run's objects are in more than one cluster or in a named one. */
+  clusters?: RunClusterVerdict[];
   failure?: RunFailure;
   evidence: RunEvidenceItem[];
   diagnosis?: RunDiagnosis;

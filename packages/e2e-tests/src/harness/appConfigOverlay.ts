@@ -55,6 +55,20 @@ function portOf(url: string): number {
 }
 
 /**
+ * The sandbox clusters app-config.yaml names, in gort.clusters and in the
+ * `config` locators of kubernetes.clusterLocatorMethods, with their ports.
+ */
+export function sandboxClustersOfAppConfig(file = APP_CONFIG_FILE): Array<{ name: string; kubePort: number }> {
+  const config = parse(readFileSync(file, 'utf8'));
+  const located = (config.kubernetes?.clusterLocatorMethods ?? [])
+    .filter((method: { type?: string }) => method.type === 'config')
+    .flatMap((method: { clusters?: unknown[] }) => method.clusters ?? []);
+  return [...(config.gort.clusters ?? []), ...located]
+    .filter((cluster: { url?: string }) => typeof cluster.url === 'string')
+    .map((cluster: { name: string; url: string }) => ({ name: cluster.name, kubePort: portOf(cluster.url) }));
+}
+
+/**
  * Where app-config.yaml expects the sandbox's stand-ins, so that the sandbox
  * listens there and the configuration needs no change.
  */

@@ -2,11 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoPush, pushChange, RepoFiles, Sandbox, SANDBOX_DEFAULTS, startSandbox } from '@gort-backstage/sandbox';
+import {
+  APP_DIR,
+  demoPush,
+  SCENARIOS,
+  pushChange,
+  readRepoFiles,
+  RepoFiles,
+  Sandbox,
+  SandboxClusterOptions,
+  SANDBOX_DEFAULTS,
+  startSandbox,
+} from '@gort-backstage/sandbox';
 import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import knexFactory, { Knex } from 'knex';
 import { stringify } from 'yaml';
-import { APP_CONFIG_FILE, appConfigOverlay, sandboxPortsOfAppConfig } from './appConfigOverlay';
+import { APP_CONFIG_FILE, appConfigOverlay, sandboxClustersOfAppConfig, sandboxPortsOfAppConfig } from './appConfigOverlay';
 import { BackendProcess, freePort, portIsFree } from './backendProcess';
 import { PG_ENV, postgresSkipReason } from './postgres';
 
@@ -41,6 +52,19 @@ export interface GortEnvironmentOptions {
    * through the App, as `@backstage/integration` prefers App credentials.
    */
   githubApp?: boolean;
+  /**
+   * Several sandbox clusters, each with its own Kubernetes API and Flux on the
+   * shared repository, configured in `gort.clusters` in this order (the first
+   * is the default). Default: one cluster `demo`.
+   */
+  clusters?: HarnessCluster[];
+  /** podinfo's `gort.io/flux-app`; default its Kustomization in every cluster (`name:flux-system/podinfo`, …). */
+  podinfoFluxApp?: string;
+}
+
+export interface HarnessCluster extends SandboxClusterOptions {
+  /** The token the backend is configured with for it (a wrong one gives 401s); default the sandbox's. */
+  backendToken?: string;
 }
 
 /**
@@ -63,6 +87,7 @@ function entitiesYaml(
   objectFor: (index: number) => string = () => 'flux-system/podinfo',
   annotationsFor: (index: number) => Record<string, string> = () => ({}),
   more: object[] = [],
+  podinfoFluxApp = 'flux-system/podinfo',
 ): string {
   const component = (name: string, fluxApp = 'flux-system/podinfo', extraAnnotations: Record<string, string> = {}) => ({
     apiVersion: 'backstage.io/v1alpha1',
@@ -78,7 +103,7 @@ function entitiesYaml(
     },
     spec: { type: 'service', lifecycle: 'production', owner: 'platform-team' },
   });
-  const docs: object[] = [component('podinfo')];
+  const docs: object[] = [component('podinfo', podinfoFluxApp)];
   for (let i = 0; i < extra; i++) docs.push(component(`podinfo-copy-${i}`, objectFor(i), annotationsFor(i)));
   docs.push(...more);
   return [...docs, ...directory].map(doc => `---\n${stringify(doc)}`).join('');
@@ -132,7 +157,9 @@ export class GortEnvironment {
    */
   static async startWithAppConfig(options: AppConfigEnvironmentOptions = {}): Promise<GortEnvironment> {
     const ports = sandboxPortsOfAppConfig();
-    for (const [name, port] of Object.entries(ports)) {
+    const clusters = sandboxClustersOfAppConfig();
+    const allPorts = { ...ports, ...Object.fromEntries(clusters.map(c => [`cluster ${c.name}`, c.kubePort])) };
+    for (const [name, port] of Object.entries(allPorts)) {
       if (!(await portIsFree(port))) {
         throw new Error(
           `port ${port} (${name} in app-config.yaml) is in use: stop \`npm start\` or \`npm run sandbox\` before this test`,
@@ -143,6 +170,7 @@ export class GortEnvironment {
     const sandbox = await startSandbox({
       dataDir: join(dir, 'sandbox'),
       ...ports,
+      clusters,
       kubeTls: true,
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
@@ -190,6 +218,7 @@ export class GortEnvironment {
       fluxTickMs: 200,
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
       ...(options.sourceInterval ? { sourceInterval: options.sourceInterval } : {}),
+      ...(options.clusters ? { clusters: options.clusters } : {}),
     });
     await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;
@@ -207,8 +236,18 @@ export class GortEnvironment {
         options.extraEntityObject,
         options.extraEntityAnnotations,
         options.moreEntities,
+        options.podinfoFluxApp ??
+          (options.clusters ? options.clusters.map(c => `${c.name}:flux-system/podinfo`).join(',') : undefined),
       ),
     );
+    const gortClusters = options.clusters
+      ? options.clusters.map(c => ({
+          name: c.name,
+          url: sandbox.cluster(c.name).kubeUrl,
+          serviceAccountToken: c.backendToken ?? sandbox.token,
+          skipTLSVerify: true,
+        }))
+      : [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }];
 
     const backends: BackendProcess[] = [];
     for (let i = 0; i < count; i++) {
@@ -269,7 +308,7 @@ export class GortEnvironment {
           },
           fixPr: { githubHost: new URL(sandbox.githubUrl).host },
           runs: { lease: options.lease ?? '3s' },
-          clusters: [{ name: 'demo', url: sandbox.kubeUrl, serviceAccountToken: sandbox.token, skipTLSVerify: true }],
+          clusters: gortClusters,
           ...options.gortConfig,
         },
       };
@@ -355,6 +394,27 @@ export class GortEnvironment {
   async push(scenario: string): Promise<string> {
     const { sha } = await demoPush({ cloneUrl: this.sandbox.repoCloneUrl, token: this.sandbox.token, scenario });
     return sha;
+  }
+
+  /**
+   * Commits a sandbox scenario to one cluster's folder only (the scenarios are
+   * written for the demo app's folder; `path` gets the same change) and pushes it.
+   */
+  async pushScenarioTo(path: string, scenario: string): Promise<string> {
+    const app = APP_DIR;
+    const seed = await readRepoFiles();
+    return this.pushFiles(`${SCENARIOS[scenario].commitMessage} (${path})`, files => {
+      const view: RepoFiles = {};
+      for (const [file, content] of Object.entries(files)) {
+        if (file.startsWith(`${path}/`)) view[`${app}/${file.slice(path.length + 1)}`] = content;
+      }
+      const changed = SCENARIOS[scenario].apply(view, { seed });
+      const result = { ...files };
+      for (const [file, content] of Object.entries(changed)) {
+        if (file.startsWith(`${app}/`)) result[`${path}/${file.slice(app.length + 1)}`] = content;
+      }
+      return result;
+    });
   }
 
   /** Commits an arbitrary change to the demo repository and pushes it. */

@@ -13,5 +13,7 @@ export type {
 export type { AnalystMode } from './analyst/analyst';
 export { answerRequest } from './analyst/analyst';
 export { ADVERSARIAL_EDIT_PATH } from './analyst/misbehaviour';
+export { DANGEROUS_EDITS, withDangerousEdit } from './analyst/dangerousEdits';
+export type { DangerousEdit } from './analyst/dangerousEdits';
 export type { InjectableFailureStatus } from './apiErrors';
 export { CHARS_PER_TOKEN } from './tokens';

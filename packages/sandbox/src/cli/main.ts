@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SCENARIOS } from '../flux';
-import { DEMO_REPO, SANDBOX_DEFAULTS, startSandbox } from '../sandbox';
+import { DEMO_CLUSTERS, DEMO_REPO, SANDBOX_DEFAULTS, startSandbox } from '../sandbox';
 import { demoPush } from './demoPush';
 
 const USAGE = `usage:
@@ -27,11 +27,15 @@ async function start(): Promise<number> {
       secret: SANDBOX_DEFAULTS.webhookSecret,
     },
     kubeTls: true,
+    // As app-config.yaml names them: demo in gort.clusters, staging and prod through kubernetes.clusterLocatorMethods.
+    clusters: DEMO_CLUSTERS,
   });
   process.stdout.write(
     [
       'GORT sandbox is running:',
-      `  Kubernetes API   ${sandbox.kubeUrl}  (token ${sandbox.token}; kubeconfig ${sandbox.kubeconfigPath})`,
+      ...sandbox.clusters.map(
+        c => `  Kubernetes API   ${c.kubeUrl}  cluster ${c.name}, Flux on ${c.path} (token ${sandbox.token}; kubeconfig ${sandbox.kubeconfigPath})`,
+      ),
       `  GitHub REST+git  ${sandbox.githubUrl}  (token ${sandbox.token}; repository ${sandbox.repoCloneUrl})`,
       `  Anthropic API    ${sandbox.anthropicUrl}  (key ${sandbox.anthropicApiKey})`,
       `  push webhooks -> ${process.env.GORT_SANDBOX_WEBHOOK ?? SANDBOX_DEFAULTS.webhookUrl}`,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
   ACTIVE_RUN_STATES,
+  groupVerdictsByCluster,
   Run,
   RunFixPr,
   RunList,
@@ -98,6 +99,11 @@ function toSummary(row: RunRow): RunSummary {
   };
 }
 
+/** The verdicts by cluster, once they name their clusters (runs judged before they did carry none). */
+function clustersOf(verdicts: RunObjectVerdict[]): Pick<Run, 'clusters'> {
+  return verdicts.some(v => v.cluster) ? { clusters: groupVerdictsByCluster(verdicts) } : {};
+}
+
 function toRun(row: RunRow, events: EventRow[]): Run {
   const details = parseJson<Partial<RunDetails>>(row.details, {});
   // The full fix PR record lives in the details; the summary column is for lists.
@@ -112,6 +118,7 @@ function toRun(row: RunRow, events: EventRow[]): Run {
       message: event.message,
     })),
     verdicts: details.verdicts ?? [],
+    ...clustersOf(details.verdicts ?? []),
     evidence: details.evidence ?? [],
     ...(details.failure ? { failure: details.failure } : {}),
     ...(details.diagnosis ? { diagnosis: details.diagnosis } : {}),

@@ -98,11 +98,6 @@ export interface FixResult {
 const ZERO_SHA = /^0+$/;
 const MAX_TREE_FILES = 300;
 
-function splitRepo(full: string): { owner: string; repo: string } {
-  const [owner, repo] = full.split('/');
-  return { owner, repo };
-}
-
 /**
  * Turns a diagnosed failure into a validated fix pull request (or a commit
  * comment in diagnose-only mode), with dedupe by fingerprint and a loop
@@ -115,7 +110,7 @@ export class FixPrService {
     const result = await this.attempt(request).catch(error => {
       // This replica no longer holds the run: nothing to record, the holder does the fix.
       if (isLeaseLost(error)) throw error;
-      this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${error}`);
+      this.options.logger.warn(`GORT fix for run ${request.run.id} failed: ${redact(String(error))}`);
       const fixPr: RunFixPr = {
         status: 'failed',
         message: `Could not complete the fix: ${redact(String((error as Error)?.message ?? error)).slice(0, 500)}`,
@@ -141,7 +136,11 @@ export class FixPrService {
 
   private async attempt(request: FixRequest): Promise<FixResult> {
     const { run, watcher, fingerprint } = request;
-    const target = watcher.targetRepo ?? splitRepo(run.repo);
+    if (!watcher.targetRepo) {
+      // The tenancy rules took the repository away (or the entity is gone): no write anywhere.
+      return { fixPr: { fingerprint, validation: [], status: 'skipped', message: `${run.entityRef} has no allowed target repository now; nothing is written` } };
+    }
+    const target = watcher.targetRepo;
     const fixRepoRef = watcher.fixRepo ?? target;
     const source = await this.options.scm.repository(target);
     const fixRepo = await this.options.scm.repository(fixRepoRef);
@@ -270,6 +269,11 @@ export class FixPrService {
       findings: request.findings,
       kindsChanged: validation.kindsChanged,
       aiSource: `${client.providerName} ${client.model}`,
+      failing: {
+        object: `${request.object.kind}/${request.object.namespace}/${request.object.name}`,
+        ...(request.object.cluster ? { cluster: request.object.cluster } : {}),
+        ...(request.object.specPath !== undefined ? { path: request.object.specPath } : {}),
+      },
     };
     const labels = validation.needsSecurityReview ? [GORT_LABEL, SECURITY_REVIEW_LABEL] : [GORT_LABEL];
     const title = fixPrTitle(content);

@@ -83,6 +83,16 @@ export interface FixPrContentInput {
   kindsChanged?: string[];
   /** Who wrote the summary and root cause, e.g. `anthropic claude-…`. */
   aiSource?: string;
+  /** The failing Flux object, the cluster it failed in and the repository path it reconciles. */
+  failing?: { object: string; cluster?: string; path?: string };
+}
+
+/** `- Failed: Kustomization/flux-system/podinfo in cluster prod, path \`clusters/prod/podinfo\`` */
+function failingLine(failing: NonNullable<FixPrContentInput['failing']>): string {
+  const cluster = failing.cluster ? ` in cluster \`${neutraliseCell(failing.cluster, 80)}\`` : '';
+  const dir = failing.path !== undefined ? normaliseRepoDir(failing.path) : undefined;
+  const path = dir !== undefined ? `, path \`${neutraliseCell(dir || '.', 200)}\`` : '';
+  return `- Failed: \`${neutraliseCell(failing.object, 200)}\`${cluster}${path}`;
 }
 
 const EVIDENCE_ITEMS = 6;
@@ -132,6 +142,7 @@ export function fixPrBody(input: FixPrContentInput): string {
     '## Diagnosis',
     '',
     `- Category: \`${input.category}\``,
+    ...(input.failing ? [failingLine(input.failing)] : []),
     ...(input.diagnosis ? [`- Rules: ${neutraliseText(input.diagnosis)}`] : []),
     ...(input.confidence !== undefined ? [`- Confidence: ${Math.round(input.confidence * 100)}%`] : []),
     '',

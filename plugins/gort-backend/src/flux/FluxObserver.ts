@@ -9,6 +9,7 @@ import {
   ObjectCache,
 } from '@kubernetes/client-node';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
+import { ClusterProblem, classifyWatchFailure } from './clusterProblems';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
 import { FLUX_KINDS, FluxKindSpec, groupVersionsToList, resolveServedKinds } from './fluxKinds';
 
@@ -41,6 +42,9 @@ interface WatchSlot {
   errors: number;
   lastError?: string;
   backoffMs: number;
+  /** When its list or watch started failing (cleared by a successful list). */
+  failingSince?: number;
+  lastFailure?: unknown;
   restartTimer?: NodeJS.Timeout;
   /** Its cluster was removed: no more restarts. */
   stopped?: boolean;
@@ -209,6 +213,17 @@ export class FluxObserver {
     return this.clusters.has(cluster);
   }
 
+  /**
+   * Why objects of `kind` cannot be read from `cluster` now, if they cannot:
+   * its list or watch is failing (unreachable, 401, 403). A kind the cluster
+   * does not serve is `notServed`.
+   */
+  clusterProblem(cluster: string, kind: string): ClusterProblem | undefined {
+    const slot = this.slots.get(slotKey(cluster, kind));
+    if (!slot || slot.synced || slot.failingSince === undefined) return undefined;
+    return classifyWatchFailure(cluster, kind, slot.lastFailure, slot.failingSince);
+  }
+
   status(): WatchStatus[] {
     return [...this.slots.values()].map(slot => ({
       cluster: slot.cluster,
@@ -245,6 +260,8 @@ export class FluxObserver {
       /* eslint-disable @typescript-eslint/no-use-before-define */
       slot.synced = true;
       slot.backoffMs = this.minBackoffMs;
+      slot.failingSince = undefined;
+      slot.lastFailure = undefined;
       /* eslint-enable @typescript-eslint/no-use-before-define */
       return result;
     };
@@ -276,6 +293,8 @@ export class FluxObserver {
     informer.on('error', (error: unknown) => {
       slot.errors += 1;
       slot.synced = false;
+      slot.failingSince ??= Date.now();
+      slot.lastFailure = error;
       slot.lastError = describeError(error);
       this.scheduleRestart(slot);
     });
@@ -288,6 +307,8 @@ export class FluxObserver {
       error => {
         slot.errors += 1;
         slot.synced = false;
+        slot.failingSince ??= Date.now();
+        slot.lastFailure = error;
         slot.lastError = describeError(error);
         this.scheduleRestart(slot);
       },

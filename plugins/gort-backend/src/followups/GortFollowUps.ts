@@ -47,7 +47,13 @@ export function certaintyOf(confidence: number | undefined): PromptDiagnosis['ce
 /** The watched object a failure is about: the one named by the failure, else the first. */
 export function failingObject(run: Run): WatchedObject | undefined {
   const named = run.failure?.object;
-  return run.objects.find(o => named && (formatWatchedObject(o) === named || named.endsWith(`${o.kind}/${o.namespace}/${o.name}`))) ?? run.objects[0];
+  if (!named) return run.objects[0];
+  // The exact label first: the same Kind/namespace/name may be watched in several clusters.
+  return (
+    run.objects.find(o => formatWatchedObject(o) === named) ??
+    run.objects.find(o => named.endsWith(`${o.kind}/${o.namespace}/${o.name}`)) ??
+    run.objects[0]
+  );
 }
 
 /** The workload a not-met finding is about, for the fix prompt's diagnosis. */
@@ -85,7 +91,9 @@ export class GortFollowUps implements RunFollowUps {
 
   /** The repository the plans are read from, or why there is none (shown on the verdict). */
   private async repoOf(run: Run, watcher: Watcher): Promise<{ repo?: ScmRepository; repoError?: string }> {
-    const target = watcher.targetRepo ?? { owner: run.repo.split('/')[0], repo: run.repo.split('/')[1] };
+    // No allowed target repository (tenancy, or the entity is gone): nothing of any repository is read.
+    if (!watcher.targetRepo) return { repoError: `${run.entityRef} has no allowed target repository` };
+    const target = watcher.targetRepo;
     try {
       return { repo: await this.options.scm.repository(target) };
     } catch (error) {

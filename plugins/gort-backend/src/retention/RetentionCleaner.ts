@@ -12,6 +12,8 @@ export interface RetentionResult {
   evidence: number;
   deliveries: number;
   aiCache: number;
+  /** Rows of posted check runs and statuses (kept as long as runs). */
+  verdictChecks: number;
 }
 
 const BATCH = 500;
@@ -27,6 +29,7 @@ export class RetentionCleaner {
     private readonly deps: {
       runStore: RunStore;
       aiCache?: AiCachePruner;
+      verdictChecks?: AiCachePruner;
       retention: RetentionConfig;
       logger: LoggerService;
       clock?: () => Date;
@@ -34,18 +37,19 @@ export class RetentionCleaner {
   ) {}
 
   async clean(abortSignal?: AbortSignal): Promise<RetentionResult> {
-    const { runStore, aiCache, retention, logger } = this.deps;
+    const { runStore, aiCache, verdictChecks, retention, logger } = this.deps;
     const now = (this.deps.clock ?? (() => new Date()))().getTime();
     const before = (ms: number) => new Date(now - ms);
-    const result: RetentionResult = { runs: 0, evidence: 0, deliveries: 0, aiCache: 0 };
+    const result: RetentionResult = { runs: 0, evidence: 0, deliveries: 0, aiCache: 0, verdictChecks: 0 };
     result.runs = await this.inBatches(n => runStore.pruneRuns(before(retention.runsMs), n), abortSignal);
     result.evidence = await this.inBatches(n => runStore.pruneEvidence(before(retention.evidenceMs), n), abortSignal);
     result.deliveries = await runStore.pruneDeliveries(before(retention.deliveriesMs));
     result.aiCache = (await aiCache?.prune(before(retention.aiCacheMs))) ?? 0;
+    result.verdictChecks = (await verdictChecks?.prune(before(retention.runsMs))) ?? 0;
     if (Object.values(result).some(n => n > 0)) {
       logger.info(
         `GORT retention: removed ${result.runs} finished run(s), the evidence of ${result.evidence} run(s), ` +
-          `${result.deliveries} delivery id(s) and ${result.aiCache} cached AI answer(s)`,
+          `${result.deliveries} delivery id(s), ${result.aiCache} cached AI answer(s) and ${result.verdictChecks} posted check record(s)`,
       );
     }
     return result;

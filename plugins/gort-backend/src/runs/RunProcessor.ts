@@ -354,9 +354,14 @@ export class RunProcessor {
   }
 
   private async observe(held: HeldRun): Promise<void> {
-    const judgements = this.judge(held);
-    const unknown = judgements.find(j => j.state === 'unknown');
-    if (unknown) {
+    const judged = this.judge(held);
+    const unknown = judged.find(j => j.state === 'unknown');
+    // A cluster GORT does not know fails the run only when it is all there is; otherwise its
+    // objects are not judged (the watcher shows the annotation problem) and the others proceed.
+    const judgements = unknown && !judged.every(j => j.state === 'unknown')
+      ? judged.map(j => (j.state === 'unknown' ? { ...j, state: 'unreachable' as const } : j))
+      : judged;
+    if (unknown && judgements === judged) {
       await this.transition(held, {
         state: 'error',
         outcome: 'error',
@@ -366,18 +371,24 @@ export class RunProcessor {
       return;
     }
     await this.requestReconcileOnce(held, judgements);
-    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because }) => ({
+    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because, cluster, clusterProblem }) => ({
       object, state, detail, at, ...(health ? { health } : {}), ...(because ? { because } : {}),
+      ...(cluster ? { cluster } : {}), ...(clusterProblem ? { clusterProblem } : {}),
     }));
     const verdictsKey = JSON.stringify(verdicts.map(v => [v.object, v.state, v.detail]));
-    const combined = combineVerdicts(judgements);
     const now = this.clock();
     const overdue = now.getTime() >= Date.parse(held.run.deadlineAt);
+    const combined = combineVerdicts(judgements, { final: overdue });
 
     if (combined.state === 'failed') {
       if (await this.transition(held, { state: 'failed', outcome: 'failed', message: combined.message, failure: combined.failure, verdicts })) {
         await this.step(held);
       }
+      return;
+    }
+    if (combined.state === 'partial') {
+      // Some clusters could not be read by the deadline: say what was not judged, diagnose nothing.
+      await this.transition(held, { state: 'done', outcome: 'partial', message: combined.message, verdicts });
       return;
     }
     if (combined.state === 'unobservable') {

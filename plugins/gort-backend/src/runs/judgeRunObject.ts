@@ -7,6 +7,7 @@ import {
   resolveLandedInput,
   sourceKeyOf,
 } from '@gort-backstage/plugin-gort-node';
+import type { ClusterProblem } from '../flux/clusterProblems';
 import { ObjectJudgement } from './combineVerdicts';
 
 /** Read access to the observed Flux objects (the FluxObserver's cache). */
@@ -16,9 +17,14 @@ export interface FluxObjectLookup {
   get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   list(cluster: string, kind: string): KubeObject[];
   isSynced(cluster: string, kind: string): boolean;
+  /** Why `kind` cannot be read from `cluster` now (unreachable, 401/403, not served), if it cannot. */
+  clusterProblem?(cluster: string, kind: string): ClusterProblem | undefined;
   /** Why the cluster does not serve this kind at any version GORT reads (API discovery), if it does not. */
   notServed?(cluster: string, kind: string): string | undefined;
 }
+
+/** Verdicts that stand even when the cluster cannot be read any more: they were observed. */
+const SETTLED = new Set(['succeeded', 'failed', 'unobservable']);
 
 export interface ObjectLocation {
   cluster: string;
@@ -72,6 +78,8 @@ export function judgeRunObject(
           because: 'kind-not-served' as const,
           detail: `${what} cannot be read in cluster ${cluster}: ${reason}`,
           at,
+          cluster,
+          clusterProblem: 'kinds-not-served' as const,
           location,
         }
       : undefined;
@@ -79,8 +87,20 @@ export function judgeRunObject(
   const watchedNotServed = notServed(watched.kind, `${watched.kind} ${watched.namespace}/${watched.name}`);
   if (watchedNotServed) return watchedNotServed;
   const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
+  const problem = lookup.clusterProblem?.(cluster, watched.kind);
+  const unreachable = (p: ClusterProblem) => ({
+    object: label,
+    state: 'unreachable' as const,
+    detail: p.message,
+    at,
+    cluster,
+    clusterProblem: p.kind,
+    location,
+  });
   if (!object) {
+    if (problem) return unreachable(problem);
     return {
+      cluster,
       object: label,
       state: 'reconciling',
       detail: lookup.isSynced(cluster, watched.kind)
@@ -100,11 +120,14 @@ export function judgeRunObject(
     if (sourceNotServed) return { ...sourceNotServed, sourceLocation };
   }
   const verdict = judgeLanded(input);
+  // A cached object of a cluster that cannot be read is stale: only what was already settled stands.
+  if (problem && !SETTLED.has(verdict.state)) return { ...unreachable(problem), sourceLocation };
   return {
     object: label,
     state: verdict.state,
     detail: verdict.detail,
     at,
+    cluster,
     location,
     sourceLocation,
     ...(chartSourceKey ? { chartSourceLocation: { cluster, ...chartSourceKey } } : {}),

@@ -65,6 +65,11 @@ export class GortStatusService {
         };
       }
       const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
+      const problem = lookup.clusterProblem?.(cluster, watched.kind);
+      if (problem) {
+        // What the cache holds is stale: say why instead of showing it as live.
+        return { ...base, state: 'unknown' as const, reason: problem.kind, message: problem.message, observedGenerationCurrent: false };
+      }
       const { state, reason, message } = fluxObjectState(object);
       const ready = (object?.status?.conditions ?? []).find((c: any) => c?.type === 'Ready');
       const sourceLocation = object ? sourceLocationOf(cluster, object) : undefined;

@@ -65,14 +65,17 @@ function fromRow(row: Row): VerdictCheckRecord {
 }
 
 export class DatabaseVerdictCheckStore implements VerdictCheckStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   private where(key: VerdictCheckKey) {
     return this.db<Row>(TABLE).where({ run_id: key.runId, cluster: key.cluster });
   }
 
   async claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>) {
-    const now = new Date();
+    const now = this.clock();
     const inserted = await this.db(TABLE)
       .insert({
         run_id: record.runId,
@@ -98,13 +101,13 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
   }
 
   async setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number> {
-    await this.where(key).whereNull('check_run_id').update({ check_run_id: checkRunId, updated_at: new Date() });
+    await this.where(key).whereNull('check_run_id').update({ check_run_id: checkRunId, updated_at: this.clock() });
     const row = await this.where(key).first();
     return Number(row?.check_run_id ?? checkRunId);
   }
 
   async markPosted(key: VerdictCheckKey, posted: string): Promise<void> {
-    await this.where(key).update({ last_posted: posted, updated_at: new Date() });
+    await this.where(key).update({ last_posted: posted, updated_at: this.clock() });
   }
 
   async prune(before: Date): Promise<number> {

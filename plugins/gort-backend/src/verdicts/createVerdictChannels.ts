@@ -17,7 +17,8 @@ import { DatabaseVerdictCheckStore } from './VerdictCheckStore';
 /**
  * The verdict where people look: check runs or commit statuses on the pushed
  * commit (`gort.checks`) and Backstage notifications (`gort.notifications`),
- * both following the run lifecycle. Returns what to stop on shutdown.
+ * both following the run lifecycle. Returns what to stop on shutdown and
+ * the store of posted checks (for the retention cleaner).
  */
 export function createVerdictChannels(deps: {
   config: Config;
@@ -29,13 +30,14 @@ export function createVerdictChannels(deps: {
   runStore: RunStore;
   watcherStore: WatcherStore;
   lifecycle: RunLifecycle;
-}): { stop(): void } {
+}): { stop(): void; checks: DatabaseVerdictCheckStore } {
   const { config, logger } = deps;
   const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
   const entities = new CatalogVerdictEntities(deps.catalog, deps.auth);
+  const checks = new DatabaseVerdictCheckStore(deps.db);
   const publisher = new CommitVerdictPublisher({
     runStore: deps.runStore,
-    store: new DatabaseVerdictCheckStore(deps.db),
+    store: checks,
     clients: gitHubCommitVerdictClients(
       GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub (verdicts): ${message}`) }),
     ),
@@ -57,6 +59,7 @@ export function createVerdictChannels(deps: {
   });
   notifier.follow(deps.lifecycle);
   return {
+    checks,
     stop: () => {
       publisher.stop();
       notifier.stop();

@@ -28,6 +28,8 @@ export class CatalogWatcherSync {
       auth: AuthService;
       store: WatcherStore;
       logger: LoggerService;
+      /** The clusters GORT watches now: an object naming another one gets an annotation problem. */
+      knownClusters?: () => string[];
       /**
        * The tenancy rules applied to every watcher before it is stored, so
        * what an entity's owner may not watch never gets a run.
@@ -85,7 +87,7 @@ export class CatalogWatcherSync {
     }
     const { policy, factsOf, defaultCluster } = this.deps.tenancy;
     const cluster = defaultCluster();
-    const watchers = watchersFromEntities(entities).map(w => applyTenancy(w, policy, factsOf, cluster));
+    const watchers = watchersFromEntities(entities, this.deps.knownClusters?.()).map(w => applyTenancy(w, policy, factsOf, cluster));
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;
     this.deps.logger.info(

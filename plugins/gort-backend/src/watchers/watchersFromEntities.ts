@@ -4,7 +4,13 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { parseGortAnnotations } from '@gort-backstage/plugin-gort-common';
+import {
+  AnnotationProblem,
+  ANNOTATION_FLUX_APP,
+  formatWatchedObject,
+  parseGortAnnotations,
+  WatchedObject,
+} from '@gort-backstage/plugin-gort-common';
 import type { WatcherInput } from '../database/WatcherStore';
 
 /** Owner entity refs: the catalog's resolved relations, else `spec.owner`. */
@@ -23,11 +29,30 @@ export function ownersOf(entity: Entity): string[] {
   }
 }
 
-/** Turns annotated catalog entities into watchers (pure). */
-export function watcherFromEntity(entity: Entity): WatcherInput {
-  const { settings, problems } = parseGortAnnotations(
-    entity.metadata.annotations,
-  );
+/**
+ * Objects that name a cluster GORT does not watch (a typo, or a cluster not
+ * configured in gort.clusters, kubernetes.clusterLocatorMethods or a
+ * cluster supplier): one problem each, shown on the entity's tab.
+ */
+export function unknownClusterProblems(objects: WatchedObject[], knownClusters: string[]): AnnotationProblem[] {
+  const known = new Set(knownClusters);
+  const listed = knownClusters.length ? knownClusters.map(c => `"${c}"`).join(', ') : 'none';
+  return objects
+    .filter(object => object.cluster !== undefined && !known.has(object.cluster))
+    .map(object => ({
+      annotation: ANNOTATION_FLUX_APP,
+      value: formatWatchedObject(object),
+      message: `cluster "${object.cluster}" is not one GORT watches (it watches ${listed}); use one of those names, or configure the cluster in gort.clusters or kubernetes.clusterLocatorMethods`,
+    }));
+}
+
+/** Turns annotated catalog entities into watchers (pure); with `knownClusters`, unknown cluster names are problems. */
+export function watcherFromEntity(entity: Entity, knownClusters?: string[]): WatcherInput {
+  const parsed = parseGortAnnotations(entity.metadata.annotations);
+  const { settings } = parsed;
+  const problems = knownClusters
+    ? [...parsed.problems, ...unknownClusterProblems(settings.objects, knownClusters)]
+    : parsed.problems;
   return {
     entityRef: stringifyEntityRef(entity),
     owners: ownersOf(entity),
@@ -43,10 +68,10 @@ export function watcherFromEntity(entity: Entity): WatcherInput {
   };
 }
 
-export function watchersFromEntities(entities: Entity[]): WatcherInput[] {
+export function watchersFromEntities(entities: Entity[], knownClusters?: string[]): WatcherInput[] {
   const byRef = new Map<string, WatcherInput>();
   for (const entity of entities) {
-    const watcher = watcherFromEntity(entity);
+    const watcher = watcherFromEntity(entity, knownClusters);
     byRef.set(watcher.entityRef, watcher);
   }
   return [...byRef.values()];

@@ -443,6 +443,12 @@ export const RULE_EXAMPLES: Record<string, RuleExample[]> = {
       'ProgressDeadlineExceeded',
     ),
   ],
+  'reason:FailedScheduling': [
+    wl(
+      'running PreBind plugin "VolumeBinding": binding volumes: pv "data" is being deleted',
+      'FailedScheduling',
+    ),
+  ],
   'reason:FailedMount': [
     wl(
       'MountVolume.SetUp failed for volume "cache" : timed out',

@@ -1799,7 +1799,20 @@ const REASON_RULES: Rule[] = [
       'RetriesExceeded',
     ),
   ),
-  reasonRule('FailedScheduling', 'unschedulable', 0.8, ['workload']),
+  reasonRule(
+    'FailedScheduling',
+    'unschedulable',
+    0.8,
+    ['workload'],
+    undefined,
+    cite(
+      'kubernetes/kubernetes',
+      'pkg/scheduler/schedule_one.go',
+      1096,
+      'FailedScheduling',
+      '4a37f009ca615534484b1116d0f147f1f23cf067',
+    ),
+  ),
   reasonRule(
     'BackoffLimitExceeded',
     'workload-failed',

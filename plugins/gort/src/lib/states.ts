@@ -79,16 +79,18 @@ export function runStatePresentation(state: RunState): StatusPresentation {
  * ended), otherwise the state it is in.
  */
 /** Outcomes that are not also run states. */
-const OUTCOMES_ONLY: Record<'suspended' | 'unobservable', StatusPresentation> = {
+const OUTCOMES_ONLY: Record<'suspended' | 'unobservable' | 'partial', StatusPresentation> = {
   suspended: { kind: 'aborted', label: 'Suspended' },
   unobservable: { kind: 'warning', label: 'Cannot be tracked' },
+  /** Some clusters could not be read: their objects were not judged. */
+  partial: { kind: 'warning', label: 'Partly judged' },
 };
 
 export function runPresentation(
   run: Pick<RunSummary, 'state' | 'outcome'>,
 ): StatusPresentation {
   if (run.outcome && run.state === 'done') {
-    return run.outcome === 'suspended' || run.outcome === 'unobservable'
+    return run.outcome === 'suspended' || run.outcome === 'unobservable' || run.outcome === 'partial'
       ? OUTCOMES_ONLY[run.outcome]
       : RUN_STATES[run.outcome];
   }

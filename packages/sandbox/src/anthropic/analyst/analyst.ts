@@ -6,12 +6,17 @@ import { AnalystAnswer, AnswerBlock } from '../composeResponse';
 import { MessagesRequest } from '../wireTypes';
 import { summariseEvidence } from './evidenceSummary';
 import { reportIntentVerdict } from './intentVerdict';
+import { DangerousEdit, DANGEROUS_EDITS, withDangerousEdit } from './dangerousEdits';
 import { adversarialFix, adversarialVerdict } from './misbehaviour';
 import { proposeFix } from './proposeFix';
 import { PromptData, readPrompt } from './readPrompt';
 
 /** How the scripted analyst behaves: honestly, or like a model the backend must not trust. */
-export type AnalystMode = 'normal' | 'adversarial' | 'truncate';
+export type AnalystMode = 'normal' | 'adversarial' | 'truncate' | `dangerous:${DangerousEdit}`;
+
+function dangerousEditOf(mode: AnalystMode): DangerousEdit | undefined {
+  return DANGEROUS_EDITS.find(edit => mode === `dangerous:${edit}`);
+}
 
 const KNOWN_TOOLS = [PROPOSE_FIX_TOOL_NAME, REPORT_INTENT_VERDICT_TOOL_NAME];
 
@@ -44,6 +49,9 @@ function toolInput(
 ): Record<string, unknown> | undefined {
   if (tool === PROPOSE_FIX_TOOL_NAME) {
     const fix = proposeFix(prompt);
+    const dangerous = dangerousEditOf(mode);
+    // Only a fix with edits gets a dangerous file beside them (nothing to hide it in otherwise).
+    if (dangerous && fix.edits.length > 0) return { ...withDangerousEdit(fix, dangerous) };
     return { ...(mode === 'adversarial' ? adversarialFix(fix) : fix) };
   }
   if (tool === REPORT_INTENT_VERDICT_TOOL_NAME) {

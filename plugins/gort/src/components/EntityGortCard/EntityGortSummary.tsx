@@ -3,6 +3,7 @@ import type {
   EntityGortStatus,
   RunSummary,
 } from '@gort-backstage/plugin-gort-common';
+import { groupObjectsByCluster } from '../../lib/clusters';
 import { shortSha } from '../../lib/revisions';
 import {
   FLUX_OBJECT_STATES,
@@ -23,6 +24,31 @@ export function EntityGortSummary(props: {
   const state = FLUX_OBJECT_STATES[worstFluxState(status.objects)];
   const run = status.latestRun;
   const runState = run && runPresentation(run);
+  const groups = groupObjectsByCluster(status.objects);
+  const byCluster =
+    groups.length > 1
+      ? {
+          Clusters: (
+            <>
+              {groups.map((group, index) => {
+                const worst = FLUX_OBJECT_STATES[worstFluxState(group.objects)];
+                return (
+                  <span
+                    key={group.cluster ?? ''}
+                    aria-label={`Cluster ${group.cluster ?? 'default'}: ${
+                      worst.label
+                    }`}
+                  >
+                    {index > 0 && ', '}
+                    {group.cluster ?? 'default'}{' '}
+                    <StatusLabel kind={worst.kind} label={worst.label} />
+                  </span>
+                );
+              })}
+            </>
+          ),
+        }
+      : {};
   return (
     <StructuredMetadataTable
       dense
@@ -31,9 +57,11 @@ export function EntityGortSummary(props: {
           <>
             <StatusLabel kind={state.kind} label={state.label} /> (
             {status.objects.length} object
-            {status.objects.length === 1 ? '' : 's'})
+            {status.objects.length === 1 ? '' : 's'}
+            {groups.length > 1 ? ` in ${groups.length} clusters` : ''})
           </>
         ),
+        ...byCluster,
         'Last run':
           run && runState ? (
             <Link

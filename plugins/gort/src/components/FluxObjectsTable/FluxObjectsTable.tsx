@@ -11,8 +11,10 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { Fragment } from 'react';
+import { groupObjectsByCluster } from '../../lib/clusters';
 import { revisionSha } from '../../lib/revisions';
-import { FLUX_OBJECT_STATES } from '../../lib/states';
+import { FLUX_OBJECT_STATES, worstFluxState } from '../../lib/states';
 import { absoluteTime, relativeTime } from '../../lib/time';
 import { CommitLink } from '../CommitLink';
 import { StatusLabel } from '../StatusLabel';
@@ -102,9 +104,69 @@ function SourceCell(props: {
   );
 }
 
-/** Live Flux state of each watched object. */
+/** Live Flux state of each watched object, grouped by cluster when there are several. */
 export function FluxObjectsTable(props: Props) {
   const { objects, latestRun, targetRepo } = props;
+  const groups = groupObjectsByCluster(objects);
+  const row = (object: FluxObjectStatus) => {
+    const state = FLUX_OBJECT_STATES[object.state];
+    return (
+      <TableRow key={object.object}>
+        <TableCell>
+          <Typography variant="body2">
+            {object.kind}/{object.namespace}/{object.name}
+          </Typography>
+          {object.cluster && (
+            <Typography variant="caption" color="textSecondary">
+              cluster {object.cluster}
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell>
+          <StatusLabel kind={state.kind} label={state.label} />
+          {object.reason && (
+            <Typography variant="body2">{object.reason}</Typography>
+          )}
+          {object.message && (
+            <Typography variant="caption" color="textSecondary" component="p">
+              {object.message}
+            </Typography>
+          )}
+          {!object.observedGenerationCurrent && object.state !== 'unknown' && (
+            <Typography variant="caption" component="p">
+              The controller has not processed the latest spec yet.
+            </Typography>
+          )}
+        </TableCell>
+        <TableCell>
+          <Revision
+            revision={object.lastAppliedRevision}
+            latestRun={latestRun}
+            targetRepo={targetRepo}
+          />
+          <div>
+            <BehindLatest object={object} latestRun={latestRun} />
+          </div>
+        </TableCell>
+        <TableCell>
+          {object.lastTransitionTime ? (
+            <Tooltip title={absoluteTime(object.lastTransitionTime)}>
+              <span>{relativeTime(object.lastTransitionTime)}</span>
+            </Tooltip>
+          ) : (
+            'never'
+          )}
+        </TableCell>
+        <TableCell>
+          <SourceCell
+            source={object.source}
+            latestRun={latestRun}
+            targetRepo={targetRepo}
+          />
+        </TableCell>
+      </TableRow>
+    );
+  };
   return (
     <Table size="small" aria-label="Watched Flux objects">
       <TableHead>
@@ -117,70 +179,26 @@ export function FluxObjectsTable(props: Props) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {objects.map(object => {
-          const state = FLUX_OBJECT_STATES[object.state];
-          return (
-            <TableRow key={object.object}>
-              <TableCell>
-                <Typography variant="body2">
-                  {object.kind}/{object.namespace}/{object.name}
-                </Typography>
-                {object.cluster && (
-                  <Typography variant="caption" color="textSecondary">
-                    cluster {object.cluster}
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                <StatusLabel kind={state.kind} label={state.label} />
-                {object.reason && (
-                  <Typography variant="body2">{object.reason}</Typography>
-                )}
-                {object.message && (
-                  <Typography
-                    variant="caption"
-                    color="textSecondary"
-                    component="p"
+        {groups.length > 1
+          ? groups.map(group => {
+              const worst = FLUX_OBJECT_STATES[worstFluxState(group.objects)];
+              return (
+                <Fragment key={group.cluster ?? ''}>
+                  <TableRow
+                    aria-label={`Cluster ${group.cluster ?? 'default'}`}
                   >
-                    {object.message}
-                  </Typography>
-                )}
-                {!object.observedGenerationCurrent &&
-                  object.state !== 'unknown' && (
-                    <Typography variant="caption" component="p">
-                      The controller has not processed the latest spec yet.
-                    </Typography>
-                  )}
-              </TableCell>
-              <TableCell>
-                <Revision
-                  revision={object.lastAppliedRevision}
-                  latestRun={latestRun}
-                  targetRepo={targetRepo}
-                />
-                <div>
-                  <BehindLatest object={object} latestRun={latestRun} />
-                </div>
-              </TableCell>
-              <TableCell>
-                {object.lastTransitionTime ? (
-                  <Tooltip title={absoluteTime(object.lastTransitionTime)}>
-                    <span>{relativeTime(object.lastTransitionTime)}</span>
-                  </Tooltip>
-                ) : (
-                  'never'
-                )}
-              </TableCell>
-              <TableCell>
-                <SourceCell
-                  source={object.source}
-                  latestRun={latestRun}
-                  targetRepo={targetRepo}
-                />
-              </TableCell>
-            </TableRow>
-          );
-        })}
+                    <TableCell colSpan={5}>
+                      <Typography variant="subtitle2" component="span">
+                        Cluster {group.cluster ?? 'default'}
+                      </Typography>{' '}
+                      <StatusLabel kind={worst.kind} label={worst.label} />
+                    </TableCell>
+                  </TableRow>
+                  {group.objects.map(row)}
+                </Fragment>
+              );
+            })
+          : objects.map(row)}
       </TableBody>
     </Table>
   );

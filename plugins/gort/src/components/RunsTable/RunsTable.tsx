@@ -31,6 +31,7 @@ const OUTCOME_LABELS: Record<RunOutcome, string> = {
   timed_out: 'Timed out',
   suspended: 'Suspended',
   unobservable: 'Cannot be tracked',
+  partial: 'Partly judged',
   superseded: 'Superseded',
   error: 'GORT error',
 };

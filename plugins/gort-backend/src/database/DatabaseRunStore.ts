@@ -25,6 +25,9 @@ const RUNS = 'gort_runs';
 const EVENTS = 'gort_run_events';
 const DELIVERIES = 'gort_deliveries';
 const TERMINAL_STATES: RunState[] = ['done', 'superseded', 'error'];
+/** Rows per insert statement. */
+const RUN_BATCH = 100;
+const EVENT_BATCH = 300;
 
 interface RunRow {
   seq: number | string;
@@ -155,6 +158,10 @@ function queuedMessage(run: NewRun): string {
   return `Run requested for ${at}`;
 }
 
+function supersededMessage(sha: string): string {
+  return `Superseded by the push of ${sha.slice(0, 7)}`;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string })?.code ?? '';
   // PostgreSQL, SQLite, MySQL
@@ -177,16 +184,14 @@ export class DatabaseRunStore implements RunStore {
       try {
         return await this.db.transaction(async tx => {
           const now = this.clock();
-          const runs = await this.createRunsIn(tx, delivery.runs, now);
-          const runIds = runs.filter(r => r.created).map(r => r.runId);
-          await tx(DELIVERIES).insert({
+          const runs = await this.createRunsIn(tx, delivery.runs, now, runIds => ({
             delivery_id: delivery.deliveryId,
             source: delivery.source,
             body_hash: delivery.bodyHash ?? null,
             result: runIds.length > 0 ? 'accepted' : 'ignored',
             run_ids: JSON.stringify(runIds),
             received_at: now,
-          });
+          }));
           return { duplicate: false as const, runs };
         });
       } catch (error) {
@@ -250,24 +255,41 @@ export class DatabaseRunStore implements RunStore {
     }
   }
 
-  /** The runs of a delivery (or one run), decided on the entities' active runs and written in batches. */
-  private async createRunsIn(tx: Knex.Transaction, runs: NewRun[], now: Date): Promise<CreateRunResult[]> {
+  /**
+   * The runs of a delivery (or one run), decided on the entities' active runs
+   * and written in batches; `deliveryRow` is the delivery's row, given the ids
+   * of the runs created, stored in the same transaction.
+   */
+  private async createRunsIn(
+    tx: Knex.Transaction,
+    runs: NewRun[],
+    now: Date,
+    deliveryRow?: (runIds: string[]) => Record<string, unknown>,
+  ): Promise<CreateRunResult[]> {
     const entityRefs = [...new Set(runs.map(r => r.entityRef))];
-    if (this.db.client.config.client === 'pg' && entityRefs.length > 0) {
-      // Creations for one entity queue up here instead of failing on the index
-      // and retrying; locks are taken in one order, so they cannot deadlock.
-      await tx.raw(
-        'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(ref) AS h FROM unnest(?::text[]) AS ref ORDER BY h) AS locks',
-        [entityRefs],
-      );
-    }
-    const active = new Map<string, ActiveRow[]>();
-    for (const refs of chunks(entityRefs, 500)) {
-      const rows = await tx<RunRow>(RUNS)
+    const pg = this.db.client.config.client === 'pg';
+    // Creations for one entity queue up on PostgreSQL instead of failing on
+    // the index and retrying; locks are taken in one order, so they cannot
+    // deadlock. The reads are queued on the connection behind the lock (not
+    // awaited after it), so they start the moment it is granted and see what
+    // the previous holder committed.
+    const lock =
+      pg && entityRefs.length > 0
+        ? tx.raw(
+            'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(ref) AS h FROM unnest(?::text[]) AS ref ORDER BY h) AS locks',
+            [entityRefs],
+          )
+        : undefined;
+    const reads = [...chunks(entityRefs, 500)].map(refs =>
+      tx<RunRow>(RUNS)
         .whereIn('entity_ref', refs)
         .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .select('id', 'entity_ref', 'sha', 'before_sha', 'forced', 'state', 'created_at');
-      for (const row of rows) active.set(row.entity_ref, [...(active.get(row.entity_ref) ?? []), row as unknown as ActiveRow]);
+        .select('id', 'entity_ref', 'sha', 'before_sha', 'forced', 'state', 'created_at'),
+    );
+    const [, ...rowSets] = await Promise.all([lock, ...reads]);
+    const active = new Map<string, ActiveRow[]>();
+    for (const row of rowSets.flat() as unknown as ActiveRow[]) {
+      active.set(row.entity_ref, [...(active.get(row.entity_ref) ?? []), row]);
     }
     const results: CreateRunResult[] = [];
     const inserts: Record<string, unknown>[] = [];
@@ -314,11 +336,41 @@ export class DatabaseRunStore implements RunStore {
         { id, entity_ref: run.entityRef, sha, before_sha: beforeSha, forced: run.forced ?? false, state: 'queued', created_at: now },
       ]);
     }
-    // Superseded first: the index allows one waiting run per entity at any moment.
+    const createdIds = results.filter(r => r.created).map(r => r.runId);
+    const delivery = deliveryRow?.(createdIds);
+    // Superseded first: the index allows one waiting run per entity at any
+    // moment. On PostgreSQL the inserts are queued right behind (the
+    // connection runs them in order), and each supersede statement writes
+    // the events of the runs it changed.
+    let superseded: Set<string>;
+    if (pg) {
+      [superseded] = await Promise.all([this.supersede(tx, supersede, now, true), this.insertAll(tx, inserts, events, delivery)]);
+    } else {
+      superseded = await this.supersede(tx, supersede, now, false);
+      for (const [olderId, { sha }] of supersede) {
+        if (superseded.has(olderId)) events.push({ run_id: olderId, state: 'superseded', message: supersededMessage(sha), at: now });
+      }
+      await this.insertAll(tx, inserts, events, delivery);
+    }
+    for (const result of results) result.superseded = result.superseded.filter(id => superseded.has(id));
+    return results;
+  }
+
+  /**
+   * Supersedes the runs of `supersede` still waiting; the ids it changed.
+   * With `withEvents` (PostgreSQL: a data-modifying CTE), the same
+   * statement records their "superseded" events.
+   */
+  private async supersede(
+    tx: Knex.Transaction,
+    supersede: Map<string, { by: string; sha: string }>,
+    now: Date,
+    withEvents: boolean,
+  ): Promise<Set<string>> {
     const superseded = new Set<string>();
     for (const ids of chunks([...supersede.keys()], 200)) {
       const byCase = tx.raw(`CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`, ids.flatMap(id => [id, supersede.get(id)!.by]));
-      const changed = await tx(RUNS)
+      const update = tx(RUNS)
         .whereIn('id', ids)
         .whereIn('state', WAITING_RUN_STATES as RunState[])
         .update(
@@ -333,17 +385,53 @@ export class DatabaseRunStore implements RunStore {
           },
           ['id'],
         );
-      for (const row of changed as unknown as Array<{ id: string }>) superseded.add(row.id);
-    }
-    for (const [olderId, { sha }] of supersede) {
-      if (superseded.has(olderId)) {
-        events.push({ run_id: olderId, state: 'superseded', message: `Superseded by the push of ${sha.slice(0, 7)}`, at: now });
+      let changed: Array<{ id: string }>;
+      if (withEvents) {
+        const messageCase = tx.raw(
+          `CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+          ids.flatMap(id => [id, supersededMessage(supersede.get(id)!.sha)]),
+        );
+        const rows = await tx
+          .with('gort_superseded', update)
+          .insert(function selectSuperseded(this: Knex.QueryBuilder) {
+            this.select('id', tx.raw("'superseded'"), messageCase, tx.raw('?::timestamptz', [now])).from('gort_superseded');
+          })
+          .into(tx.raw('?? (??, ??, ??, ??)', [EVENTS, 'run_id', 'state', 'message', 'at']))
+          .returning('run_id');
+        changed = (rows as Array<{ run_id: string }>).map(row => ({ id: row.run_id }));
+      } else {
+        changed = (await update) as unknown as Array<{ id: string }>;
       }
+      for (const row of changed) superseded.add(row.id);
     }
-    for (const result of results) result.superseded = result.superseded.filter(id => superseded.has(id));
-    for (const rows of chunks(inserts, 100)) await tx(RUNS).insert(rows);
-    for (const rows of chunks(events, 300)) await tx(EVENTS).insert(rows);
-    return results;
+    return superseded;
+  }
+
+  /**
+   * New runs, their events and the delivery. On PostgreSQL a delivery of up
+   * to one batch is one statement (data-modifying CTEs), so a transaction
+   * that holds an entity's lock makes fewer round trips before its commit.
+   */
+  private async insertAll(
+    tx: Knex.Transaction,
+    inserts: Record<string, unknown>[],
+    events: Record<string, unknown>[],
+    delivery?: Record<string, unknown>,
+  ): Promise<void> {
+    if (this.db.client.config.client === 'pg' && inserts.length <= RUN_BATCH && events.length <= EVENT_BATCH) {
+      const statements = [
+        ...(inserts.length > 0 ? [tx(RUNS).insert(inserts)] : []),
+        ...(events.length > 0 ? [tx(EVENTS).insert(events)] : []),
+        ...(delivery ? [tx(DELIVERIES).insert(delivery)] : []),
+      ];
+      const last = statements.pop();
+      if (!last) return;
+      await statements.reduce((query, statement, i) => query.with(`gort_write_${i}`, statement), last);
+      return;
+    }
+    for (const rows of chunks(inserts, RUN_BATCH)) await tx(RUNS).insert(rows);
+    for (const rows of chunks(events, EVENT_BATCH)) await tx(EVENTS).insert(rows);
+    if (delivery) await tx(DELIVERIES).insert(delivery);
   }
 
   async claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]> {

@@ -1,4 +1,4 @@
-import type { Run } from '@gort-backstage/plugin-gort-common';
+import type { EntityGortStatus, Run } from '@gort-backstage/plugin-gort-common';
 import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
 
 jest.setTimeout(600_000);
@@ -87,6 +87,16 @@ describe('one push followed across several clusters (sandbox clusters staging, p
     expect(edge.timeline.at(-1)?.message).toMatch(/not judged: cluster edge refuses GORT's credentials/);
 
     await env.waitForRun(await env.pushScenarioTo(PROD, 'fix'), done);
+  });
+
+  it('gives the org page every object\'s cluster, and says why an unreadable cluster\'s object has no live state', async () => {
+    const { body } = await env.api<{ items: EntityGortStatus[] }>('/entities/status');
+    const clustersOf = (entityRef: string) => body.items.find(i => i.entityRef === entityRef)?.objects.map(o => o.cluster);
+    expect(clustersOf(PODINFO)).toEqual(['staging', 'prod']);
+    expect(clustersOf(EDGE_ENTITY)).toEqual(['staging', 'edge']);
+    const edge = body.items.find(i => i.entityRef === EDGE_ENTITY)!.objects.find(o => o.cluster === 'edge');
+    expect(edge).toMatchObject({ state: 'unknown', reason: 'unauthorized' });
+    expect(edge?.message).toMatch(/^cluster edge refuses GORT's credentials \(401 Unauthorized\)/);
   });
 
   it('shows a watcher naming an unknown cluster as an annotation problem', async () => {

@@ -20,6 +20,8 @@ export interface ScaleFigures {
   idlePerMinute: Record<string, number>;
   /** Requests in the window after one push that started a run for every watcher, by cluster. */
   afterPush: Record<string, number>;
+  /** The same, by verb over all clusters: lists and watches (`get-or-list`, `watch`) vs reconcile requests (`patch`). */
+  afterPushByVerb: Record<string, number>;
 }
 
 async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
@@ -31,6 +33,7 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
       // Spread over the three clusters: watcher i follows app-i in cluster i mod 3.
       extraEntityObject: i => `${CLUSTERS[i % CLUSTERS.length]}:flux-system/app-${i}`,
       reconcileTimeout: '5m',
+      backendStartTimeoutMs: 600_000,
     },
     sandbox => {
       for (let i = 0; i < extra; i++) {
@@ -49,18 +52,27 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
   );
   try {
     const counts = () => Object.fromEntries(env.sandbox.clusters.map(c => [c.name, sum(c.kube.requestCounts())]));
+    const verbs = () => {
+      const all: Counts = {};
+      for (const c of env.sandbox.clusters) {
+        for (const [verb, n] of Object.entries(c.kube.requestCounts())) all[verb] = (all[verb] ?? 0) + n;
+      }
+      return all;
+    };
     // Let the start-up lists and watches settle first.
     await new Promise(r => setTimeout(r, 5_000));
     const before = counts();
     await new Promise(r => setTimeout(r, windowS * 1000));
     const idle = minus(counts(), before);
     const pushedAt = counts();
+    const verbsAtPush = verbs();
     const sha = await env.push('fix');
     await env.waitForRun(sha, r => r.state === 'done', PODINFO);
     await new Promise(r => setTimeout(r, windowS * 1000));
     const afterPush = minus(counts(), pushedAt);
+    const afterPushByVerb = minus(verbs(), verbsAtPush);
     const perMinute = Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, Math.round((v * 60) / windowS)]));
-    return { watchers, windowS, idlePerMinute: perMinute, afterPush };
+    return { watchers, windowS, idlePerMinute: perMinute, afterPush, afterPushByVerb };
   } finally {
     await env.close();
   }
@@ -68,12 +80,14 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
 
 export function printMultiCluster(figures: ScaleFigures[]) {
   console.log('\nKubernetes requests across three clusters (one list+watch per cluster and kind, not per entity):');
-  console.log('watchers | idle requests/min per cluster (staging, prod, edge) | total/min | requests in the window after a push (per cluster)');
+  console.log('watchers | idle requests/min per cluster (staging, prod, edge) | total/min | after a push, per cluster | after a push, by verb');
   for (const f of figures) {
     const idle = CLUSTERS.map(c => f.idlePerMinute[c] ?? 0);
     const push = CLUSTERS.map(c => f.afterPush[c] ?? 0);
-    console.log(`${String(f.watchers).padStart(8)} | ${idle.join(', ').padEnd(50)} | ${String(idle.reduce((a, b) => a + b, 0)).padStart(9)} | ${push.join(', ')} (${f.windowS} s)`);
+    const byVerb = Object.entries(f.afterPushByVerb).filter(([, n]) => n > 0).map(([verb, n]) => `${verb} ${n}`).join(', ');
+    console.log(`${String(f.watchers).padStart(8)} | ${idle.join(', ').padEnd(50)} | ${String(idle.reduce((a, b) => a + b, 0)).padStart(9)} | ${push.join(', ')} (${f.windowS} s) | ${byVerb}`);
   }
+  console.log('(patch: one reconcile request per distinct Flux object and pushed commit, when gort.flux.requestReconcile is on; lists and watches do not grow with watchers)');
 }
 
 export async function multiClusterFigures(): Promise<ScaleFigures[]> {

@@ -58,6 +58,8 @@ export interface GortEnvironmentOptions {
    * is the default). Default: one cluster `demo`.
    */
   clusters?: HarnessCluster[];
+  /** How long each backend may take to start (default 120 s; load tests on a busy machine need more). */
+  backendStartTimeoutMs?: number;
   /** podinfo's `gort.io/flux-app`; default its Kustomization in every cluster (`name:flux-system/podinfo`, …). */
   podinfoFluxApp?: string;
 }
@@ -317,7 +319,7 @@ export class GortEnvironment {
       backends.push(new BackendProcess(`backend-${i}`, port, [configFile]));
     }
     // One after another, as a rolling deployment starts replicas.
-    for (const backend of backends) await backend.start();
+    for (const backend of backends) await backend.start(options.backendStartTimeoutMs);
     sandbox.github.setWebhook({
       url: `${backends[0].baseUrl}/api/gort/webhook`,
       secret: SANDBOX_DEFAULTS.webhookSecret,

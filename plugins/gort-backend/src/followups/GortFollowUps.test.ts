@@ -172,6 +172,26 @@ describe('GortFollowUps against the sandbox GitHub and Anthropic', () => {
     expect(events[0].meta).toMatchObject({ entityRef: s.entityRef, runId: s.run.id, repo: `acme/${s.repo}`, branch });
   });
 
+  it('refuses a dangerous addition by default, and with editPolicy label opens the PR for security review, never as passed', async () => {
+    env.anthropic.setMode('dangerous:cluster-admin-binding');
+    const refused = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
+    const byDefault = await env.build().followUps.afterDiagnosis({ run: failed(refused.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(byDefault.fixPr).toMatchObject({ status: 'rejected' });
+    expect(byDefault.fixPr!.validation.find(c => c.check === 'edit-policy')).toMatchObject({ ok: false, status: 'failed', detail: expect.stringMatching(/cluster-admin/) });
+    expect(await gortBranches(refused.repo)).toEqual([]);
+
+    const labelled = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });
+    const { followUps } = env.build({ fixPr: { editPolicy: 'label' } });
+    const result = await followUps.afterDiagnosis({ run: failed(labelled.run), category: 'image-pull', diagnosis: PULL_DIAGNOSIS, evidence: PULL_EVIDENCE, progress: onProgress, guard: held });
+    expect(result.fixPr).toMatchObject({ status: 'opened' });
+    expect(result.fixPr!.validation.find(c => c.check === 'edit-policy')).toMatchObject({ status: 'review' });
+    const { data: pr } = await env.octokit.pulls.get({ owner: 'acme', repo: labelled.repo, pull_number: result.fixPr!.number! });
+    expect(pr.labels.map(l => l.name).sort()).toEqual(['gort', 'needs-security-review']);
+    expect(pr.body).toContain('needs security review');
+    expect(pr.body).not.toContain('Validation ✅');
+    expect(pr.body).toContain('rbac.authorization.k8s.io/v1 ClusterRoleBinding');
+  });
+
   it('finds the PR an interrupted attempt opened (crash before the database recorded it) instead of opening another', async () => {
     const { followUps } = env.build();
     const s = await env.scenario({ 'apps/podinfo/deployment.yaml': DEPLOYMENT(BROKEN_IMAGE) });

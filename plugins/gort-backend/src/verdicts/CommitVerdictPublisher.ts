@@ -135,7 +135,7 @@ export class CommitVerdictPublisher {
     const entity = await this.options.entities(run.entityRef);
     const annotation = entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase();
     const runUrl = runPageUrl(this.options.appBaseUrl, run.entityRef, run.id);
-    const verdict = verdictOf(run, { runUrl, evidence: this.options.config.evidence || annotation === 'evidence' });
+    const verdict = verdictOf(run, { runUrl, evidence: this.options.config.evidence || annotation === 'evidence' }, target.cluster || undefined);
     const client = await this.options.clients(splitRepo(run.repo));
     await this.post(client, {
       key: { runId: run.id, cluster: target.cluster },

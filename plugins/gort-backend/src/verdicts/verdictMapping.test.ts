@@ -69,6 +69,24 @@ describe('run state → check', () => {
     expect(verdictOf({ ...base, state: 'done', ...facts } as Run, content)).toMatchObject({ status: 'completed', conclusion });
   });
 
+  it('gives each cluster of a multi-cluster run its own verdict when they differ', () => {
+    const run: Run = {
+      ...base,
+      state: 'done',
+      outcome: 'failed',
+      category: 'image-pull',
+      clusters: [
+        { cluster: 'eu', state: 'failed', objects: ['a'], detail: 'ImagePullBackOff' },
+        { cluster: 'us', state: 'succeeded', objects: ['a'], detail: '' },
+        { cluster: 'ap', state: 'unreachable', objects: ['a'], detail: '401' },
+      ],
+    };
+    expect(verdictOf(run, content, 'eu').conclusion).toBe('failure');
+    expect(verdictOf(run, content, 'us')).toMatchObject({ conclusion: 'success', title: 'Applied and healthy in us; another cluster did not succeed' });
+    expect(verdictOf(run, content, 'ap').conclusion).toBe('neutral');
+    expect(verdictOf({ ...run, outcome: 'partial' }, content).conclusion).toBe('neutral');
+  });
+
   it('concludes a superseded run neutral', () => {
     expect(verdictOf({ ...base, state: 'superseded', outcome: 'superseded' }, content)).toMatchObject({ conclusion: 'neutral', title: 'Superseded by a later push' });
   });

@@ -83,6 +83,8 @@ export function conclusionOf(run: RunVerdictFacts): { conclusion: CheckConclusio
       return { conclusion: 'neutral', verdict: 'A Flux object is suspended: nothing was applied' };
     case 'unobservable':
       return { conclusion: 'neutral', verdict: 'No verdict possible: the Flux source does not follow this commit' };
+    case 'partial':
+      return { conclusion: 'neutral', verdict: 'Applied where it could be judged; a cluster could not be read' };
     default:
       return { conclusion: 'neutral', verdict: 'GORT could not follow this push (see the run page)' };
   }
@@ -101,15 +103,28 @@ export interface VerdictContent {
 
 const EVIDENCE_ITEMS = 5;
 
-/** The check run for one run: stage while in progress, then the verdict; neutralised text only. */
-export function verdictOf(run: Run, content: VerdictContent): CommitVerdict {
+/**
+ * The verdict of one cluster of a run whose objects are on several: the
+ * run's own unless the run did not succeed and this cluster's objects did
+ * (success here) or could not be read (neutral).
+ */
+function clusterConclusion(run: Run, cluster: string | undefined): { conclusion: CheckConclusion; verdict: string } | undefined {
+  if (!cluster || run.outcome === 'succeeded' || run.state === 'superseded') return undefined;
+  const entry = run.clusters?.find(c => c.cluster === cluster);
+  if (entry?.state === 'succeeded') return { conclusion: 'success', verdict: `Applied and healthy in ${cluster}; another cluster did not succeed` };
+  if (entry?.state === 'unreachable') return { conclusion: 'neutral', verdict: `Cluster ${cluster} could not be read` };
+  return undefined;
+}
+
+/** The check run for one run (or one cluster of it): stage while in progress, then the verdict; neutralised text only. */
+export function verdictOf(run: Run, content: VerdictContent, cluster?: string): CommitVerdict {
   const lines: string[] = [];
   if (!isFinished(run)) {
     const title = stageOf(run.state);
     lines.push(`**Stage:** ${neutraliseText(title)}`, '', `[Follow the run in Backstage](${content.runUrl})`);
     return { status: 'in_progress', title, summary: lines.join('\n') };
   }
-  const { conclusion, verdict } = conclusionOf(run);
+  const { conclusion, verdict } = clusterConclusion(run, cluster) ?? conclusionOf(run);
   lines.push(`**Verdict:** ${neutraliseText(verdict)}`);
   if (run.category) lines.push(`**Category:** \`${run.category}\``);
   lines.push(`**Stage:** ${neutraliseText(run.outcome ?? run.state)}`);

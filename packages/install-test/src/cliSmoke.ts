@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { run } from './exec';
 import { NodeRuntime } from './nodes';
@@ -11,7 +12,8 @@ export interface CliSmokeResult {
 
 /**
  * Installs the packed CLI into an empty folder with one Node's npm and runs
- * `gort diagnose --json` on a recorded Flux failure with that Node. The
+ * `gort diagnose --json` on a recorded Flux failure with that Node, and
+ * `gort follow` against a closed port (exit 2). The
  * CLI's own dependencies on the unpublished -node and -common packages are
  * given as tarballs too.
  */
@@ -60,11 +62,48 @@ export async function cliFromTarball(
     );
   }
   const help = await run(runtime.node, [bin, '--help'], { cwd: dir, env });
-  if (!/^\s+diagnose\b/m.test(help))
-    throw new Error(`gort --help does not list diagnose:\n${help}`);
+  if (!/^\s+diagnose\b/m.test(help) || !/^\s+follow\b/m.test(help))
+    throw new Error(`gort --help does not list diagnose and follow:\n${help}`);
+  // `gort follow` loads and runs on this Node too: with nothing listening
+  // at the backend URL it exits 2 (network error) after one request.
+  const port = await closedPort();
+  const follow = await run(
+    runtime.node,
+    [
+      bin,
+      'follow',
+      'a'.repeat(40),
+      '--backend-url',
+      `http://127.0.0.1:${port}`,
+      '--wait-for-runs',
+      '1s',
+    ],
+    { cwd: dir, env: { ...env, GORT_TOKEN: 'smoke' } },
+  ).then(
+    () => 'exited with 0',
+    (error: Error) => error.message,
+  );
+  if (!/exited with 2:[\s\S]*gort: cannot reach/.test(follow))
+    throw new Error(
+      `gort follow on Node ${runtime.version}: expected exit 2 (cannot reach), got ${follow}`,
+    );
   return {
     node: runtime.version,
     installSeconds,
     category: diagnosis.category,
   };
+}
+
+/** A port on which nothing listens (it was free a moment ago). */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        resolve(typeof address === 'object' && address ? address.port : 0),
+      );
+    });
+  });
 }

@@ -10,6 +10,7 @@ export * from './github';
 export * from './anthropic';
 export * from './kube';
 export * from './flux';
+export * from './oci';
 export { startSandbox, DEMO_CLUSTERS, DEMO_REPO, SANDBOX_DEFAULTS } from './sandbox';
 export type { Sandbox, SandboxOptions, SandboxClusterOptions, SandboxKubeCluster } from './sandbox';
 export { demoPush, pushChange } from './cli/demoPush';

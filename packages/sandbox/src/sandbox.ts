@@ -8,8 +8,10 @@ import {
   RepoFiles,
   startFluxSimulation,
   FluxSimulation,
+  ResolveRegistry,
 } from './flux';
 import { GitRepoStore } from './git';
+import { OciRegistryServer, startOciRegistry } from './oci';
 import { GitHubServer, startGitHubServer } from './github';
 import { createSelfSignedCertificate, KubeApiServer, startKubeApiServer } from './kube';
 
@@ -86,6 +88,8 @@ export interface SandboxOptions {
   clusters?: SandboxClusterOptions[];
   /** Accounts the sandbox's GitHub App is installed on (default: the demo repository's owner). */
   appInstalledOn?: string[];
+  /** Also start an OCI distribution registry (../oci) for OCIRepository sources. */
+  ociRegistry?: boolean;
 }
 
 export interface Sandbox {
@@ -106,6 +110,8 @@ export interface Sandbox {
   anthropic: AnthropicServer;
   flux: FluxSimulation;
   git: GitRepoStore;
+  /** The OCI registry, with `ociRegistry`; OCIRepository URLs are `oci://${oci.host}/<repository>`. */
+  oci?: OciRegistryServer;
   repoCloneUrl: string;
   /** Takes the Kubernetes API down (the cluster "goes away"); state is kept. */
   stopKubeApi(): Promise<void>;
@@ -218,6 +224,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const repoCloneUrl = `${github.url}/${DEMO_REPO.owner}/${DEMO_REPO.repo}.git`;
 
   const tls = options.kubeTls ? await createSelfSignedCertificate() : undefined;
+  const oci = options.ociRegistry ? await startOciRegistry({ host }) : undefined;
   const basePort = options.kubePort ?? SANDBOX_DEFAULTS.kubePort;
   const clusters: SandboxKubeCluster[] = [];
   for (const [index, clusterOption] of clusterOptions.entries()) {
@@ -234,6 +241,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         sourceInterval: options.sourceInterval,
         fluxTickMs: options.fluxTickMs,
         healthCheckCapMs: options.healthCheckCapMs,
+        resolveRegistry: registryHost => (registryHost === oci?.host ? oci.store : undefined),
       }),
     );
   }
@@ -272,12 +280,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     anthropic,
     flux: first.flux,
     git,
+    oci,
     repoCloneUrl,
     stopKubeApi: () => first.stopKubeApi(),
     startKubeApi: () => first.startKubeApi(),
     async close() {
       await Promise.all(clusters.map(c => c.flux.stop()));
-      await Promise.allSettled([...clusters.map(c => c.stopKubeApi()), github.close(), anthropic.close()]);
+      await Promise.allSettled([
+        ...clusters.map(c => c.stopKubeApi()),
+        github.close(),
+        anthropic.close(),
+        oci ? oci.close() : Promise.resolve(),
+      ]);
     },
   };
 }
@@ -294,6 +308,7 @@ interface StartClusterOptions {
   sourceInterval?: string;
   fluxTickMs?: number;
   healthCheckCapMs?: number;
+  resolveRegistry?: ResolveRegistry;
 }
 
 /** One Kubernetes API stand-in with the demo Flux objects (path and CLUSTER_NAME of this cluster) and its Flux. */
@@ -330,6 +345,7 @@ async function startCluster(options: StartClusterOptions): Promise<SandboxKubeCl
   const flux = startFluxSimulation({
     store: kubeStore,
     resolveRepoDir: options.resolveRepoDir,
+    resolveRegistry: options.resolveRegistry,
     tickMs: options.fluxTickMs,
     healthCheckCapMs: options.healthCheckCapMs,
   });

@@ -52,6 +52,10 @@ export interface GortEnvironmentOptions {
    * through the App, as `@backstage/integration` prefers App credentials.
    */
   githubApp?: boolean;
+  /** Start the sandbox's OCI registry (`sandbox.oci`) for OCIRepository sources. */
+  ociRegistry?: boolean;
+  /** `gort.fixPr.allowedPaths`: where fixes may edit beyond the object's spec.path tree. */
+  fixPrAllowedPaths?: string[];
   /**
    * Several sandbox clusters, each with its own Kubernetes API and Flux on the
    * shared repository, configured in `gort.clusters` in this order (the first
@@ -221,6 +225,7 @@ export class GortEnvironment {
       healthCheckCapMs: options.healthCheckCapMs ?? 4000,
       ...(options.sourceInterval ? { sourceInterval: options.sourceInterval } : {}),
       ...(options.clusters ? { clusters: options.clusters } : {}),
+      ...(options.ociRegistry ? { ociRegistry: true } : {}),
     });
     await beforeBackends?.(sandbox);
     const count = options.backends ?? 1;
@@ -308,7 +313,10 @@ export class GortEnvironment {
             provider: 'anthropic',
             anthropic: { apiKey: sandbox.anthropicApiKey, baseUrl: sandbox.anthropicUrl },
           },
-          fixPr: { githubHost: new URL(sandbox.githubUrl).host },
+          fixPr: {
+            githubHost: new URL(sandbox.githubUrl).host,
+            ...(options.fixPrAllowedPaths ? { allowedPaths: options.fixPrAllowedPaths } : {}),
+          },
           runs: { lease: options.lease ?? '3s' },
           clusters: gortClusters,
           ...options.gortConfig,

@@ -19,6 +19,7 @@ import {
 import { parse, parseAllDocuments } from 'yaml';
 import { KubeStore } from '../kube/store';
 import { KubeObject } from '../kube/types';
+import { OciRegistryServer, pushArtifact, startOciRegistry } from '../oci';
 import { installDemoFluxObjects } from './demo';
 import { installFleetFluxObjects, LATE_IMAGE } from './fleetScenarios';
 import { REQUESTED_AT } from './gitRepositoryReconciler';
@@ -67,6 +68,7 @@ const FLUX_KINDS = [
   { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' },
   { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository' },
   { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart' },
+  { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository' },
 ];
 const GITREPO = FLUX_KINDS[2];
 
@@ -163,6 +165,7 @@ function shape(obj: KubeObject, sha: string) {
 }
 
 let store: KubeStore;
+let registry: OciRegistryServer;
 let sim: FluxSimulation;
 let repo: TestGitRepository;
 let seed: RepoFiles;
@@ -253,11 +256,16 @@ const KEPT_BY_CONTROLLER: Record<string, string[]> = {
  * expect them equal. judgeLanded's verdict on the snapshot stands beside the sandbox's verdict
  * and must be the snapshot's expected verdict.
  */
-function agreement(snapshotId: string, sha: string, scenario: string) {
+function agreement(
+  snapshotId: string,
+  sha: string,
+  scenario: string,
+  watched = SCENARIOS[scenario]?.watched,
+) {
   const snapshot = loadSnapshot(snapshotId);
   const { kind, namespace, name } = parseWatched(snapshot.watched);
   const expected = find(snapshot.objects, kind, namespace, name)!;
-  const actual = live(SCENARIOS[scenario].watched!)!;
+  const actual = live(watched!)!;
   const kept = KEPT_BY_CONTROLLER[snapshotId] ?? [];
   const actualShape = shape(actual, sha);
   const expectedChart = find(snapshot.objects, 'HelmChart');
@@ -309,9 +317,37 @@ beforeAll(async () => {
   const url = 'https://github.com/example/podinfo-gitops';
   installDemoFluxObjects(store, { url });
   installFleetFluxObjects(store);
+  // An OCIRepository-sourced Kustomization beside the fleet (CI pushes its artifact).
+  registry = await startOciRegistry();
+  for (const o of [
+    {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'OCIRepository',
+      metadata: { name: 'apps-oci', namespace: 'flux-system' },
+      spec: {
+        interval: '1s',
+        url: `oci://${registry.host}/acme/podinfo-manifests`,
+        ref: { tag: 'latest' },
+      },
+    },
+    {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps-oci', namespace: 'flux-system' },
+      spec: {
+        interval: '10m',
+        path: './',
+        prune: true,
+        sourceRef: { kind: 'OCIRepository', name: 'apps-oci' },
+      },
+    },
+  ])
+    store.create(o, o);
   sim = startFluxSimulation({
     store,
     resolveRepoDir: u => (u === url ? repo.gitDir : undefined),
+    resolveRegistry: host =>
+      host === registry.host ? registry.store : undefined,
     tickMs: 40,
     // Helm waits and health checks end at this cap; a healthy rollout needs well under it.
     healthCheckCapMs: 4_000,
@@ -329,6 +365,7 @@ afterEach(async () => {
 afterAll(async () => {
   unpublishImageTag(LATE_IMAGE.repository, LATE_IMAGE.tag);
   await sim?.stop();
+  await registry?.close();
   await repo?.cleanup();
 });
 
@@ -467,6 +504,36 @@ describe('sandbox Flux simulation against the conformance snapshots', () => {
       'kustomization-suspended',
       sha,
       'kustomization-suspended',
+    );
+    expect(sandbox).toEqual(snapshot);
+  });
+
+  it('an OCIRepository-sourced Kustomization agrees with kustomization-oci-origin-revision', async () => {
+    const sha = await push({ ...seed }, 'Release the apps manifests');
+    await waitFor('the fleet to settle', () => allSettledAt(sha));
+    // CI: flux push artifact --source=<git url> --revision=main@sha1:<sha>
+    await pushArtifact({
+      registryUrl: registry.url,
+      repository: 'acme/podinfo-manifests',
+      tag: 'latest',
+      files: {
+        'settings.yaml':
+          'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: oci-settings\n  namespace: apps\ndata:\n  greeting: hello from an OCI artifact\n',
+      },
+      source: 'https://github.com/example/podinfo-gitops',
+      revision: `main@sha1:${sha}`,
+    });
+    await waitFor(
+      'applied at the origin revision',
+      () =>
+        live('Kustomization/flux-system/apps-oci')?.status
+          ?.lastAppliedOriginRevision === `main@sha1:${sha}`,
+    );
+    const { sandbox, snapshot } = agreement(
+      'kustomization-oci-origin-revision',
+      sha,
+      'kustomization-oci',
+      'Kustomization/flux-system/apps-oci',
     );
     expect(sandbox).toEqual(snapshot);
   });

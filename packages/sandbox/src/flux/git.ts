@@ -126,3 +126,21 @@ export function revisionCommit(revision: string): string | undefined {
   const sha = revision.split('sha1:')[1] ?? revision.split('/').pop();
   return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
 }
+
+/** Unpacks a gzipped tarball (an OCI artifact layer) into `destDir`. */
+export function extractTarGz(data: Buffer, destDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tar = spawn('tar', ['-xz', '-C', destDir], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    tar.stderr.on('data', d => (stderr += d));
+    tar.on('error', reject);
+    tar.on('close', code =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`failed to extract artifact: ${stderr.trim()}`)),
+    );
+    tar.stdin.end(data);
+  });
+}

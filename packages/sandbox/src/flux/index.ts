@@ -21,3 +21,5 @@ export {
 export { REQUESTED_AT } from './gitRepositoryReconciler';
 export type { ResolveRepoDir } from './gitRepositoryReconciler';
 export { parseGoDuration, formatGoDuration } from './duration';
+export { OCI_REPOSITORY, parseOciUrl } from './ociRepositoryReconciler';
+export type { ResolveRegistry } from './ociRepositoryReconciler';

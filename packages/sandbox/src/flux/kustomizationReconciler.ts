@@ -25,13 +25,18 @@ import {
 import { getCondition, statusWithGenerations } from './conditions';
 import { formatGoDuration, parseGoDuration } from './duration';
 import { recordEvent } from './events';
-import { extractCommit } from './git';
+import { extractCommit, extractTarGz } from './git';
 import {
   GIT_REPOSITORY,
   REQUESTED_AT,
   ResolveRepoDir,
 } from './gitRepositoryReconciler';
 import { objectHealth } from './health';
+import {
+  OCI_REPOSITORY,
+  ociArtifactContent,
+  ResolveRegistry,
+} from './ociRepositoryReconciler';
 import { BuildError, kustomizeBuild } from './kustomizeBuild';
 import {
   FailureReason,
@@ -53,6 +58,8 @@ export interface KustomizationReconcilerOptions {
   strictSubstitutions?: boolean;
   /** Path to kubectl for kustomize; null forces the built-in minimal builder. */
   kubectlPath?: string | null;
+  /** The sandbox OCI registry of an `oci://` host, for OCIRepository sources. */
+  resolveRegistry?: ResolveRegistry;
 }
 
 interface HealthWait {
@@ -166,6 +173,8 @@ export class KustomizationReconciler {
 
   private source(obj: KubeObject): KubeObject | undefined {
     const ref = sourceRefOf(obj);
+    if (ref.kind === 'OCIRepository')
+      return this.store.tryGet(OCI_REPOSITORY, ref.namespace, ref.name);
     if (ref.kind !== 'GitRepository') return undefined;
     return this.store.tryGet(GIT_REPOSITORY, ref.namespace, ref.name);
   }
@@ -420,14 +429,24 @@ export class KustomizationReconciler {
     timeout: string,
     now: Date,
   ): Promise<ChangeSetEntry[]> {
-    const gitDir = this.options.resolveRepoDir(source.spec?.url ?? '');
-    const sha = revision.split('sha1:')[1] ?? revision.split('/').pop();
-    if (!gitDir || !sha)
-      throw new ReconcileFailure(
-        'ArtifactFailed',
-        `failed to download artifact, error: GET ${source.status?.artifact?.url} 404 Not Found`,
-      );
-    await extractCommit(gitDir, sha, workDir);
+    if (source.kind === 'OCIRepository') {
+      const content = ociArtifactContent(this.options.resolveRegistry, source);
+      if (!content)
+        throw new ReconcileFailure(
+          'ArtifactFailed',
+          `failed to download artifact, error: GET ${source.status?.artifact?.url} 404 Not Found`,
+        );
+      await extractTarGz(content.layer, workDir);
+    } else {
+      const gitDir = this.options.resolveRepoDir(source.spec?.url ?? '');
+      const sha = revision.split('sha1:')[1] ?? revision.split('/').pop();
+      if (!gitDir || !sha)
+        throw new ReconcileFailure(
+          'ArtifactFailed',
+          `failed to download artifact, error: GET ${source.status?.artifact?.url} 404 Not Found`,
+        );
+      await extractCommit(gitDir, sha, workDir);
+    }
 
     const dirPath = resolve(workDir, obj.spec?.path ?? './');
     if (dirPath !== workDir && !dirPath.startsWith(workDir + sep)) {
@@ -713,8 +732,15 @@ export class KustomizationReconciler {
     now: Date,
   ) {
     const interval = parseGoDuration(obj.spec?.interval) ?? 600_000;
+    // The origin revision of an OCI artifact (`flux push artifact --revision`) is mirrored in
+    // lastAppliedOriginRevision (kustomize-controller@186fb3b kustomization_controller.go#L535,
+    // #L1421-L1428; constants.go#L20).
+    const originRevision: string | undefined =
+      this.source(obj)?.status?.artifact?.metadata?.[
+        'org.opencontainers.image.revision'
+      ];
     this.writeStatus(obj, current =>
-      markSucceeded(current, revision, healthMessage, now),
+      markSucceeded(current, revision, healthMessage, now, originRevision),
     );
     this.event(
       obj,

@@ -124,10 +124,12 @@ export function markSucceeded(
       now,
     );
   else conditions = removeCondition(conditions, 'Healthy');
+  const { lastAppliedOriginRevision: _previousOrigin, ...previous } =
+    obj.status ?? {};
   return finalize(
     obj,
     {
-      ...(obj.status ?? {}),
+      ...previous,
       conditions,
       lastAppliedRevision: revision,
       ...(originRevision ? { lastAppliedOriginRevision: originRevision } : {}),

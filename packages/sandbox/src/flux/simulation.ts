@@ -7,6 +7,10 @@ import {
 import { HelmReleaseReconciler } from './helmReleaseReconciler';
 import { Kubelet } from './kubelet';
 import { KustomizationReconciler } from './kustomizationReconciler';
+import {
+  OCIRepositoryReconciler,
+  ResolveRegistry,
+} from './ociRepositoryReconciler';
 import { SandboxCluster } from './scheduling';
 import { WorkloadControllers } from './workloadControllers';
 
@@ -27,6 +31,8 @@ export interface FluxSimulationOptions {
   /** Ticks between container restarts in a crash loop; default 2. */
   crashLoopTicks?: number;
   onError?: (error: unknown) => void;
+  /** The sandbox OCI registry of an `oci://` host (../oci), for OCIRepository sources. */
+  resolveRegistry?: ResolveRegistry;
 }
 
 export interface FluxSimulation {
@@ -40,12 +46,17 @@ export function startFluxSimulation(
 ): FluxSimulation {
   const { store } = options;
   const sources = new GitRepositoryReconciler(store, options.resolveRepoDir);
+  const ociSources = new OCIRepositoryReconciler(
+    store,
+    options.resolveRegistry,
+  );
   const kustomizations = new KustomizationReconciler(store, {
     resolveRepoDir: options.resolveRepoDir,
     healthCheckCapMs: options.healthCheckCapMs,
     dependencyRequeueMs: options.dependencyRequeueMs,
     strictSubstitutions: options.strictSubstitutions,
     kubectlPath: options.kubectlPath,
+    resolveRegistry: options.resolveRegistry,
   });
   const helmReleases = new HelmReleaseReconciler(store, {
     healthCheckCapMs: options.healthCheckCapMs,
@@ -66,6 +77,7 @@ export function startFluxSimulation(
     const now = new Date();
     for (const step of [
       () => sources.reconcileAll(now),
+      () => ociSources.reconcileAll(now),
       () => kustomizations.reconcileAll(now),
       () => helmReleases.reconcileAll(now),
       async () => controllers.step(now),

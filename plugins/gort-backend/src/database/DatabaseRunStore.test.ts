@@ -94,6 +94,41 @@ describe('DatabaseRunStore', () => {
     expect(afterForced).toMatchObject({ created: true, superseded: [forced.runId] });
   });
 
+  it.each(databases.eachSupportedId())(
+    'stores deliveries that arrive together for one entity as if one after another, each with its runs, on %p',
+    async id => {
+      const { knex, store } = await createStoreAndDb(id);
+      const shas = Array.from({ length: 30 }, (_, i) => String(i).padStart(40, 'e'));
+      const deliver = (i: number, deliveryId = `d-${i}`) =>
+        store.ingestDelivery({ deliveryId, source: 'webhook', bodyHash: shas[i].padEnd(64, '0'), runs: [newRun({ sha: shas[i], deliveryId })] });
+      // the burst queues behind the first transaction; a redelivery (d-3 again) sits among them
+      const results = await Promise.all([...shas.map((_, i) => deliver(i)), deliver(3)]);
+      const accepted = results.filter(r => !r.duplicate);
+      expect(accepted).toHaveLength(30);
+      expect(results.filter(r => r.duplicate)).toHaveLength(1);
+      const created = accepted.flatMap(r => (r.duplicate ? [] : r.runs));
+      expect(created.every(r => r.created)).toBe(true);
+
+      const rows = await knex('gort_runs').orderBy('seq').select('id', 'sha', 'state', 'superseded_by');
+      expect(rows).toHaveLength(30);
+      expect(rows.filter(r => ['queued', 'waiting_for_source', 'reconciling'].includes(r.state))).toHaveLength(1);
+      // every run but the last stored is superseded by the one stored after it
+      for (let i = 0; i < rows.length - 1; i++) {
+        expect(rows[i]).toMatchObject({ state: 'superseded', superseded_by: rows[i + 1].id });
+      }
+      // each superseded run says so in its timeline, after "queued", and was reported to the delivery that superseded it
+      const supersededIds = new Set(created.flatMap(r => r.superseded));
+      expect(supersededIds).toEqual(new Set(rows.slice(0, -1).map(r => r.id)));
+      const timeline = (await store.getRun(rows[0].id))?.timeline.map(e => e.state);
+      expect(timeline).toEqual(['queued', 'superseded']);
+      // one delivery row each, with its own run
+      const deliveries = await knex('gort_deliveries').select('delivery_id', 'run_ids');
+      expect(deliveries).toHaveLength(30);
+      const runOfDelivery = new Map(deliveries.map(d => [d.delivery_id, JSON.parse(d.run_ids)]));
+      accepted.forEach((result, i) => expect(runOfDelivery.get(`d-${i}`)).toEqual(result.duplicate ? [] : [result.runs[0].runId]));
+    },
+  );
+
   it.each(databases.eachSupportedId())('keeps one waiting run per entity in the database itself, and concurrent creations all succeed, on %p', async id => {
     const { knex, store } = await createStoreAndDb(id);
     const results = await Promise.all(

@@ -135,6 +135,12 @@ function toRun(row: RunRow, events: EventRow[]): Run {
 /** Part of the unique-violation message of the one-waiting-run index, on both engines. */
 const ONE_WAITING_INDEX_HINT = 'gort_runs';
 
+interface QueuedDelivery {
+  delivery: DeliveryIngestion;
+  resolve: (result: DeliveryIngestionResult) => void;
+  reject: (error: unknown) => void;
+}
+
 interface ActiveRow {
   id: string;
   entity_ref: string;
@@ -179,21 +185,92 @@ export class DatabaseRunStore implements RunStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Deliveries waiting for the transaction in flight for their entity (group commit). */
+  private readonly waitingDeliveries = new Map<string, QueuedDelivery[]>();
+
+  /**
+   * Deliveries for one entity are serialised by the entity's lock anyway, so
+   * those that arrive while a transaction for that entity is in flight in
+   * this process are stored together in the next one (group commit): each
+   * delivery still lands with all its runs or not at all, and a batch that
+   * fails is retried delivery by delivery.
+   */
   async ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
+    const refs = new Set(delivery.runs.map(r => r.entityRef));
+    if (refs.size !== 1) return this.ingestAlone(delivery);
+    const [key] = refs;
+    const waiting = this.waitingDeliveries.get(key);
+    if (waiting) {
+      return new Promise((resolveResult, rejectResult) => waiting.push({ delivery, resolve: resolveResult, reject: rejectResult }));
+    }
+    this.waitingDeliveries.set(key, []);
+    try {
+      return await this.ingestAlone(delivery);
+    } finally {
+      this.drainWaiting(key);
+    }
+  }
+
+  private drainWaiting(key: string): void {
+    const batch = this.waitingDeliveries.get(key) ?? [];
+    if (batch.length === 0) {
+      this.waitingDeliveries.delete(key);
+      return;
+    }
+    this.waitingDeliveries.set(key, []);
+    void this.ingestBatch(batch).finally(() => this.drainWaiting(key));
+  }
+
+  /** Settles every queued delivery: one transaction for all, else one each. */
+  private async ingestBatch(batch: QueuedDelivery[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const results = await this.retryOnRace(() => this.db.transaction(tx => this.storeDeliveries(tx, batch.map(q => q.delivery))));
+        batch.forEach((queued, i) => queued.resolve(results[i]));
+        return;
+      } catch {
+        // a duplicate or a failure in one of them: each on its own below
+      }
+    }
+    for (const queued of batch) {
+      try {
+        queued.resolve(await this.ingestAlone(queued.delivery));
+      } catch (error) {
+        queued.reject(error);
+      }
+    }
+  }
+
+  /** Deliveries and their runs, in order, in `tx`; results in the same order. */
+  private async storeDeliveries(tx: Knex.Transaction, deliveries: DeliveryIngestion[]): Promise<DeliveryIngestionResult[]> {
+    const now = this.clock();
+    const results = await this.createRunsIn(tx, deliveries.flatMap(d => d.runs), now, created => {
+      let offset = 0;
+      return deliveries.map(delivery => {
+        const runIds = created.slice(offset, offset + delivery.runs.length).filter(r => r.created).map(r => r.runId);
+        offset += delivery.runs.length;
+        return {
+          delivery_id: delivery.deliveryId,
+          source: delivery.source,
+          body_hash: delivery.bodyHash ?? null,
+          result: runIds.length > 0 ? 'accepted' : 'ignored',
+          run_ids: JSON.stringify(runIds),
+          received_at: now,
+        };
+      });
+    });
+    let offset = 0;
+    return deliveries.map(delivery => {
+      const runs = results.slice(offset, offset + delivery.runs.length);
+      offset += delivery.runs.length;
+      return { duplicate: false as const, runs };
+    });
+  }
+
+  private async ingestAlone(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
     return this.retryOnRace(async () => {
       try {
-        return await this.db.transaction(async tx => {
-          const now = this.clock();
-          const runs = await this.createRunsIn(tx, delivery.runs, now, runIds => ({
-            delivery_id: delivery.deliveryId,
-            source: delivery.source,
-            body_hash: delivery.bodyHash ?? null,
-            result: runIds.length > 0 ? 'accepted' : 'ignored',
-            run_ids: JSON.stringify(runIds),
-            received_at: now,
-          }));
-          return { duplicate: false as const, runs };
-        });
+        return await this.db.transaction(async tx => (await this.storeDeliveries(tx, [delivery]))[0]);
       } catch (error) {
         if (isUniqueViolation(error)) {
           if (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id')) return { duplicate: true as const };
@@ -257,14 +334,16 @@ export class DatabaseRunStore implements RunStore {
 
   /**
    * The runs of a delivery (or one run), decided on the entities' active runs
-   * and written in batches; `deliveryRow` is the delivery's row, given the ids
-   * of the runs created, stored in the same transaction.
+   * and written in batches; `deliveryRows` gives the rows of the deliveries
+   * they came with (from the results, in the order of `runs`), stored in the
+   * same transaction. A run superseded by a later one of the same call is
+   * stored superseded.
    */
   private async createRunsIn(
     tx: Knex.Transaction,
     runs: NewRun[],
     now: Date,
-    deliveryRow?: (runIds: string[]) => Record<string, unknown>,
+    deliveryRows?: (results: CreateRunResult[]) => Record<string, unknown>[],
   ): Promise<CreateRunResult[]> {
     const entityRefs = [...new Set(runs.map(r => r.entityRef))];
     const pg = this.db.client.config.client === 'pg';
@@ -295,6 +374,8 @@ export class DatabaseRunStore implements RunStore {
     const inserts: Record<string, unknown>[] = [];
     const events: Record<string, unknown>[] = [];
     const supersede = new Map<string, { by: string; sha: string }>();
+    const insertsById = new Map<string, Record<string, unknown>>();
+    const supersededHere = new Set<string>();
     for (const run of runs) {
       const sha = run.sha.toLowerCase();
       const mine = active.get(run.entityRef) ?? [];
@@ -310,9 +391,19 @@ export class DatabaseRunStore implements RunStore {
       }
       const id = randomUUID();
       const waiting = mine.filter(r => isWaiting(r.state));
-      for (const older of waiting) supersede.set(older.id, { by: id, sha });
+      for (const older of waiting) {
+        const pending = insertsById.get(older.id);
+        if (pending) {
+          // created earlier in this call: stored superseded right away
+          Object.assign(pending, { state: 'superseded', outcome: 'superseded', superseded_by: id, finished_at: now });
+          events.push({ run_id: older.id, state: 'superseded', message: supersededMessage(sha), at: now });
+          supersededHere.add(older.id);
+        } else {
+          supersede.set(older.id, { by: id, sha });
+        }
+      }
       const beforeSha = run.beforeSha?.toLowerCase() ?? null;
-      inserts.push({
+      const row: Record<string, unknown> = {
         id,
         entity_ref: run.entityRef,
         objects: JSON.stringify(run.objects),
@@ -328,7 +419,9 @@ export class DatabaseRunStore implements RunStore {
         created_at: now,
         updated_at: now,
         deadline_at: new Date(now.getTime() + run.timeoutMs),
-      });
+      };
+      inserts.push(row);
+      insertsById.set(id, row);
       events.push({ run_id: id, state: 'queued', message: queuedMessage(run), at: now });
       results.push({ runId: id, entityRef: run.entityRef, created: true, superseded: waiting.map(r => r.id), createdAt: now.toISOString() });
       active.set(run.entityRef, [
@@ -336,8 +429,7 @@ export class DatabaseRunStore implements RunStore {
         { id, entity_ref: run.entityRef, sha, before_sha: beforeSha, forced: run.forced ?? false, state: 'queued', created_at: now },
       ]);
     }
-    const createdIds = results.filter(r => r.created).map(r => r.runId);
-    const delivery = deliveryRow?.(createdIds);
+    const delivery = deliveryRows?.(results);
     // Superseded first: the index allows one waiting run per entity at any
     // moment. On PostgreSQL the inserts are queued right behind (the
     // connection runs them in order), and each supersede statement writes
@@ -352,6 +444,7 @@ export class DatabaseRunStore implements RunStore {
       }
       await this.insertAll(tx, inserts, events, delivery);
     }
+    for (const id of supersededHere) superseded.add(id);
     for (const result of results) result.superseded = result.superseded.filter(id => superseded.has(id));
     return results;
   }
@@ -416,13 +509,13 @@ export class DatabaseRunStore implements RunStore {
     tx: Knex.Transaction,
     inserts: Record<string, unknown>[],
     events: Record<string, unknown>[],
-    delivery?: Record<string, unknown>,
+    deliveries: Record<string, unknown>[] = [],
   ): Promise<void> {
     if (this.db.client.config.client === 'pg' && inserts.length <= RUN_BATCH && events.length <= EVENT_BATCH) {
       const statements = [
         ...(inserts.length > 0 ? [tx(RUNS).insert(inserts)] : []),
         ...(events.length > 0 ? [tx(EVENTS).insert(events)] : []),
-        ...(delivery ? [tx(DELIVERIES).insert(delivery)] : []),
+        ...(deliveries.length > 0 ? [tx(DELIVERIES).insert(deliveries)] : []),
       ];
       const last = statements.pop();
       if (!last) return;
@@ -431,7 +524,7 @@ export class DatabaseRunStore implements RunStore {
     }
     for (const rows of chunks(inserts, RUN_BATCH)) await tx(RUNS).insert(rows);
     for (const rows of chunks(events, EVENT_BATCH)) await tx(EVENTS).insert(rows);
-    if (delivery) await tx(DELIVERIES).insert(delivery);
+    if (deliveries.length > 0) await tx(DELIVERIES).insert(deliveries);
   }
 
   async claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]> {

@@ -189,12 +189,15 @@ function fakeEnv(options: {
   tty?: boolean;
   env?: Record<string, string>;
   error?: GortApiError;
+  /** Ticks at which the backend cannot be reached. */
+  unreachableAt?: number[];
 }) {
   const out: string[] = [];
   const err: string[] = [];
   let clock = 0;
   let tick = 0;
   const gitCalls: string[][] = [];
+  const calls = { commitRuns: 0 };
   const io: CliIo = {
     stdin: '',
     stdout: { write: (t: string) => out.push(t), isTTY: options.tty ?? false },
@@ -210,7 +213,10 @@ function fakeEnv(options: {
     options.script[Math.min(tick, options.script.length - 1)];
   const api: GortApi = {
     async commitRuns(sha) {
+      calls.commitRuns += 1;
       if (options.error) throw options.error;
+      if (options.unreachableAt?.includes(tick))
+        throw new GortApiError('cannot reach', 'network');
       const items: RunSummary[] = current().map(
         ({ timeline, verdicts, evidence, objects, ...summary }) => summary,
       );
@@ -248,6 +254,7 @@ function fakeEnv(options: {
     stderr: () => err.join(''),
     gitCalls,
     seen,
+    calls,
   };
 }
 
@@ -334,6 +341,17 @@ describe('gort follow', () => {
     const noToken = fakeEnv({ script: [[]], env: { GORT_TOKEN: '' } });
     expect(await runFollow(args(), noToken.env)).toBe(2);
     expect(noToken.stderr()).toMatch(/backstage-cli auth print-token/);
+  });
+
+  it('exits 2 at once when the backend never answered, and rides out a blip once it has', async () => {
+    const down = fakeEnv({ script: [[]], unreachableAt: [0, 1, 2, 3] });
+    expect(await runFollow(args({ waitForRuns: '1s' }), down.env)).toBe(2);
+    expect(down.calls.commitRuns).toBe(1);
+    const blip = fakeEnv({
+      script: [[run({ state: 'reconciling' })], [], [succeeded]],
+      unreachableAt: [1],
+    });
+    expect(await runFollow(args(), blip.env)).toBe(0);
   });
 
   it('takes the token from --token-command when GORT_TOKEN is not set', async () => {

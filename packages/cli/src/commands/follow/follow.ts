@@ -205,6 +205,7 @@ async function follow(
   const journeys = new Map<string, EntityJourney>();
   let drawnLines = 0;
   let networkErrors = 0;
+  let answered = false;
   let result: FollowResult | undefined;
   if (!options.json && !tty) io.stdout.write(`gort follow ${sha}\n`);
 
@@ -219,8 +220,12 @@ async function follow(
         if (run) journeys.set(run.entityRef, journeyOf(run));
       }
       networkErrors = 0;
+      answered = true;
     } catch (error) {
+      // a backend that answered before may blip (a restart, a deploy); one
+      // that never answered is a wrong URL or down: exit 2 at once
       const transient =
+        answered &&
         error instanceof GortApiError &&
         (error.kind === 'network' || (error.status ?? 0) >= 500);
       networkErrors += 1;

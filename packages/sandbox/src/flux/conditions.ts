@@ -82,6 +82,32 @@ export function removeCondition(
   return (conditions ?? []).filter(c => c.type !== type);
 }
 
+/**
+ * A source that stored its artifact: FetchFailed and Reconciling removed,
+ * Ready and ArtifactInStorage True with reason Succeeded (source-controller
+ * summarises both source kinds this way).
+ */
+export function markArtifactStored(
+  conditions: Condition[] | undefined,
+  message: string,
+  now: Date,
+): Condition[] {
+  let next = removeCondition(
+    removeCondition(conditions, 'FetchFailed'),
+    'Reconciling',
+  );
+  next = setCondition(
+    next,
+    { type: 'Ready', status: 'True', reason: 'Succeeded', message },
+    now,
+  );
+  return setCondition(
+    next,
+    { type: 'ArtifactInStorage', status: 'True', reason: 'Succeeded', message },
+    now,
+  );
+}
+
 export function isReady(obj: {
   metadata: { generation?: number };
   status?: any;

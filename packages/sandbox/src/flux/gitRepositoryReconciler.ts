@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { KubeStore } from '../kube/store';
 import { KubeObject } from '../kube/types';
-import { setCondition, removeCondition } from './conditions';
+import { markArtifactStored, setCondition } from './conditions';
 import { parseGoDuration } from './duration';
 import { recordEvent } from './events';
 import { resolveBranch, treeId } from './git';
@@ -34,23 +34,7 @@ export function gitRepositoryStatus(
   let conditions = status.conditions;
   if (outcome.ok) {
     const message = `stored artifact for revision '${outcome.revision}'`;
-    conditions = removeCondition(conditions, 'FetchFailed');
-    conditions = removeCondition(conditions, 'Reconciling');
-    conditions = setCondition(
-      conditions,
-      { type: 'Ready', status: 'True', reason: 'Succeeded', message },
-      now,
-    );
-    conditions = setCondition(
-      conditions,
-      {
-        type: 'ArtifactInStorage',
-        status: 'True',
-        reason: 'Succeeded',
-        message,
-      },
-      now,
-    );
+    conditions = markArtifactStored(conditions, message, now);
     const changed = status.artifact?.revision !== outcome.revision;
     const sha = outcome.revision!.split('sha1:')[1];
     status.artifact = changed

@@ -9,7 +9,7 @@ import { KubeStore } from '../kube/store';
 import { KubeObject } from '../kube/types';
 import type { OciManifest, OciRegistryStore } from '../oci/registry';
 import {
-  removeCondition,
+  markArtifactStored,
   setCondition,
   statusWithGenerations,
 } from './conditions';
@@ -117,25 +117,7 @@ export class OCIRepositoryReconciler {
         let artifact = current.status?.artifact;
         if (revision) {
           const message = `stored artifact for digest '${revision}'`;
-          conditions = removeCondition(
-            removeCondition(conditions, 'FetchFailed'),
-            'Reconciling',
-          );
-          conditions = setCondition(
-            conditions,
-            { type: 'Ready', status: 'True', reason: 'Succeeded', message },
-            now,
-          );
-          conditions = setCondition(
-            conditions,
-            {
-              type: 'ArtifactInStorage',
-              status: 'True',
-              reason: 'Succeeded',
-              message,
-            },
-            now,
-          );
+          conditions = markArtifactStored(conditions, message, now);
           if (artifact?.revision !== revision) {
             const digest = revision.split('@')[1];
             artifact = {

@@ -304,12 +304,30 @@ describe('Flux object changes end to end (fleet scenarios, real backend)', () =>
     expect(lag).toBeLessThanOrEqual(2 * SOURCE_INTERVAL_MS);
   });
 
-  // A chart version typo (HelmChart stalled InvalidChartReference, release SourceNotReady) is
-  // checked against its snapshot in the sandbox's contract test, not here: through the backend
-  // it exposed a race in the landed rule. The release's chart is not from Git, so the push is
-  // tied to it through the fleet Kustomization that applied it; the backend's HelmRelease watch
-  // can deliver the new generation after the fleet's Ready at the commit, and the stale release
-  // (Ready, its old generation observed) was judged `succeeded` in one of three runs.
+  // The release's chart is not from Git, so the push is tied to it through the fleet
+  // Kustomization that applied it. The backend's HelmRelease watch can deliver the new
+  // generation after the fleet's Ready at the commit; before a success is declared the
+  // release is read live from the API server (RunProcessor.confirmedLive), so the stale
+  // release never passes for the pushed one.
+  it('a chart version typo fails on the stalled HelmChart (source-not-found), never as a success', async () => {
+    const { run, prs, lag } = await scenario(
+      'helmrelease-chart-version-typo',
+      STABLE,
+      () =>
+        condition(flux('HelmRelease', 'apps', 'podinfo-stable'), 'Ready')?.reason ===
+        'SourceNotReady',
+    );
+    expect(run).toMatchObject({
+      state: 'done',
+      outcome: 'failed',
+      category: 'source-not-found',
+    });
+    expect(run.timeline.map(e => e.state)).not.toContain('succeeded');
+    // The scripted analyst does not relate the version in the diff to the chart index, so GORT
+    // says the diff explains nothing and opens no PR (a real model may propose the right version).
+    expect(prs).toBe(0);
+    expect(lag).toBeLessThanOrEqual(2 * SOURCE_INTERVAL_MS);
+  });
 
   it('a release that fails once and succeeds on retry ends succeeded, with no failure verdict and no PR', async () => {
     const { run, prs, lag } = await scenario(

@@ -31,6 +31,7 @@ import { readClusterDefinitions, usesCatalogClusters } from './flux/clusters';
 import { FluxObserver } from './flux/FluxObserver';
 import { AuditedReconcileRequester } from './flux/AuditedReconcileRequester';
 import { FluxReconcileRequester } from './flux/FluxReconcileRequester';
+import { LiveFluxObjects } from './flux/LiveFluxObjects';
 import { ClusterSource, WatchedClusters } from './flux/WatchedClusters';
 import { createGortFollowUps } from './followups/createGortFollowUps';
 import { GortMetrics } from './metrics';
@@ -169,6 +170,7 @@ export const gortPlugin = createBackendPlugin({
           reconcileRequester: gortConfig.flux.requestReconcile
             ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
+          liveReader: new LiveFluxObjects(name => clusters.readerFor(name), observer),
           lifecycle,
         });
         processor.follow(observer);

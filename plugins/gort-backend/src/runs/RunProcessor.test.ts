@@ -5,7 +5,7 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun, RunStore } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
-import { FailureDiagnoser, LeaseLostError, RunFollowUps } from './ports';
+import { FailureDiagnoser, LeaseLostError, LiveObjectReader, RunFollowUps } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 import { RunProcessor } from './RunProcessor';
 
@@ -73,7 +73,7 @@ describe('RunProcessor', () => {
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
-    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps; leaseMs?: number; maxConcurrentFollowUps?: number; shutdownGraceMs?: number; ownerId?: string; store?: RunStore } = {},
+    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps; liveReader?: LiveObjectReader; leaseMs?: number; maxConcurrentFollowUps?: number; shutdownGraceMs?: number; ownerId?: string; store?: RunStore } = {},
   ) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
@@ -97,6 +97,7 @@ describe('RunProcessor', () => {
       shutdownGraceMs: options.shutdownGraceMs,
       diagnoser: options.diagnoser,
       followUps: options.followUps,
+      liveReader: options.liveReader,
       clock: options.clock,
       lifecycle,
     });
@@ -257,6 +258,66 @@ describe('RunProcessor', () => {
     const okRun = await store.getRun(ok.runId);
     expect(okRun).toMatchObject({ state: 'done', outcome: 'succeeded', intentMet: false, intent: { findings: [{ status: 'not_met' }] } });
     expect(okRun!.timeline.map(e => e.state)).toEqual(['queued', 'succeeded', 'validating', 'validating', 'done']);
+  });
+
+  describe('a HelmRelease tied to the push through the Kustomization that applies it', () => {
+    const parent = (sha: string): KubeObject => ({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'flux-system', generation: 1 },
+      spec: { sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
+      status: {
+        observedGeneration: 1,
+        lastAppliedRevision: `main@sha1:${sha}`,
+        lastAttemptedRevision: `main@sha1:${sha}`,
+        inventory: { entries: [{ id: 'apps_podinfo_helm.toolkit.fluxcd.io_HelmRelease', v: 'v2' }] },
+        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${sha}` }],
+      },
+    });
+    /** The release as the controller left it: `observed` of `generation` reconciled and deployed. */
+    const release = (generation: number, observed: number): KubeObject => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'apps', generation },
+      spec: { chart: { spec: { chart: 'podinfo', version: '6.5.x', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+      status: {
+        observedGeneration: observed,
+        lastAttemptedGeneration: observed,
+        lastAttemptedRevision: '6.5.0',
+        history: [{ chartVersion: '6.5.0', status: 'deployed' }],
+        conditions: [{ type: 'Ready', status: observed === generation ? 'True' : 'Unknown', reason: observed === generation ? 'UpgradeSucceeded' : 'Progressing', message: '' }],
+      },
+    });
+    const watched = newRun({ objects: [{ kind: 'HelmRelease', namespace: 'apps', name: 'podinfo' }] });
+
+    async function runWith(id: Parameters<typeof databases.init>[0], live: KubeObject | undefined) {
+      const reads: string[] = [];
+      const liveReader: LiveObjectReader = {
+        read: async location => {
+          reads.push(`${location.kind}/${location.namespace}/${location.name}`);
+          return live;
+        },
+      };
+      const { store, lookup, processor } = await setup(id, { liveReader });
+      lookup.put(gitRepository(SHA));
+      lookup.put(parent(SHA));
+      // The cache still holds the release from before the Kustomization applied the push.
+      lookup.put(release(1, 1));
+      const { runId } = await store.createRun(watched);
+      await settle(processor);
+      return { state: (await store.getRun(runId))!.state, reads };
+    }
+
+    it.each(databases.eachSupportedId())('waits when the API server already has the new generation the watch has not delivered, on %p', async id => {
+      const { state, reads } = await runWith(id, release(2, 1));
+      expect(reads).toEqual(['HelmRelease/apps/podinfo']);
+      expect(state).toBe('reconciling');
+    });
+
+    it.each(databases.eachSupportedId())('succeeds when the API server confirms the release the cache holds, on %p', async id => {
+      const { state } = await runWith(id, release(1, 1));
+      expect(['succeeded', 'validating', 'done']).toContain(state);
+    });
   });
 
   describe('leases and fencing', () => {

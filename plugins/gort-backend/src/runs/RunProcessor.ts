@@ -1,10 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { formatDuration } from '@gort-backstage/plugin-gort-common';
 import type { Run, RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
+import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { RunStore, RunTransition } from '../database/RunStore';
 import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
 import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
-import { FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
+import { FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
@@ -22,6 +23,8 @@ export interface RunProcessorOptions {
   diagnoser?: FailureDiagnoser;
   followUps?: RunFollowUps;
   reconcileRequester?: ReconcileRequester;
+  /** Confirms a success against the API server where the watch cache may lag (see confirmedLive). */
+  liveReader?: LiveObjectReader;
   /** Where every state change this processor makes is announced. */
   lifecycle?: RunLifecycle;
   clock?: () => Date;
@@ -396,6 +399,13 @@ export class RunProcessor {
       return;
     }
     if (combined.state === 'succeeded') {
+      const live = await this.confirmedLive(held);
+      if (live && live.state !== 'succeeded') {
+        if (isForwardMove(held.run.state, 'reconciling')) {
+          await this.transition(held, { state: 'reconciling', message: `Confirmed with the API server: ${live.message}`, verdicts });
+        }
+        return;
+      }
       if (await this.transition(held, { state: 'succeeded', outcome: 'succeeded', message: combined.message, verdicts })) {
         await this.step(held);
       }
@@ -567,5 +577,52 @@ export class RunProcessor {
     while (!synced() && Date.now() < until && !this.stopped) {
       await new Promise(resolve => setTimeout(resolve, 200));
     }
+  }
+
+  /**
+   * Watches of different kinds deliver independently: the Kustomization that
+   * applied a HelmRelease may reach the cache at the pushed commit while the
+   * cache still holds the release from before the apply, which then looks
+   * reconciled. A release tied to the commit only through its parent is read
+   * live before a success is declared; if the live object does not succeed,
+   * the run keeps waiting for the watch (undefined: nothing to confirm, or the
+   * read failed, and the cache's verdict stands).
+   */
+  private async confirmedLive(held: HeldRun): Promise<ReturnType<typeof combineVerdicts> | undefined> {
+    const reader = this.options.liveReader;
+    const releases = held.run.objects.filter(o => o.kind === 'HelmRelease');
+    if (!reader || releases.length === 0) return undefined;
+    const { lookup } = this.options;
+    const live = new Map<string, KubeObject | undefined>();
+    try {
+      for (const o of releases) {
+        const cluster = lookup.resolveCluster(o.cluster);
+        if (!cluster) continue;
+        const location = { cluster, kind: o.kind, namespace: o.namespace, name: o.name };
+        live.set(locationKey(location), await reader.read(location));
+      }
+    } catch (error) {
+      this.options.logger.warn(`GORT run ${held.run.id}: could not confirm its HelmReleases with the API server (${error}); the watch cache's verdict stands`);
+      return undefined;
+    }
+    const overlay: FluxObjectLookup = {
+      resolveCluster: name => lookup.resolveCluster(name),
+      hasCluster: name => lookup.hasCluster(name),
+      isSynced: (cluster, kind) => lookup.isSynced(cluster, kind),
+      clusterProblem: lookup.clusterProblem?.bind(lookup),
+      notServed: lookup.notServed?.bind(lookup),
+      get: (cluster, kind, namespace, name) => {
+        const key = locationKey({ cluster, kind, namespace, name });
+        return live.has(key) ? live.get(key) : lookup.get(cluster, kind, namespace, name);
+      },
+      list: (cluster, kind) =>
+        lookup.list(cluster, kind).map(object => {
+          const key = locationKey({ cluster, kind, namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
+          return (live.has(key) ? live.get(key) : object) ?? object;
+        }),
+    };
+    const now = this.clock();
+    const again = held.run.objects.map(o => judgeRunObject(o, held.run.sha, overlay, now));
+    return combineVerdicts(again);
   }
 }

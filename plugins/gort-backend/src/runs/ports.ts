@@ -72,6 +72,15 @@ export interface ReconcileRequester {
   request(locations: ObjectLocation[], sha: string): Promise<void>;
 }
 
+/**
+ * Reads one Flux object from its API server, bypassing the watch cache
+ * (undefined when it does not exist). The API server's answer reflects every
+ * write that preceded anything the watches already delivered.
+ */
+export interface LiveObjectReader {
+  read(location: ObjectLocation): Promise<KubeObject | undefined>;
+}
+
 /** A change to a watched Flux object, as the observer reports it. */
 export interface ObservedFluxChange {
   cluster: string;

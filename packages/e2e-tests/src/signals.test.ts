@@ -34,10 +34,11 @@ describeWithPostgres('live updates across two backend replicas on one PostgreSQL
     const other = workers.indexOf(false);
     const otherClient = clients[other];
 
-    await env.waitFor(`the "done" signal of run ${run.id} on ${env.backends[other].name}`, async () =>
-      otherClient
-        .on<GortRunSignal>(GORT_RUNS_SIGNAL_CHANNEL)
-        .some(m => m.type === 'run' && m.runId === run.id && m.state === 'done'),
+    // The content-free broadcast is throttled (one per interval), so it may come after "done".
+    await env.waitFor(`the "done" signal of run ${run.id} and a runs-changed broadcast on ${env.backends[other].name}`, async () => {
+      const messages = otherClient.on<GortRunSignal>(GORT_RUNS_SIGNAL_CHANNEL);
+      return messages.some(m => m.type === 'run' && m.runId === run.id && m.state === 'done') && messages.some(m => m.type === 'runs-changed');
+    },
       30_000,
       () => JSON.stringify(otherClient.messages),
     );

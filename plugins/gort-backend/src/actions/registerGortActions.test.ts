@@ -11,8 +11,8 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { explainObjects, parseManifests } from '@gort-backstage/plugin-gort-node';
-import { sign } from '@octokit/webhooks-methods';
 import request from 'supertest';
+import { deliverSignedPush, untilWatchers } from '../__testUtils__/signedPush';
 import { gortPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -93,29 +93,8 @@ describe('GORT actions (actions registry, per-entity authorization)', () => {
         mockServices.rootConfig.factory({ data: { gort: { webhook: { secret: SECRET } } } }),
       ],
     });
-    for (let i = 0; i < 200; i++) {
-      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.service.header());
-      if (res.body.items?.length === 2) break;
-      await new Promise(r => setTimeout(r, 50));
-    }
-    const body = JSON.stringify({
-      ref: 'refs/heads/main',
-      before: 'e'.repeat(40),
-      after: SHA,
-      commits: [],
-      head_commit: { id: SHA, message: 'Bump', timestamp: '2026-12-01T10:00:00Z', author: { name: 'Ada' } },
-      repository: { name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { login: 'acme' } },
-    });
-    const push = await request(server)
-      .post('/api/gort/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-GitHub-Event', 'push')
-      .set('X-GitHub-Delivery', 'actions-1')
-      .set('X-Hub-Signature-256', await sign(SECRET, body))
-      .send(body);
-    if (push.status !== 202 || push.body.runIds?.length !== 2) {
-      throw new Error(`setup push: expected 202 with 2 runs, got ${push.status} ${JSON.stringify(push.body)}`);
-    }
+    await untilWatchers(server, 2);
+    await deliverSignedPush(server, { secret: SECRET, after: SHA, before: 'e'.repeat(40), deliveryId: 'actions-1', runs: 2 });
     const runs = await request(server).get(`/api/gort/commits/${SHA}/runs`).set('Authorization', mockCredentials.user.header(ADA));
     runId = runs.body.items[0].id;
   });

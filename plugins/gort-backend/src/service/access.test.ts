@@ -14,6 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { sign } from '@octokit/webhooks-methods';
 import request from 'supertest';
+import { deliverSignedPush, untilWatchers } from '../__testUtils__/signedPush';
 import { gortPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -124,29 +125,8 @@ describe('per-entity access', () => {
         }),
       ],
     }));
-    for (let i = 0; i < 200; i++) {
-      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.service.header());
-      if (res.body.items?.length === 3) break;
-      await new Promise(r => setTimeout(r, 50));
-    }
-    const body = JSON.stringify({
-      ref: 'refs/heads/main',
-      before: 'b'.repeat(40),
-      after: SHA,
-      commits: [],
-      head_commit: { id: SHA, message: 'Bump', timestamp: '2026-12-01T10:00:00Z', author: { name: 'Ada' } },
-      repository: { name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { login: 'acme' } },
-    });
-    const push = await request(server)
-      .post('/api/gort/webhook')
-      .set('Content-Type', 'application/json')
-      .set('X-GitHub-Event', 'push')
-      .set('X-GitHub-Delivery', 'access-1')
-      .set('X-Hub-Signature-256', await sign(SECRET, body))
-      .send(body);
-    if (push.status !== 202 || push.body.runIds?.length !== 3) {
-      throw new Error(`setup push: expected 202 with 3 runs, got ${push.status} ${JSON.stringify(push.body)}`);
-    }
+    await untilWatchers(server, 3);
+    await deliverSignedPush(server, { secret: SECRET, after: SHA, before: 'b'.repeat(40), deliveryId: 'access-1', runs: 3 });
   });
 
   it('lists only the entities a user may read, in the catalog and by policy', async () => {

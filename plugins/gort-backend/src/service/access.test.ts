@@ -12,7 +12,6 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { sign } from '@octokit/webhooks-methods';
 import request from 'supertest';
 import { deliverSignedPush, untilWatchers } from '../__testUtils__/signedPush';
 import { gortPlugin } from '../plugin';

@@ -175,6 +175,17 @@ function chartFailure(input: LandedInput): LandedVerdict | undefined {
   return undefined;
 }
 
+/** The message of a current "dependency not ready" report, if the release is waiting for one. */
+function dependencyNotReady(object: KubeObject): string | undefined {
+  const ready = currentCondition(object, 'Ready');
+  if (isFalse(ready) && ready!.reason === 'DependencyNotReady') return ready!.message ?? 'a dependency is not ready';
+  const reconciling = currentCondition(object, 'Reconciling');
+  if (isTrue(reconciling) && findCondition(object, 'Ready')?.reason === 'DependencyNotReady' && /^dependency '[^']+' is not ready/.test(reconciling!.message ?? '')) {
+    return reconciling!.message;
+  }
+  return undefined;
+}
+
 export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   const { object, sha } = input;
   const status = object.status ?? {};
@@ -212,6 +223,17 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   }
 
   if (!attempted) {
+    // spec.dependsOn not ready: Ready=False DependencyNotReady, retried without
+    // advancing status.observedGeneration or lastAttemptedGeneration (the check
+    // runs before both). The controller keeps Reconciling=True
+    // ProgressingWithRetry with the same "dependency '<ns>/<name>' is not ready"
+    // message at the current generation, also when Ready still carries an older
+    // observedGeneration.
+    // upstream: fluxcd/helm-controller@0f61a8607a62be64638f2f912d9487e653960a6e:internal/controller/helmrelease_controller.go#L245-L259
+    const waitingFor = dependencyNotReady(object);
+    if (waitingFor && (binding !== 'manifest' || input.manifestAppliedAtSha)) {
+      return { state: 'reconciling', detail: waitingFor, waitingOn: 'dependency' };
+    }
     if (binding === 'git-revision') {
       return {
         state: 'reconciling',

@@ -281,6 +281,25 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(afterFailures(2)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
   });
 
+  // helm-controller checks spec.dependsOn before it sets lastAttemptedGeneration;
+  // a dump of Flux 2.2 (helm-controller#855) keeps Reconciling at the current
+  // generation with the dependency message while Ready's observedGeneration is older.
+  it('waits on a dependency that is not ready, also when only Reconciling is current', () => {
+    const waiting = (readyGeneration: number) => {
+      const release = helmRelease({
+        lastAttemptedGeneration: 1,
+        conditions: [
+          { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
+          { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: readyGeneration },
+        ],
+      }, false);
+      release.spec.dependsOn = [{ name: 'db', namespace: 'monitoring' }];
+      return judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true });
+    };
+    expect(waiting(2)).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
+    expect(waiting(1)).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
+  });
+
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
     const release = helmRelease({
       lastAttemptedRevision: '6.5.0',

@@ -175,15 +175,10 @@ function chartFailure(input: LandedInput): LandedVerdict | undefined {
   return undefined;
 }
 
-/** The message of a current "dependency not ready" report, if the release is waiting for one. */
+/** The message of a current Ready=False DependencyNotReady, if the release waits for `spec.dependsOn`. */
 function dependencyNotReady(object: KubeObject): string | undefined {
   const ready = currentCondition(object, 'Ready');
-  if (isFalse(ready) && ready!.reason === 'DependencyNotReady') return ready!.message ?? 'a dependency is not ready';
-  const reconciling = currentCondition(object, 'Reconciling');
-  if (isTrue(reconciling) && findCondition(object, 'Ready')?.reason === 'DependencyNotReady' && /^dependency '[^']+' is not ready/.test(reconciling!.message ?? '')) {
-    return reconciling!.message;
-  }
-  return undefined;
+  return isFalse(ready) && ready!.reason === 'DependencyNotReady' ? ready!.message ?? 'a dependency is not ready' : undefined;
 }
 
 export function judgeHelmRelease(input: LandedInput): LandedVerdict {
@@ -223,12 +218,9 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   }
 
   if (!attempted) {
-    // spec.dependsOn not ready: Ready=False DependencyNotReady, retried without
-    // advancing status.observedGeneration or lastAttemptedGeneration (the check
-    // runs before both). The controller keeps Reconciling=True
-    // ProgressingWithRetry with the same "dependency '<ns>/<name>' is not ready"
-    // message at the current generation, also when Ready still carries an older
-    // observedGeneration.
+    // spec.dependsOn not ready: Ready=False DependencyNotReady at the current
+    // generation, retried without advancing status.observedGeneration or
+    // lastAttemptedGeneration (the check runs before both).
     // upstream: fluxcd/helm-controller@0f61a8607a62be64638f2f912d9487e653960a6e:internal/controller/helmrelease_controller.go#L245-L259
     const waitingFor = dependencyNotReady(object);
     if (waitingFor && (binding !== 'manifest' || input.manifestAppliedAtSha)) {
@@ -273,6 +265,20 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
     return judgeReleaseFailure(object, failure);
   }
   if (!ready) {
+    // The release of this generation was attempted and the controller requeues
+    // it (Reconciling=True ProgressingWithRetry at this generation) while Ready
+    // still describes an older one: helm-controller <= v0.37.3 copied that stale
+    // Ready message into Reconciling (atomic_release.go#L222-L223, removed by
+    // 59c577a in v0.37.4), so neither message describes the current attempt.
+    // upstream: fluxcd/helm-controller@813fce59b9ccc3ec8678f18f0b8b48b20fbc00ad:internal/reconcile/atomic_release.go#L222-L223
+    const reconciling = currentCondition(object, 'Reconciling');
+    if (isTrue(reconciling) && reconciling!.reason === 'ProgressingWithRetry') {
+      return {
+        state: 'reconciling',
+        detail: 'the controller is retrying the release of the current generation (Reconciling: ProgressingWithRetry); Ready still describes an older generation',
+        waitingOn: 'retry',
+      };
+    }
     return { state: 'reconciling', detail: 'the controller has not reported on the current generation yet', waitingOn: 'generation' };
   }
   return { state: 'reconciling', detail: ready.message ?? 'release in progress', waitingOn: 'progress' };

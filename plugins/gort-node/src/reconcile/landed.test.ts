@@ -281,23 +281,31 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(afterFailures(2)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
   });
 
-  // helm-controller checks spec.dependsOn before it sets lastAttemptedGeneration;
-  // a dump of Flux 2.2 (helm-controller#855) keeps Reconciling at the current
-  // generation with the dependency message while Ready's observedGeneration is older.
-  it('waits on a dependency that is not ready, also when only Reconciling is current', () => {
-    const waiting = (readyGeneration: number) => {
-      const release = helmRelease({
-        lastAttemptedGeneration: 1,
-        conditions: [
-          { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
-          { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: readyGeneration },
-        ],
-      }, false);
-      release.spec.dependsOn = [{ name: 'db', namespace: 'monitoring' }];
-      return judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true });
-    };
-    expect(waiting(2)).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
-    expect(waiting(1)).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
+  // helm-controller checks spec.dependsOn before it sets lastAttemptedGeneration
+  // (helmrelease_controller.go#L245-L259): Ready=False DependencyNotReady at the
+  // current generation, Reconciling still "Fulfilling prerequisites".
+  it('waits on a dependency that is not ready', () => {
+    const release = helmRelease({
+      lastAttemptedGeneration: 1,
+      conditions: [
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Fulfilling prerequisites', observedGeneration: 2 },
+        { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
+      ],
+    }, false);
+    release.spec.dependsOn = [{ name: 'db', namespace: 'monitoring' }];
+    expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
+  });
+
+  // helm-controller <= v0.37.3 copied a stale Ready message into Reconciling
+  // ProgressingWithRetry while it retried the current generation (helm-controller#855).
+  it('reads a retry of the current generation behind a stale Ready as a retry, not as a missing report', () => {
+    const release = helmRelease({
+      conditions: [
+        { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
+        { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: 1 },
+      ],
+    }, false);
+    expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
   });
 
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {

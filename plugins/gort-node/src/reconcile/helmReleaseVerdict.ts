@@ -1,5 +1,5 @@
 import { Condition, findCondition, KubeObject } from '../kube/objects';
-import { currentCondition, isFalse, isTrue } from './freshness';
+import { currentCondition, isFalse, isTrue, statusObservedCurrent } from './freshness';
 import type { LandedInput, LandedVerdict } from './landed';
 import { chartVersionMatches } from './revision';
 import { sourceAtSha, sourceStalled } from './sources';
@@ -49,13 +49,28 @@ function chartBinding(input: LandedInput): 'git-revision' | 'oci-origin' | 'mani
   return sourceKind === 'GitRepository' && strategy === 'Revision' ? 'git-revision' : 'manifest';
 }
 
+/**
+ * helm-controller before v0.37 (Flux <= 2.1) serves only v2beta1 (v2alpha1
+ * before it): no `lastAttemptedGeneration` and no `history`. It sets
+ * `status.observedGeneration` when it starts on a new generation, and on
+ * success writes Ready=True ReconciliationSucceeded with
+ * `lastAppliedRevision` = `lastAttemptedRevision` (the chart version).
+ * upstream: fluxcd/helm-controller@f1c72ad7012b609e62e85d410c931015a1a4f0ad:controllers/helmrelease_controller.go#L196-L198
+ * upstream: fluxcd/helm-controller@f1c72ad7012b609e62e85d410c931015a1a4f0ad:api/v2beta1/helmrelease_types.go#L869-L880
+ */
+function legacyStatus(object: KubeObject): boolean {
+  return /^helm\.toolkit\.fluxcd\.io\/v2(alpha1|beta1)$/.test(object.apiVersion ?? '') && object.status?.lastAttemptedGeneration === undefined;
+}
+
 function attemptedAtSha(input: LandedInput, binding: ReturnType<typeof chartBinding>): boolean {
   const { object, source, sha } = input;
   const status = object.status ?? {};
   const generation = object.metadata?.generation;
   const generationAttempted =
     typeof generation !== 'number' ||
-    (typeof status.lastAttemptedGeneration === 'number' && status.lastAttemptedGeneration >= generation);
+    (typeof status.lastAttemptedGeneration === 'number'
+      ? status.lastAttemptedGeneration >= generation
+      : legacyStatus(object) && statusObservedCurrent(object));
   switch (binding) {
     case 'git-revision':
       return chartVersionMatches(status.lastAttemptedRevision, sha) && generationAttempted;
@@ -246,16 +261,19 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   }
 
   const latest = Array.isArray(status.history) ? status.history[0] : undefined;
+  const legacyApplied =
+    legacyStatus(object) && ready?.reason === 'ReconciliationSucceeded' && typeof status.lastAppliedRevision === 'string' &&
+    status.lastAppliedRevision === status.lastAttemptedRevision;
   const deployed =
-    latest?.status === 'deployed' &&
-    (binding !== 'git-revision' || chartVersionMatches(latest?.chartVersion, sha));
+    (latest?.status === 'deployed' || legacyApplied) &&
+    (binding !== 'git-revision' || chartVersionMatches(latest?.chartVersion ?? status.lastAppliedRevision, sha));
   if (isTrue(ready) && deployed) {
     const action = activeAction(object, undefined);
     const waits = object.spec?.[action]?.disableWait !== true;
     return {
       state: 'succeeded',
-      detail: `release ${latest.name ?? ''} v${latest.version ?? '?'} deployed with chart ${latest.chartVersion ?? '?'}${waits ? '' : ' (disableWait: applied, not health-checked)'}`,
-      revision: String(latest.chartVersion ?? status.lastAttemptedRevision ?? ''),
+      detail: `${latest ? `release ${latest.name ?? ''} v${latest.version ?? '?'} deployed with chart ${latest.chartVersion ?? '?'}` : `release reconciled with chart ${status.lastAppliedRevision}`}${waits ? '' : ' (disableWait: applied, not health-checked)'}`,
+      revision: String(latest?.chartVersion ?? status.lastAppliedRevision ?? status.lastAttemptedRevision ?? ''),
       health: waits ? 'healthy' : 'applied',
     };
   }

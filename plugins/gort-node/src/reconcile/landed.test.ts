@@ -308,6 +308,29 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
   });
 
+  // helm-controller < v0.37 (Flux <= 2.1): v2beta1, no lastAttemptedGeneration and no history;
+  // observedGeneration is set when a generation is started, lastAppliedRevision on success.
+  it('judges a v2beta1 release of helm-controller before v0.37 from observedGeneration and lastAppliedRevision', () => {
+    const legacy = (status: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+      kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'apps', generation: 2 },
+      spec: { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+      status,
+    });
+    const done = legacy({
+      observedGeneration: 2,
+      lastAttemptedRevision: '6.5.0',
+      lastAppliedRevision: '6.5.0',
+      conditions: [ready('True', 'ReconciliationSucceeded', 'Release reconciliation succeeded')],
+    });
+    expect(judgeLanded({ sha: S, object: done, manifestAppliedAtSha: true })).toMatchObject({ state: 'succeeded', revision: '6.5.0', health: 'healthy' });
+    const notStarted = legacy({ ...done.status, observedGeneration: 1 });
+    expect(judgeLanded({ sha: S, object: notStarted, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'generation' });
+    const inProgress = legacy({ observedGeneration: 2, lastAttemptedRevision: '6.5.1', lastAppliedRevision: '6.5.0', conditions: [ready('Unknown', 'Progressing', 'Reconciliation in progress')] });
+    expect(judgeLanded({ sha: S, object: inProgress, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'progress' });
+  });
+
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
     const release = helmRelease({
       lastAttemptedRevision: '6.5.0',

@@ -125,6 +125,7 @@ export const gortPlugin = createBackendPlugin({
           clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+          onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
         });
         const clusters = new WatchedClusters({
           configured: configuredClusters,

@@ -1,17 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ApisApi,
-  CustomObjectsApi,
-  Informer,
-  KubeConfig,
-  KubernetesObject,
-  makeInformer,
-  ObjectCache,
-} from '@kubernetes/client-node';
+import { ApisApi, CustomObjectsApi, KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { ClusterProblem, classifyWatchFailure } from './clusterProblems';
 import { ClusterDefinition, kubeConfigFor } from './clusters';
 import { FLUX_KINDS, FluxKindSpec, groupVersionsToList, resolveServedKinds } from './fluxKinds';
+import { ListWatchLoop, WatchRestartReason } from './ListWatchLoop';
 
 export type FluxChangeType = 'add' | 'update' | 'delete';
 
@@ -30,25 +23,29 @@ export interface WatchStatus {
   synced: boolean;
   connects: number;
   errors: number;
+  /** Connections re-established, by why (see WatchRestartReason). */
+  restarts: Record<WatchRestartReason, number>;
   lastError?: string;
 }
 
 interface WatchSlot {
   cluster: string;
   spec: FluxKindSpec;
-  informer: Informer<KubernetesObject> & ObjectCache<KubernetesObject>;
+  loop: ListWatchLoop;
   synced: boolean;
   connects: number;
   errors: number;
+  restarts: Record<WatchRestartReason, number>;
   lastError?: string;
-  backoffMs: number;
-  /** When its list or watch started failing (cleared by a successful list). */
+  /** When its list or watch started failing (cleared once it lists or watches again). */
   failingSince?: number;
   lastFailure?: unknown;
-  restartTimer?: NodeJS.Timeout;
   /** Its cluster was removed: no more restarts. */
   stopped?: boolean;
 }
+
+/** The watchdog's multiple: a watch silent for this many expected intervals is re-established. */
+export const WATCH_SILENCE_INTERVALS = 3;
 
 export interface FluxObserverOptions {
   /** The clusters known at start; more come and go through addCluster and removeCluster. */
@@ -57,14 +54,27 @@ export interface FluxObserverOptions {
   kinds?: FluxKindSpec[];
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How often a healthy watch delivers something (an event or a BOOKMARK; the
+   * API server sends bookmarks to watches that ask for them, about once a
+   * minute by default). A watch that delivers nothing for
+   * WATCH_SILENCE_INTERVALS times this is aborted and re-established (a
+   * half-open TCP connection, a proxy that stopped forwarding). Default 60 s.
+   */
+  watchExpectedIntervalMs?: number;
+  /** `timeoutSeconds` asked of the server per watch (it then ends the watch cleanly). Default 300. */
+  watchTimeoutSeconds?: number;
   /** Counts requests made to Kubernetes API servers (lists and watches). */
   onRequest?: (cluster: string, kind: string, verb: 'list' | 'watch') => void;
+  /** Counts watch connections re-established, by why. */
+  onWatchRestart?: (cluster: string, kind: string, reason: WatchRestartReason) => void;
 }
 
 /**
- * Keeps a live cache of Flux objects: one list+watch (informer) per cluster
- * and kind, whatever the number of entities. Relists on 410 Gone (done by the
- * informer) and reconnects with exponential backoff after errors.
+ * Keeps a live cache of Flux objects: one list+watch per cluster and kind,
+ * whatever the number of entities (ListWatchLoop: relists on 410 Gone,
+ * reconnects with exponential backoff after errors, and a watchdog
+ * re-establishes a watch silent for WATCH_SILENCE_INTERVALS expected intervals).
  */
 export class FluxObserver {
   private readonly slots = new Map<string, WatchSlot>();
@@ -77,10 +87,12 @@ export class FluxObserver {
   private stopped = false;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly silenceLimitMs: number;
 
   constructor(private readonly options: FluxObserverOptions) {
     this.minBackoffMs = options.minBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.silenceLimitMs = WATCH_SILENCE_INTERVALS * (options.watchExpectedIntervalMs ?? 60_000);
     for (const cluster of options.clusters) this.clusters.set(cluster.name, cluster);
   }
 
@@ -135,8 +147,7 @@ export class FluxObserver {
 
   private async stopSlot(slot: WatchSlot) {
     slot.stopped = true;
-    clearTimeout(slot.restartTimer);
-    await slot.informer.stop().catch(() => {});
+    await slot.loop.stop().catch(() => {});
   }
 
   /**
@@ -197,12 +208,12 @@ export class FluxObserver {
 
   get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined {
     const slot = this.slots.get(slotKey(cluster, kind));
-    return slot?.informer.get(name, namespace) as KubeObject | undefined;
+    return slot?.loop.get(name, namespace) as KubeObject | undefined;
   }
 
   list(cluster: string, kind: string): KubeObject[] {
     const slot = this.slots.get(slotKey(cluster, kind));
-    return (slot?.informer.list() ?? []) as KubeObject[];
+    return (slot?.loop.list() ?? []) as KubeObject[];
   }
 
   isSynced(cluster: string, kind: string): boolean {
@@ -231,42 +242,21 @@ export class FluxObserver {
       synced: slot.synced,
       connects: slot.connects,
       errors: slot.errors,
+      restarts: { ...slot.restarts },
       ...(slot.lastError ? { lastError: slot.lastError } : {}),
     }));
   }
 
   private createSlot(cluster: string, kc: KubeConfig, spec: FluxKindSpec): WatchSlot {
     const api = kc.makeApiClient(CustomObjectsApi);
-    const path = `/apis/${spec.group}/${spec.version}/${spec.plural}`;
-    // The informer is set below; its list function needs the slot.
     const slot = {
       cluster,
       spec,
       synced: false,
       connects: 0,
       errors: 0,
-      backoffMs: this.minBackoffMs,
+      restarts: { closed: 0, expired: 0, error: 0, silent: 0 },
     } as WatchSlot;
-    // client-node's informer emits `connect` before it lists, and its start()
-    // resolves even when the list failed: only a listed cache counts as synced.
-    const list = async () => {
-      this.options.onRequest?.(cluster, spec.kind, 'list');
-      const result = await api.listClusterCustomObject({
-        group: spec.group,
-        version: spec.version,
-        plural: spec.plural,
-      });
-      // the informer calls list() only after `slot` below exists
-      /* eslint-disable @typescript-eslint/no-use-before-define */
-      slot.synced = true;
-      slot.backoffMs = this.minBackoffMs;
-      slot.failingSince = undefined;
-      slot.lastFailure = undefined;
-      /* eslint-enable @typescript-eslint/no-use-before-define */
-      return result;
-    };
-    const informer = makeInformer<KubernetesObject>(kc, path, list);
-    slot.informer = informer;
     const emit = (type: FluxChangeType) => (object: KubernetesObject) => {
       const change: FluxChange = {
         cluster,
@@ -283,57 +273,70 @@ export class FluxObserver {
         }
       }
     };
-    informer.on('add', emit('add'));
-    informer.on('update', emit('update'));
-    informer.on('delete', emit('delete'));
-    informer.on('connect', () => {
-      slot.connects += 1;
-      this.options.onRequest?.(cluster, spec.kind, 'watch');
-    });
-    informer.on('error', (error: unknown) => {
-      slot.errors += 1;
-      slot.synced = false;
-      slot.failingSince ??= Date.now();
-      slot.lastFailure = error;
-      slot.lastError = describeError(error);
-      this.scheduleRestart(slot);
-    });
-    return slot;
-  }
-
-  private startSlot(slot: WatchSlot) {
-    slot.informer.start().then(
-      () => {},
-      error => {
+    const what = `Watch of ${spec.kind} (${spec.group}/${spec.version}) on cluster ${cluster}`;
+    slot.loop = new ListWatchLoop({
+      kubeConfig: kc,
+      path: `/apis/${spec.group}/${spec.version}/${spec.plural}`,
+      list: () => api.listClusterCustomObject({ group: spec.group, version: spec.version, plural: spec.plural }),
+      minBackoffMs: this.minBackoffMs,
+      maxBackoffMs: this.maxBackoffMs,
+      watchTimeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
+      silenceLimitMs: this.silenceLimitMs,
+      onRequest: verb => {
+        if (verb === 'watch') slot.connects += 1;
+        this.options.onRequest?.(cluster, spec.kind, verb);
+      },
+      // Listed, or a watch resumed on the listed cache: current again.
+      onSynced: () => {
+        slot.synced = true;
+        slot.failingSince = undefined;
+        slot.lastFailure = undefined;
+      },
+      onFailure: (error, delayMs) => {
         slot.errors += 1;
         slot.synced = false;
         slot.failingSince ??= Date.now();
         slot.lastFailure = error;
         slot.lastError = describeError(error);
-        this.scheduleRestart(slot);
+        this.options.logger.warn(`${what} failed (${slot.lastError}); retrying in ${delayMs} ms`);
       },
-    );
+      onNotFound: error => {
+        slot.errors += 1;
+        slot.synced = false;
+        slot.lastFailure = error;
+        slot.lastError = describeError(error);
+        this.notFound(slot);
+      },
+      onRestart: (reason, delayMs) => {
+        slot.restarts[reason] += 1;
+        this.options.onWatchRestart?.(cluster, spec.kind, reason);
+        if (reason === 'silent') {
+          this.options.logger.warn(`${what} delivered nothing for ${this.silenceLimitMs} ms; re-establishing it in ${delayMs} ms`);
+        } else if (reason === 'expired') {
+          this.options.logger.info(`${what}: resourceVersion expired (410 Gone); relisting`);
+        } else if (reason === 'closed') {
+          this.options.logger.debug(`${what} closed by the server; re-watching in ${delayMs} ms`);
+        }
+      },
+      onAdd: emit('add'),
+      onUpdate: emit('update'),
+      onDelete: emit('delete'),
+    });
+    return slot;
   }
 
-  private scheduleRestart(slot: WatchSlot) {
-    if (this.stopped || slot.stopped || slot.restartTimer) return;
-    if (/^404\b/.test(slot.lastError ?? '')) {
-      // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
-      const reason = `the cluster answered 404 to the list of ${slot.spec.plural} at ${slot.spec.group}/${slot.spec.version}`;
-      this.discovered.get(slot.cluster)?.notServed.set(slot.spec.kind, reason);
-      this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched (${reason})`);
-      return;
-    }
-    const delay = slot.backoffMs;
-    slot.backoffMs = Math.min(slot.backoffMs * 2, this.maxBackoffMs);
-    this.options.logger.warn(
-      `Watch of ${slot.spec.kind} on cluster ${slot.cluster} failed (${slot.lastError}); retrying in ${delay} ms`,
-    );
-    slot.restartTimer = setTimeout(() => {
-      slot.restartTimer = undefined;
-      if (!this.stopped && !slot.stopped) this.startSlot(slot);
-    }, delay);
-    slot.restartTimer.unref?.();
+  private startSlot(slot: WatchSlot) {
+    if (this.stopped || slot.stopped) return;
+    slot.loop.start();
+  }
+
+  /** The cluster answered 404 to the kind's list or watch at this version: not watched. */
+  private notFound(slot: WatchSlot) {
+    if (this.stopped || slot.stopped) return;
+    // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
+    const reason = `the cluster answered 404 to the list of ${slot.spec.plural} at ${slot.spec.group}/${slot.spec.version}`;
+    this.discovered.get(slot.cluster)?.notServed.set(slot.spec.kind, reason);
+    this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched (${reason})`);
   }
 }
 

@@ -126,6 +126,7 @@ export const gortPlugin = createBackendPlugin({
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
           onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
+          rediscoverEveryMs: gortConfig.flux.discoveryIntervalMs,
         });
         const clusters = new WatchedClusters({
           configured: configuredClusters,

@@ -42,6 +42,8 @@ interface WatchSlot {
   lastFailure?: unknown;
   /** Its cluster was removed: no more restarts. */
   stopped?: boolean;
+  /** Its list or watch answered 404 at `spec.version`; stopped until discovery says otherwise. */
+  notFound?: boolean;
 }
 
 /** The watchdog's multiple: a watch silent for this many expected intervals is re-established. */
@@ -64,6 +66,12 @@ export interface FluxObserverOptions {
   watchExpectedIntervalMs?: number;
   /** `timeoutSeconds` asked of the server per watch (it then ends the watch cleanly). Default 300. */
   watchTimeoutSeconds?: number;
+  /**
+   * How often each cluster's served versions are discovered again (after a
+   * Flux upgrade the version a kind was watched at may stop being served; a
+   * 404 on a list or watch also rediscovers at once). Default 5 minutes.
+   */
+  rediscoverEveryMs?: number;
   /** Counts requests made to Kubernetes API servers (lists and watches). */
   onRequest?: (cluster: string, kind: string, verb: 'list' | 'watch') => void;
   /** Counts watch connections re-established, by why. */
@@ -85,6 +93,10 @@ export class FluxObserver {
   private readonly discovered = new Map<string, { served: Map<string, FluxKindSpec>; notServed: Map<string, string> }>();
   private started = false;
   private stopped = false;
+  private readonly kubeConfigs = new Map<string, KubeConfig>();
+  /** Per cluster: a discovery under way, and whether another was asked for meanwhile. */
+  private readonly discovering = new Map<string, { again: boolean; after404: Set<string> }>();
+  private rediscoveryTimer?: NodeJS.Timeout;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly silenceLimitMs: number;
@@ -112,6 +124,10 @@ export class FluxObserver {
   async start(): Promise<void> {
     this.started = true;
     for (const cluster of this.clusters.values()) this.watch(cluster);
+    this.rediscoveryTimer = setInterval(() => {
+      for (const name of this.clusters.keys()) void this.rediscover(name);
+    }, this.options.rediscoverEveryMs ?? 5 * 60_000);
+    this.rediscoveryTimer.unref?.();
   }
 
   /** Watches one more cluster (at once when started). */
@@ -125,6 +141,7 @@ export class FluxObserver {
   async removeCluster(name: string): Promise<void> {
     if (!this.clusters.delete(name)) return;
     this.discovered.delete(name);
+    this.kubeConfigs.delete(name);
     for (const [key, slot] of this.slots) {
       if (slot.cluster !== name) continue;
       this.slots.delete(key);
@@ -133,16 +150,105 @@ export class FluxObserver {
   }
 
   private watch(cluster: ClusterDefinition) {
-    const kc = kubeConfigFor(cluster);
-    void this.discoverServed(cluster.name, kc, this.options.kinds ?? FLUX_KINDS).then(specs => {
-      // The cluster may have been removed, or the observer stopped, during discovery.
-      if (this.stopped || this.clusters.get(cluster.name) !== cluster) return;
-      for (const spec of specs) {
-        const slot = this.createSlot(cluster.name, kc, spec);
-        this.slots.set(slotKey(cluster.name, spec.kind), slot);
-        this.startSlot(slot);
+    this.kubeConfigs.set(cluster.name, kubeConfigFor(cluster));
+    void this.rediscover(cluster.name);
+  }
+
+  /**
+   * Discovers the versions the cluster serves and moves each watch to them:
+   * a kind served at another version than it is watched at is relisted there
+   * with its cache kept (objects stay readable throughout, with no
+   * delete/add churn); a kind newly served is watched; a kind no longer
+   * served at any version stops watching (its cache stays, unsynced). One
+   * discovery per cluster at a time; one asked for meanwhile runs after it.
+   */
+  private async rediscover(name: string, after404?: string): Promise<void> {
+    const running = this.discovering.get(name);
+    if (running) {
+      running.again = true;
+      if (after404) running.after404.add(after404);
+      return;
+    }
+    const state = { again: true, after404: new Set(after404 ? [after404] : []) };
+    this.discovering.set(name, state);
+    try {
+      while (state.again) {
+        state.again = false;
+        const just404 = new Set(state.after404);
+        state.after404.clear();
+        const cluster = this.clusters.get(name);
+        const kc = this.kubeConfigs.get(name);
+        if (!cluster || !kc || this.stopped) return;
+        const found = await this.discoverServed(name, kc, this.options.kinds ?? FLUX_KINDS);
+        // The cluster may have been removed, or the observer stopped, during discovery.
+        if (this.stopped || this.clusters.get(name) !== cluster) return;
+        this.apply(name, kc, found, just404);
       }
-    });
+    } finally {
+      this.discovering.delete(name);
+    }
+  }
+
+  /** `just404`: the kinds whose 404 asked for this discovery. */
+  private apply(cluster: string, kc: KubeConfig, found: Discovery | undefined, just404: Set<string>) {
+    const hasSlots = [...this.slots.values()].some(slot => slot.cluster === cluster);
+    if (!found) {
+      // `/apis` failed. At first: watch the default versions (their errors
+      // show in status()); later: keep what is watched.
+      if (!hasSlots) {
+        this.discovered.set(cluster, { served: new Map(), notServed: new Map() });
+        for (const spec of this.options.kinds ?? FLUX_KINDS) this.place(cluster, kc, spec);
+      }
+      return;
+    }
+    const previous = this.discovered.get(cluster);
+    for (const spec of found.served.values()) {
+      const slot = this.slots.get(slotKey(cluster, spec.kind));
+      if (slot?.notFound && slot.spec.version === spec.version && just404.has(spec.kind)) {
+        // Discovery still names the version that just answered 404: not
+        // watched until the next scheduled discovery says otherwise.
+        found.notServed.set(spec.kind, notFoundReason(spec));
+        found.served.delete(spec.kind);
+        continue;
+      }
+      this.place(cluster, kc, spec);
+    }
+    for (const [kind, reason] of found.notServed) {
+      const slot = this.slots.get(slotKey(cluster, kind));
+      if (slot?.loop.isRunning && !found.served.has(kind)) {
+        this.options.logger.warn(`Cluster ${cluster} no longer serves ${kind} (${reason}); its watch stops`);
+        slot.synced = false;
+        void slot.loop.stop();
+      }
+      if (previous?.notServed.get(kind) !== reason) {
+        this.options.logger.info(`Cluster ${cluster} does not serve ${kind}; not watched (${reason})`);
+      }
+    }
+    this.discovered.set(cluster, { served: found.served, notServed: found.notServed });
+  }
+
+  /** Watches the kind at `spec`'s version: a new watch, a move to another version, or a restart. */
+  private place(cluster: string, kc: KubeConfig, spec: FluxKindSpec) {
+    const key = slotKey(cluster, spec.kind);
+    const slot = this.slots.get(key);
+    if (!slot) {
+      const created = this.createSlot(cluster, kc, spec);
+      this.slots.set(key, created);
+      this.startSlot(created);
+      return;
+    }
+    if (slot.stopped) return;
+    if (slot.spec.version !== spec.version) {
+      this.options.logger.info(
+        `Cluster ${cluster} serves ${spec.kind} at ${spec.group}/${spec.version} now (was ${slot.spec.version}); moving its watch, keeping its cache`,
+      );
+      slot.spec = spec;
+      slot.notFound = false;
+      slot.loop.resync();
+    } else if (!slot.loop.isRunning) {
+      slot.notFound = false;
+      slot.loop.resync();
+    }
   }
 
   private async stopSlot(slot: WatchSlot) {
@@ -156,9 +262,7 @@ export class FluxObserver {
    * `/apis` fails the default versions are watched, and their errors show in
    * `status()`.
    */
-  private async discoverServed(cluster: string, kc: KubeConfig, kinds: FluxKindSpec[]): Promise<FluxKindSpec[]> {
-    const record = { served: new Map<string, FluxKindSpec>(), notServed: new Map<string, string>() };
-    this.discovered.set(cluster, record);
+  private async discoverServed(cluster: string, kc: KubeConfig, kinds: FluxKindSpec[]): Promise<Discovery | undefined> {
     try {
       const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
       const custom = kc.makeApiClient(CustomObjectsApi);
@@ -171,15 +275,13 @@ export class FluxObserver {
         lists.set(`${group}/${version}`, list?.resources?.map(r => r.name));
       }
       const result = resolveServedKinds(kinds, groups, (group, version) => lists.get(`${group}/${version}`));
-      for (const spec of result.served) record.served.set(spec.kind, spec);
-      for (const { kind, reason } of result.notServed) {
-        record.notServed.set(kind, reason);
-        this.options.logger.info(`Cluster ${cluster} does not serve ${kind}; not watched (${reason})`);
-      }
-      return result.served;
+      return {
+        served: new Map(result.served.map(spec => [spec.kind, spec])),
+        notServed: new Map(result.notServed.map(({ kind, reason }) => [kind, reason])),
+      };
     } catch (error) {
-      this.options.logger.warn(`API discovery failed on cluster ${cluster} (${describeError(error)}); watching the default versions`);
-      return kinds;
+      this.options.logger.warn(`API discovery failed on cluster ${cluster} (${describeError(error)}); keeping the versions watched (the default ones at first)`);
+      return undefined;
     }
   }
 
@@ -198,6 +300,7 @@ export class FluxObserver {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.rediscoveryTimer);
     for (const slot of this.slots.values()) await this.stopSlot(slot);
   }
 
@@ -255,7 +358,7 @@ export class FluxObserver {
       synced: false,
       connects: 0,
       errors: 0,
-      restarts: { closed: 0, expired: 0, error: 0, silent: 0 },
+      restarts: { closed: 0, expired: 0, error: 0, silent: 0, resync: 0 },
     } as WatchSlot;
     const emit = (type: FluxChangeType) => (object: KubernetesObject) => {
       const change: FluxChange = {
@@ -273,11 +376,12 @@ export class FluxObserver {
         }
       }
     };
-    const what = `Watch of ${spec.kind} (${spec.group}/${spec.version}) on cluster ${cluster}`;
+    const what = `Watch of ${spec.kind} on cluster ${cluster}`;
+    // Read from the slot at each request: discovery may move it to another version.
     slot.loop = new ListWatchLoop({
       kubeConfig: kc,
-      path: `/apis/${spec.group}/${spec.version}/${spec.plural}`,
-      list: () => api.listClusterCustomObject({ group: spec.group, version: spec.version, plural: spec.plural }),
+      path: () => `/apis/${slot.spec.group}/${slot.spec.version}/${slot.spec.plural}`,
+      list: () => api.listClusterCustomObject({ group: slot.spec.group, version: slot.spec.version, plural: slot.spec.plural }),
       minBackoffMs: this.minBackoffMs,
       maxBackoffMs: this.maxBackoffMs,
       watchTimeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
@@ -330,14 +434,28 @@ export class FluxObserver {
     slot.loop.start();
   }
 
-  /** The cluster answered 404 to the kind's list or watch at this version: not watched. */
+  /**
+   * The cluster answered 404 to the kind's list or watch at this version (no
+   * such CRD, or a Flux upgrade stopped serving the version): not watched
+   * there, and discovery runs at once to find the version it is served at now.
+   */
   private notFound(slot: WatchSlot) {
     if (this.stopped || slot.stopped) return;
-    // The cluster serves the group but not this resource (e.g. no ExternalArtifact CRD): not watched.
-    const reason = `the cluster answered 404 to the list of ${slot.spec.plural} at ${slot.spec.group}/${slot.spec.version}`;
+    slot.notFound = true;
+    const reason = notFoundReason(slot.spec);
     this.discovered.get(slot.cluster)?.notServed.set(slot.spec.kind, reason);
-    this.options.logger.info(`Cluster ${slot.cluster} does not serve ${slot.spec.kind}; not watched (${reason})`);
+    this.options.logger.info(`Cluster ${slot.cluster}: ${reason}; discovering its served versions again`);
+    void this.rediscover(slot.cluster, slot.spec.kind);
   }
+}
+
+interface Discovery {
+  served: Map<string, FluxKindSpec>;
+  notServed: Map<string, string>;
+}
+
+function notFoundReason(spec: FluxKindSpec) {
+  return `the cluster answered 404 to the list of ${spec.plural} at ${spec.group}/${spec.version}`;
 }
 
 function slotKey(cluster: string, kind: string) {

@@ -8,9 +8,11 @@ import fetch from 'node-fetch';
  * - `expired`: 410 Gone (resourceVersion too old): the cache is relisted;
  * - `error`: the list or watch failed (reset, refused, 5xx, 401/403);
  * - `silent`: the watchdog aborted a connection that delivered nothing
- *   (no event, no bookmark, no close) for longer than the silence limit.
+ *   (no event, no bookmark, no close) for longer than the silence limit;
+ * - `resync`: the owner asked for a fresh list (the kind moved to another
+ *   served version).
  */
-export type WatchRestartReason = 'closed' | 'expired' | 'error' | 'silent';
+export type WatchRestartReason = 'closed' | 'expired' | 'error' | 'silent' | 'resync';
 
 export interface ListResult {
   items?: KubernetesObject[];
@@ -19,8 +21,11 @@ export interface ListResult {
 
 export interface ListWatchLoopOptions {
   kubeConfig: KubeConfig;
-  /** The collection, e.g. `/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations`. */
-  path: string;
+  /**
+   * The collection, e.g. `/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations`;
+   * read at each connection, so the owner can move it to another version (then `resync()`).
+   */
+  path: () => string;
   list: () => Promise<ListResult>;
   minBackoffMs: number;
   maxBackoffMs: number;
@@ -45,8 +50,8 @@ export interface ListWatchLoopOptions {
 interface Connection {
   controller: AbortController;
   lastActivity: number;
-  /** Aborted by the watchdog, not by a failure. */
-  silent: boolean;
+  /** Aborted by the watchdog or for a resync, not by a failure. */
+  interrupted?: 'silent' | 'resync';
 }
 
 class HttpError extends Error {
@@ -111,13 +116,33 @@ export class ListWatchLoop {
     return this.resourceVersion;
   }
 
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
     const check = Math.max(10, Math.floor(this.options.silenceLimitMs / 4));
     this.watchdog = setInterval(() => this.checkSilence(), check);
     this.watchdog.unref?.();
-    this.running = this.run();
+    // A previous run may still be winding down (stop() during a list): never two at once.
+    const previous = this.running ?? Promise.resolve();
+    this.running = previous.then(() => this.run());
+  }
+
+  /**
+   * Lists again (at the current `path()`) and watches from there, keeping the
+   * cache: objects the new list has are replaced in place (no delete/add
+   * churn), those it lacks are deleted. Starts the loop if it had stopped.
+   */
+  resync(): void {
+    this.resourceVersion = '';
+    if (this.stopped) {
+      this.start();
+      return;
+    }
+    this.interrupt('resync');
   }
 
   async stop(): Promise<void> {
@@ -128,13 +153,12 @@ export class ListWatchLoop {
     await this.running;
   }
 
-  /** Aborts the current connection and re-establishes it at once (the cache is kept). */
-  restartNow(): void {
-    if (this.connection) {
-      this.connection.silent = true;
+  private interrupt(why: 'silent' | 'resync') {
+    if (this.connection && !this.connection.interrupted) {
+      this.connection.interrupted = why;
       this.connection.controller.abort();
     }
-    this.wake();
+    if (why === 'resync') this.wake();
   }
 
   private wake() {
@@ -145,11 +169,8 @@ export class ListWatchLoop {
 
   private checkSilence() {
     const connection = this.connection;
-    if (!connection || connection.silent) return;
-    if (this.now() - connection.lastActivity > this.options.silenceLimitMs) {
-      connection.silent = true;
-      connection.controller.abort();
-    }
+    if (!connection || connection.interrupted) return;
+    if (this.now() - connection.lastActivity > this.options.silenceLimitMs) this.interrupt('silent');
   }
 
   private async sleep(ms: number) {
@@ -183,8 +204,9 @@ export class ListWatchLoop {
         // A clean close of a productive connection (the server's timeout) is
         // re-watched at once; one that delivered nothing (a server or proxy
         // that closes at once) waits, so it cannot become a busy loop.
-        delay = ended.reason === 'expired' || (ended.productive && ended.reason !== 'silent') ? 0 : this.nextBackoff();
         if (ended.reason === 'silent') delay = this.options.minBackoffMs;
+        else if (ended.reason === 'expired' || ended.reason === 'resync' || ended.productive) delay = 0;
+        else delay = this.nextBackoff();
       } catch (error) {
         if (this.stopped) break;
         const status = statusOf(error);
@@ -266,16 +288,16 @@ export class ListWatchLoop {
    * server ends it, on a 410 ERROR event, or when the watchdog aborts it;
    * rejects on a failure (non-200 answer, reset, abort by stop()).
    */
-  private async watchOnce(): Promise<{ reason: 'closed' | 'expired' | 'silent'; productive: boolean }> {
-    const { kubeConfig, path } = this.options;
+  private async watchOnce(): Promise<{ reason: Exclude<WatchRestartReason, 'error'>; productive: boolean }> {
+    const { kubeConfig } = this.options;
     const cluster = kubeConfig.getCurrentCluster();
     if (!cluster) throw new Error('No current cluster in the kubeconfig');
-    const url = new URL(cluster.server.replace(/\/$/, '') + path);
+    const url = new URL(cluster.server.replace(/\/$/, '') + this.options.path());
     url.searchParams.set('watch', 'true');
     if (this.resourceVersion) url.searchParams.set('resourceVersion', this.resourceVersion);
     url.searchParams.set('allowWatchBookmarks', 'true');
     url.searchParams.set('timeoutSeconds', String(this.options.watchTimeoutSeconds));
-    const connection: Connection = { controller: new AbortController(), lastActivity: this.now(), silent: false };
+    const connection: Connection = { controller: new AbortController(), lastActivity: this.now() };
     this.connection = connection;
     if (this.stopped) connection.controller.abort();
     const startedAt = this.now();
@@ -288,7 +310,7 @@ export class ListWatchLoop {
       try {
         response = await fetch(url.toString(), init);
       } catch (error) {
-        if (connection.silent && !this.stopped) return { reason: 'silent', productive: false };
+        if (connection.interrupted && !this.stopped) return { reason: connection.interrupted, productive: false };
         throw error;
       }
       if (response.status !== 200) {
@@ -317,7 +339,7 @@ export class ListWatchLoop {
     body: NodeJS.ReadableStream,
     connection: Connection,
     startedAt: number,
-  ): Promise<{ reason: 'closed' | 'expired' | 'silent'; productive: boolean }> {
+  ): Promise<{ reason: Exclude<WatchRestartReason, 'error'>; productive: boolean }> {
     return new Promise((resolve, reject) => {
       let settled = false;
       let events = 0;
@@ -330,7 +352,7 @@ export class ListWatchLoop {
         lines.close();
         const productive = events > 0 || this.now() - startedAt >= this.options.maxBackoffMs;
         if (expired) resolve({ reason: 'expired', productive: true });
-        else if (connection.silent && !this.stopped) resolve({ reason: 'silent', productive });
+        else if (connection.interrupted && !this.stopped) resolve({ reason: connection.interrupted, productive });
         else if (failure) reject(failure);
         else if (error) reject(error);
         else resolve({ reason: 'closed', productive });

@@ -83,7 +83,7 @@ export async function startScriptedApiServer(served: Record<string, Record<strin
       if (!state.served[group]?.[version]?.includes(plural)) return json(res, 404, status(404, 'NotFound'));
       if (url.searchParams.get('watch') !== 'true') {
         state.lists.push(url.pathname);
-        json(res, 200, { kind: 'List', apiVersion: `${group}/${version}`, metadata: { resourceVersion: String(state.resourceVersion) }, items: state.objects.get(plural) ?? [] });
+        json(res, 200, { kind: 'List', apiVersion: `${group}/${version}`, metadata: { resourceVersion: String(state.resourceVersion) }, items: (state.objects.get(plural) ?? []).map(o => ({ ...(o as object), apiVersion: `${group}/${version}` })) });
         return;
       }
       let closed = false;

@@ -403,8 +403,9 @@ export class RunProcessor {
     let comparison: CommitComparison | undefined;
     let compareError: string | undefined;
     if (orderFromPushes(context.run, previous) === undefined) {
+      // Without a compare (none wired), the arrival order stands as it did before there was one.
+      if (!commitComparer) return false;
       try {
-        if (!commitComparer) throw new Error('no SCM compare is configured');
         comparison = await withTimeout(
           commitComparer.compare({ repo: held.run.repo, base: previous.sha, head: context.run.sha }),
           this.options.compareTimeoutMs ?? 10_000,

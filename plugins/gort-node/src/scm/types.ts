@@ -41,6 +41,7 @@ export interface ScmCommit {
  * @public
  */
 export interface ScmCommitComparison {
+  /** Where head stands relative to base. */
   status: 'ahead' | 'behind' | 'identical' | 'diverged';
   /** Commits on head that base lacks. */
   aheadBy: number;

@@ -7,36 +7,40 @@ describe('RunSignalPublisher', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function publisher(owners: Record<string, string[]>) {
+  const PODINFO = 'component:default/podinfo';
+  const toOwners = (entityRef: string[], runId: string, state: string, ref = PODINFO) => ({
+    recipients: { type: 'user', entityRef },
+    channel: 'gort:runs',
+    message: { type: 'run', runId, entityRef: ref, state },
+  });
+
+  function publisher(owners: Record<string, string[]>, options: { ownersTtlMs?: number } = {}) {
     const sent: SignalPayload[] = [];
+    const ownerReads: string[] = [];
     const signals = { publish: async (payload: SignalPayload) => void sent.push(payload) };
     const runSignals = new RunSignalPublisher({
       signals,
-      ownersOf: async ref => owners[ref] ?? [],
+      ownersOf: async ref => {
+        ownerReads.push(ref);
+        return owners[ref] ?? [];
+      },
       logger: mockServices.logger.mock(),
       broadcastIntervalMs: 1000,
+      runWindowMs: 200,
+      now: () => Date.now(),
+      ...options,
     });
-    return { sent, runSignals };
+    const toRuns = () => sent.filter(s => s.recipients.type === 'user');
+    return { sent, toRuns, ownerReads, runSignals };
   }
 
   it('sends the run to its owners only, and one content-free broadcast per interval', async () => {
-    const { sent, runSignals } = publisher({ 'component:default/podinfo': ['group:default/team-a'] });
-    await runSignals.runChanged({ id: 'r1', entityRef: 'component:default/podinfo' }, 'reconciling');
-    await runSignals.runChanged({ id: 'r1', entityRef: 'component:default/podinfo' }, 'failed');
-    await runSignals.runChanged({ id: 'r2', entityRef: 'component:default/unowned' }, 'queued');
-    expect(sent).toEqual([
-      {
-        recipients: { type: 'user', entityRef: ['group:default/team-a'] },
-        channel: 'gort:runs',
-        message: { type: 'run', runId: 'r1', entityRef: 'component:default/podinfo', state: 'reconciling' },
-      },
-      {
-        recipients: { type: 'user', entityRef: ['group:default/team-a'] },
-        channel: 'gort:runs',
-        message: { type: 'run', runId: 'r1', entityRef: 'component:default/podinfo', state: 'failed' },
-      },
-    ]);
-    jest.advanceTimersByTime(1000);
+    const { sent, toRuns, runSignals } = publisher({ [PODINFO]: ['group:default/team-a'] });
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'failed');
+    runSignals.runChanged({ id: 'r2', entityRef: 'component:default/unowned' }, 'queued');
+    await jest.advanceTimersByTimeAsync(200);
+    expect(toRuns()).toEqual([toOwners(['group:default/team-a'], 'r1', 'failed')]);
+    await jest.advanceTimersByTimeAsync(800);
     const broadcasts = sent.filter(s => s.recipients.type === 'broadcast');
     expect(broadcasts).toEqual([
       { recipients: { type: 'broadcast' }, channel: 'gort:runs', message: { type: 'runs-changed' } },
@@ -45,31 +49,82 @@ describe('RunSignalPublisher', () => {
     expect(JSON.stringify(broadcasts)).not.toMatch(/podinfo|r1|unowned/);
   });
 
-  it('never throws when signals fail', async () => {
+  it('coalesces a burst of changes of a run into one signal with the latest state, off the caller\'s path', async () => {
+    const { toRuns, runSignals } = publisher({ [PODINFO]: ['group:default/team-a'] });
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'queued');
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'waiting_for_source');
+    runSignals.runChanged({ id: 'r2', entityRef: PODINFO }, 'queued');
+    await jest.advanceTimersByTimeAsync(100);
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'reconciling');
+    runSignals.runChanged({ id: 'r2', entityRef: PODINFO }, 'superseded');
+    // nothing is sent while the window is open
+    expect(toRuns()).toEqual([]);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(toRuns()).toEqual([
+      toOwners(['group:default/team-a'], 'r1', 'reconciling'),
+      toOwners(['group:default/team-a'], 'r2', 'superseded'),
+    ]);
+  });
+
+  it('sends a change after the window in a signal of its own', async () => {
+    const { toRuns, runSignals } = publisher({ [PODINFO]: ['user:default/ada'] });
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'reconciling');
+    await jest.advanceTimersByTimeAsync(200);
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'failed');
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'diagnosing');
+    await jest.advanceTimersByTimeAsync(200);
+    await jest.advanceTimersByTimeAsync(500);
+    runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'done');
+    await runSignals.flush();
+    expect(toRuns().map(s => (s.message as { state: string }).state)).toEqual(['reconciling', 'diagnosing', 'done']);
+  });
+
+  it('reads the owners of an entity once per TTL, and again after it', async () => {
+    const { ownerReads, runSignals, toRuns } = publisher({ [PODINFO]: ['user:default/ada'] }, { ownersTtlMs: 10_000 });
+    for (let i = 0; i < 5; i++) {
+      runSignals.runChanged({ id: `r${i}`, entityRef: PODINFO }, 'queued');
+      await jest.advanceTimersByTimeAsync(200);
+    }
+    expect(toRuns()).toHaveLength(5);
+    expect(ownerReads).toEqual([PODINFO]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    runSignals.runChanged({ id: 'r9', entityRef: PODINFO }, 'queued');
+    await jest.advanceTimersByTimeAsync(200);
+    expect(ownerReads).toEqual([PODINFO, PODINFO]);
+  });
+
+  it('never throws when signals or the owner lookup fail, and reads failed owners again', async () => {
+    let reads = 0;
     const runSignals = new RunSignalPublisher({
       signals: { publish: async () => Promise.reject(new Error('down')) },
-      ownersOf: async () => ['user:default/ada'],
+      ownersOf: async () => {
+        reads++;
+        if (reads === 1) throw new Error('database down');
+        return ['user:default/ada'];
+      },
       logger: mockServices.logger.mock(),
     });
-    await expect(runSignals.runChanged({ id: 'r1', entityRef: 'component:default/x' }, 'done')).resolves.toBeUndefined();
+    expect(() => runSignals.runChanged({ id: 'r1', entityRef: 'component:default/x' }, 'done')).not.toThrow();
+    await expect(runSignals.flush()).resolves.toBeUndefined();
+    runSignals.runChanged({ id: 'r1', entityRef: 'component:default/x' }, 'done');
+    await expect(runSignals.flush()).resolves.toBeUndefined();
+    expect(reads).toBe(2);
     runSignals.stop();
   });
 
   it('follows the run lifecycle, and sends none of a change\'s text', async () => {
-    const { sent, runSignals } = publisher({ 'component:default/podinfo': ['user:default/ada'] });
+    const { sent, runSignals } = publisher({ [PODINFO]: ['user:default/ada'] });
     const lifecycle = new RunLifecycle(mockServices.logger.mock());
     runSignals.follow(lifecycle);
     lifecycle.emit({
       runId: 'r1',
-      entityRef: 'component:default/podinfo',
+      entityRef: PODINFO,
       state: 'failed',
       change: { message: 'secret cluster text' },
     });
-    await Promise.resolve();
-    await Promise.resolve();
-    jest.advanceTimersByTime(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     expect(sent.map(s => s.message)).toEqual([
-      { type: 'run', runId: 'r1', entityRef: 'component:default/podinfo', state: 'failed' },
+      { type: 'run', runId: 'r1', entityRef: PODINFO, state: 'failed' },
       { type: 'runs-changed' },
     ]);
   });

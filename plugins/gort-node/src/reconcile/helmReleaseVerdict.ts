@@ -1,5 +1,5 @@
 import { Condition, findCondition, KubeObject } from '../kube/objects';
-import { currentCondition, isFalse, isTrue } from './freshness';
+import { currentCondition, isFalse, isTrue, statusObservedCurrent } from './freshness';
 import type { LandedInput, LandedVerdict } from './landed';
 import { chartVersionMatches } from './revision';
 import { sourceAtSha, sourceStalled } from './sources';
@@ -49,13 +49,28 @@ function chartBinding(input: LandedInput): 'git-revision' | 'oci-origin' | 'mani
   return sourceKind === 'GitRepository' && strategy === 'Revision' ? 'git-revision' : 'manifest';
 }
 
+/**
+ * helm-controller before v0.37 (Flux <= 2.1) serves only v2beta1 (v2alpha1
+ * before it): no `lastAttemptedGeneration` and no `history`. It sets
+ * `status.observedGeneration` when it starts on a new generation, and on
+ * success writes Ready=True ReconciliationSucceeded with
+ * `lastAppliedRevision` = `lastAttemptedRevision` (the chart version).
+ * upstream: fluxcd/helm-controller@f1c72ad7012b609e62e85d410c931015a1a4f0ad:controllers/helmrelease_controller.go#L196-L198
+ * upstream: fluxcd/helm-controller@f1c72ad7012b609e62e85d410c931015a1a4f0ad:api/v2beta1/helmrelease_types.go#L869-L880
+ */
+function legacyStatus(object: KubeObject): boolean {
+  return /^helm\.toolkit\.fluxcd\.io\/v2(alpha1|beta1)$/.test(object.apiVersion ?? '') && object.status?.lastAttemptedGeneration === undefined;
+}
+
 function attemptedAtSha(input: LandedInput, binding: ReturnType<typeof chartBinding>): boolean {
   const { object, source, sha } = input;
   const status = object.status ?? {};
   const generation = object.metadata?.generation;
   const generationAttempted =
     typeof generation !== 'number' ||
-    (typeof status.lastAttemptedGeneration === 'number' && status.lastAttemptedGeneration >= generation);
+    (typeof status.lastAttemptedGeneration === 'number'
+      ? status.lastAttemptedGeneration >= generation
+      : legacyStatus(object) && statusObservedCurrent(object));
   switch (binding) {
     case 'git-revision':
       return chartVersionMatches(status.lastAttemptedRevision, sha) && generationAttempted;
@@ -175,6 +190,12 @@ function chartFailure(input: LandedInput): LandedVerdict | undefined {
   return undefined;
 }
 
+/** The message of a current Ready=False DependencyNotReady, if the release waits for `spec.dependsOn`. */
+function dependencyNotReady(object: KubeObject): string | undefined {
+  const ready = currentCondition(object, 'Ready');
+  return isFalse(ready) && ready!.reason === 'DependencyNotReady' ? ready!.message ?? 'a dependency is not ready' : undefined;
+}
+
 export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   const { object, sha } = input;
   const status = object.status ?? {};
@@ -212,6 +233,14 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   }
 
   if (!attempted) {
+    // spec.dependsOn not ready: Ready=False DependencyNotReady at the current
+    // generation, retried without advancing status.observedGeneration or
+    // lastAttemptedGeneration (the check runs before both).
+    // upstream: fluxcd/helm-controller@0f61a8607a62be64638f2f912d9487e653960a6e:internal/controller/helmrelease_controller.go#L245-L259
+    const waitingFor = dependencyNotReady(object);
+    if (waitingFor && (binding !== 'manifest' || input.manifestAppliedAtSha)) {
+      return { state: 'reconciling', detail: waitingFor, waitingOn: 'dependency' };
+    }
     if (binding === 'git-revision') {
       return {
         state: 'reconciling',
@@ -232,16 +261,19 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   }
 
   const latest = Array.isArray(status.history) ? status.history[0] : undefined;
+  const legacyApplied =
+    legacyStatus(object) && ready?.reason === 'ReconciliationSucceeded' && typeof status.lastAppliedRevision === 'string' &&
+    status.lastAppliedRevision === status.lastAttemptedRevision;
   const deployed =
-    latest?.status === 'deployed' &&
-    (binding !== 'git-revision' || chartVersionMatches(latest?.chartVersion, sha));
+    (latest?.status === 'deployed' || legacyApplied) &&
+    (binding !== 'git-revision' || chartVersionMatches(latest?.chartVersion ?? status.lastAppliedRevision, sha));
   if (isTrue(ready) && deployed) {
     const action = activeAction(object, undefined);
     const waits = object.spec?.[action]?.disableWait !== true;
     return {
       state: 'succeeded',
-      detail: `release ${latest.name ?? ''} v${latest.version ?? '?'} deployed with chart ${latest.chartVersion ?? '?'}${waits ? '' : ' (disableWait: applied, not health-checked)'}`,
-      revision: String(latest.chartVersion ?? status.lastAttemptedRevision ?? ''),
+      detail: `${latest ? `release ${latest.name ?? ''} v${latest.version ?? '?'} deployed with chart ${latest.chartVersion ?? '?'}` : `release reconciled with chart ${status.lastAppliedRevision}`}${waits ? '' : ' (disableWait: applied, not health-checked)'}`,
+      revision: String(latest?.chartVersion ?? status.lastAppliedRevision ?? status.lastAttemptedRevision ?? ''),
       health: waits ? 'healthy' : 'applied',
     };
   }
@@ -251,6 +283,20 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
     return judgeReleaseFailure(object, failure);
   }
   if (!ready) {
+    // The release of this generation was attempted and the controller requeues
+    // it (Reconciling=True ProgressingWithRetry at this generation) while Ready
+    // still describes an older one: helm-controller <= v0.37.3 copied that stale
+    // Ready message into Reconciling (atomic_release.go#L222-L223, removed by
+    // 59c577a in v0.37.4), so neither message describes the current attempt.
+    // upstream: fluxcd/helm-controller@813fce59b9ccc3ec8678f18f0b8b48b20fbc00ad:internal/reconcile/atomic_release.go#L222-L223
+    const reconciling = currentCondition(object, 'Reconciling');
+    if (isTrue(reconciling) && reconciling!.reason === 'ProgressingWithRetry') {
+      return {
+        state: 'reconciling',
+        detail: 'the controller is retrying the release of the current generation (Reconciling: ProgressingWithRetry); Ready still describes an older generation',
+        waitingOn: 'retry',
+      };
+    }
     return { state: 'reconciling', detail: 'the controller has not reported on the current generation yet', waitingOn: 'generation' };
   }
   return { state: 'reconciling', detail: ready.message ?? 'release in progress', waitingOn: 'progress' };

@@ -281,6 +281,56 @@ describe('judgeLanded for a HelmRelease', () => {
     expect(afterFailures(2)).toMatchObject({ state: 'failed', reason: 'UpgradeFailed', message: 'context deadline exceeded' });
   });
 
+  // helm-controller checks spec.dependsOn before it sets lastAttemptedGeneration
+  // (helmrelease_controller.go#L245-L259): Ready=False DependencyNotReady at the
+  // current generation, Reconciling still "Fulfilling prerequisites".
+  it('waits on a dependency that is not ready', () => {
+    const release = helmRelease({
+      lastAttemptedGeneration: 1,
+      conditions: [
+        { type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Fulfilling prerequisites', observedGeneration: 2 },
+        { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
+      ],
+    }, false);
+    release.spec.dependsOn = [{ name: 'db', namespace: 'monitoring' }];
+    expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'dependency' });
+  });
+
+  // helm-controller <= v0.37.3 copied a stale Ready message into Reconciling
+  // ProgressingWithRetry while it retried the current generation (helm-controller#855).
+  it('reads a retry of the current generation behind a stale Ready as a retry, not as a missing report', () => {
+    const release = helmRelease({
+      conditions: [
+        { type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry', message: "dependency 'monitoring/db' is not ready", observedGeneration: 2 },
+        { type: 'Ready', status: 'False', reason: 'DependencyNotReady', message: "dependency 'monitoring/db' is not ready", observedGeneration: 1 },
+      ],
+    }, false);
+    expect(judgeLanded({ sha: S, object: release, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'retry' });
+  });
+
+  // helm-controller < v0.37 (Flux <= 2.1): v2beta1, no lastAttemptedGeneration and no history;
+  // observedGeneration is set when a generation is started, lastAppliedRevision on success.
+  it('judges a v2beta1 release of helm-controller before v0.37 from observedGeneration and lastAppliedRevision', () => {
+    const legacy = (status: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2beta1',
+      kind: 'HelmRelease',
+      metadata: { name: 'podinfo', namespace: 'apps', generation: 2 },
+      spec: { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } },
+      status,
+    });
+    const done = legacy({
+      observedGeneration: 2,
+      lastAttemptedRevision: '6.5.0',
+      lastAppliedRevision: '6.5.0',
+      conditions: [ready('True', 'ReconciliationSucceeded', 'Release reconciliation succeeded')],
+    });
+    expect(judgeLanded({ sha: S, object: done, manifestAppliedAtSha: true })).toMatchObject({ state: 'succeeded', revision: '6.5.0', health: 'healthy' });
+    const notStarted = legacy({ ...done.status, observedGeneration: 1 });
+    expect(judgeLanded({ sha: S, object: notStarted, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'generation' });
+    const inProgress = legacy({ observedGeneration: 2, lastAttemptedRevision: '6.5.1', lastAppliedRevision: '6.5.0', conditions: [ready('Unknown', 'Progressing', 'Reconciliation in progress')] });
+    expect(judgeLanded({ sha: S, object: inProgress, manifestAppliedAtSha: true })).toMatchObject({ state: 'reconciling', waitingOn: 'progress' });
+  });
+
   it('ties a release from a Helm repository to the push through its parent Kustomization', () => {
     const release = helmRelease({
       lastAttemptedRevision: '6.5.0',

@@ -14,6 +14,8 @@ export interface ConformanceSnapshot {
   sha: string;
   watched: string;
   objects: KubeObject[];
+  /** The objects parsed from `objects` (completed), without the companions. */
+  posted: KubeObject[];
   /** The objects' text as stored (verbatim dumps stay byte-for-byte). */
   objectsText: string;
   /** Fields added to posted documents that left them out (`complete`), by document index. */
@@ -85,6 +87,7 @@ export function loadSnapshot(file: string): ConformanceSnapshot {
     complete,
     conflicts,
     objects: [...docs, ...companions].filter(isKubeObject) as KubeObject[],
+    posted: docs.filter(isKubeObject) as KubeObject[],
     expect: raw.expect ?? {},
   };
 }

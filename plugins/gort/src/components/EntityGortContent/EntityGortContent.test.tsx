@@ -223,7 +223,9 @@ describe('EntityGortContent', () => {
       .getAllByLabelText('Outcome')
       .find(element => element.getAttribute('role') === 'button')!;
     fireEvent.mouseDown(outcome);
-    const listbox = await screen.findByRole('listbox');
+    // `hidden: true` skips the per-element computed-style walk that made role
+    // queries over the whole document take seconds under load.
+    const listbox = await screen.findByRole('listbox', { hidden: true });
     fireEvent.click(within(listbox).getByText('Failed'));
     await waitFor(() =>
       expect(api.listRuns).toHaveBeenLastCalledWith(

@@ -20,6 +20,7 @@ import {
   RunStore,
   RunTransition,
 } from './RunStore';
+import type { PushOrderContext, PushOrderRun } from './RunStore';
 
 const RUNS = 'gort_runs';
 const EVENTS = 'gort_run_events';
@@ -749,4 +750,82 @@ export class DatabaseRunStore implements RunStore {
       .count({ count: '*' });
     return Object.fromEntries(rows.map((row: any) => [row.state, Number(row.count)]));
   }
+
+  // ---- push order (compare in the processor) ------------------------------
+
+  async pushOrderContext(runId: string): Promise<PushOrderContext | undefined> {
+    const columns = ['seq', 'id', 'entity_ref', 'sha', 'before_sha', 'forced', 'trigger', 'state', 'superseded_by'];
+    const row = await this.db(RUNS).where('id', runId).first(columns);
+    if (!row) return undefined;
+    const previous = await this.db(RUNS)
+      .where('entity_ref', row.entity_ref)
+      .where('seq', '<', row.seq)
+      .where(query => query.whereNot('state', 'superseded').orWhere('superseded_by', runId))
+      .orderBy('seq', 'desc')
+      .first(columns);
+    return { run: toPushOrderRun(row), ...(previous ? { previous: toPushOrderRun(previous) } : {}) };
+  }
+
+  async endAsOlderCommit(
+    runId: string,
+    owner: string,
+    input: { newerRunId: string; message: string; restoredMessage: string },
+  ): Promise<{ ended: boolean; restored: boolean }> {
+    const now = this.clock();
+    return this.db.transaction(async tx => {
+      const row = await tx<RunRow>(RUNS)
+        .where({ id: runId, lease_owner: owner })
+        .whereIn('state', ACTIVE_RUN_STATES as RunState[])
+        .first('entity_ref');
+      if (!row) return { ended: false, restored: false };
+      const ended = await tx(RUNS)
+        .where({ id: runId, lease_owner: owner })
+        .whereIn('state', ACTIVE_RUN_STATES as RunState[])
+        .update({
+          state: 'superseded',
+          outcome: 'superseded',
+          superseded_by: input.newerRunId,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+          finished_at: now,
+        });
+      if (ended !== 1) return { ended: false, restored: false };
+      await tx(EVENTS).insert({ run_id: runId, state: 'superseded', message: input.message, at: now });
+      // Put back the run this one wrongly superseded on arrival, unless a
+      // newer push already waits (the index allows one waiting run).
+      const othersWaiting = await tx(RUNS)
+        .where('entity_ref', row.entity_ref)
+        .whereIn('state', WAITING_RUN_STATES as RunState[])
+        .first('id');
+      if (othersWaiting) return { ended: true, restored: false };
+      const restored = await tx(RUNS)
+        .where({ id: input.newerRunId, state: 'superseded', superseded_by: runId })
+        .update({
+          state: 'queued',
+          outcome: null,
+          superseded_by: null,
+          lease_owner: null,
+          lease_expires_at: null,
+          updated_at: now,
+          finished_at: null,
+        });
+      if (restored === 1) {
+        await tx(EVENTS).insert({ run_id: input.newerRunId, state: 'queued', message: input.restoredMessage, at: now });
+      }
+      return { ended: true, restored: restored === 1 };
+    });
+  }
+}
+
+function toPushOrderRun(row: any): PushOrderRun {
+  return {
+    id: row.id,
+    sha: row.sha,
+    ...(row.before_sha ? { beforeSha: row.before_sha } : {}),
+    forced: Boolean(row.forced),
+    trigger: row.trigger,
+    state: row.state,
+    ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
+  };
 }

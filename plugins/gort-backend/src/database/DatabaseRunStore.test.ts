@@ -282,7 +282,7 @@ describe('DatabaseRunStore', () => {
       expect(noHash1.duplicate === false && noHash1.runs[0].created).toBe(true);
       expect(noHash2.duplicate === false && noHash2.runs[0]).toMatchObject({ created: false, reason: 'same-commit' });
       const perEntity = await knex('gort_runs').groupBy('entity_ref').select('entity_ref').count({ n: '*' });
-      expect(Object.fromEntries(perEntity.map(r => [String(r.entity_ref).split('/')[1], Number(r.n)]))).toEqual({ old: 1, opener: 1, x: 1, y: 1, z: 1 });
+      expect(Object.fromEntries((perEntity as Array<{ entity_ref: string; n: number | string }>).map(r => [String(r.entity_ref).split('/')[1], Number(r.n)]))).toEqual({ old: 1, opener: 1, x: 1, y: 1, z: 1 });
     },
   );
 

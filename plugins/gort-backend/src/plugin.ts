@@ -130,6 +130,8 @@ export const gortPlugin = createBackendPlugin({
           clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+          onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
+          rediscoverEveryMs: gortConfig.flux.discoveryIntervalMs,
         });
         const clusters = new WatchedClusters({
           configured: configuredClusters,

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import { FailedDeliveryRedelivery, HookDeliveriesPort } from './FailedDeliveryRedelivery';
 import { readRedeliveryConfig } from './readRedeliveryConfig';
 import type { HookDelivery } from './selectRedeliveries';
@@ -94,7 +95,7 @@ describe('FailedDeliveryRedelivery', () => {
 });
 
 describe('readRedeliveryConfig', () => {
-  const read = (redelivery: unknown) => readRedeliveryConfig(new ConfigReader({ gort: { webhook: { redelivery } } }));
+  const read = (redelivery: JsonValue) => readRedeliveryConfig(new ConfigReader({ gort: { webhook: { redelivery } } }));
 
   it('is off unless configured, and reads the hooks with the defaults', () => {
     expect(readRedeliveryConfig(new ConfigReader({ gort: {} }))).toBeUndefined();

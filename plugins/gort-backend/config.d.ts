@@ -137,6 +137,13 @@ export interface Config {
        * its interval. Needs `patch` on those kinds. Default: false.
        */
       requestReconcile?: boolean;
+      /**
+       * How often GORT asks each cluster again which Flux API versions it
+       * serves (after a Flux upgrade a version may stop being served; the
+       * watch then moves to the served one, keeping its cache). A 404 on a
+       * watch also asks at once. E.g. `5m`. Default: 5m.
+       */
+      discoveryInterval?: string;
     };
 
     /**

@@ -24,6 +24,9 @@ export class GortMetrics {
   private readonly kubernetesRequests = this.meter.createCounter('gort_kubernetes_requests_total', {
     description: 'Requests GORT made to Kubernetes API servers, by cluster and verb',
   });
+  private readonly watchRestarts = this.meter.createCounter('gort_watch_restarts_total', {
+    description: 'Flux watch connections re-established, by cluster, kind and reason (closed, expired, error, silent)',
+  });
   private readonly diagnoses = this.meter.createCounter('gort_diagnoses_total', {
     description: 'Failures diagnosed, by taxonomy category',
   });
@@ -74,6 +77,10 @@ export class GortMetrics {
 
   detected(delayMs: number) {
     this.detectionDelay.record(delayMs / 1000);
+  }
+
+  watchRestart(cluster: string, kind: string, reason: string) {
+    this.watchRestarts.add(1, { cluster, kind, reason });
   }
 
   kubernetesRequest(cluster: string, verb: string) {

@@ -41,6 +41,7 @@ import { PushIngestion } from './runs/PushIngestion';
 import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
 import { RunProcessor } from './runs/RunProcessor';
+import { ScmCommitComparer } from './scm/ScmCommitComparer';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
@@ -125,6 +126,8 @@ export const gortPlugin = createBackendPlugin({
           clusters: configuredClusters,
           logger,
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+          onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
+          rediscoverEveryMs: gortConfig.flux.discoveryIntervalMs,
         });
         const clusters = new WatchedClusters({
           configured: configuredClusters,
@@ -134,7 +137,7 @@ export const gortPlugin = createBackendPlugin({
           logger,
           onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
-        const { followUps, prStates } = createGortFollowUps({
+        const { followUps, prStates, scm } = createGortFollowUps({
           config,
           db,
           logger,
@@ -172,6 +175,7 @@ export const gortPlugin = createBackendPlugin({
             : undefined,
           liveReader: new LiveFluxObjects(name => clusters.readerFor(name), observer),
           lifecycle,
+          commitComparer: new ScmCommitComparer(scm),
         });
         processor.follow(observer);
         new CatchUpRuns({

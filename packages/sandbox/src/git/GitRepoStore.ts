@@ -565,7 +565,12 @@ export class GitRepoStore {
     return this.isAncestor(this.existingRepoDir(owner, repo), ancestor, descendant);
   }
 
-  /** GitHub's three-dot compare: files changed on head since the merge base. */
+  /**
+   * GitHub's three-dot compare: files changed on head since the merge base;
+   * `aheadBy` is `git rev-list --count base..head`, `behindBy` the reverse,
+   * and the status follows from them as GitHub documents it
+   * (https://docs.github.com/en/rest/commits/commits#compare-two-commits).
+   */
   async compare(owner: string, repo: string, base: string, head: string): Promise<Comparison> {
     const gitDir = this.existingRepoDir(owner, repo);
     const baseSha = await this.requireCommit(owner, repo, base);

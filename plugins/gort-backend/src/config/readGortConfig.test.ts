@@ -6,7 +6,7 @@ describe('readGortConfig', () => {
     expect(readGortConfig(new ConfigReader({}))).toEqual({
       defaultReconcileTimeoutMs: 600_000,
       webhook: { secrets: [], maxBodyBytes: 5 * 1024 * 1024 },
-      flux: { requestReconcile: false },
+      flux: { requestReconcile: false, discoveryIntervalMs: 300_000 },
       runs: {
         leaseMs: 30_000,
         maxConcurrent: 200,
@@ -28,7 +28,7 @@ describe('readGortConfig', () => {
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
           runs: { lease: '45s', maxConcurrent: 5, maxConcurrentFollowUps: 2, shutdownGrace: '20s', manualRateLimit: { max: 2, window: '1m' } },
           retention: { runs: '30d', evidence: '7d', aiCache: '12h' },
-          flux: { requestReconcile: true },
+          flux: { requestReconcile: true, discoveryInterval: '2m' },
           tenancy: {
             owners: [
               { owner: 'team-a', namespaces: ['team-a-*'], repositories: ['acme/team-a-*'] },
@@ -45,7 +45,7 @@ describe('readGortConfig', () => {
     expect(config).toEqual({
       defaultReconcileTimeoutMs: 900_000,
       webhook: { secrets: ['a', 'b'], maxBodyBytes: 2048 },
-      flux: { requestReconcile: true },
+      flux: { requestReconcile: true, discoveryIntervalMs: 120_000 },
       runs: {
         leaseMs: 45_000,
         maxConcurrent: 5,

@@ -13,6 +13,8 @@ export interface GortConfig {
   flux: {
     /** Annotate sources and objects so Flux reconciles a push at once. */
     requestReconcile: boolean;
+    /** How often each cluster's served Flux API versions are discovered again. */
+    discoveryIntervalMs: number;
   };
   runs: {
     leaseMs: number;
@@ -139,7 +141,10 @@ export function readGortConfig(root: Config): GortConfig {
   return {
     defaultReconcileTimeoutMs: readDuration(gort, 'reconcileTimeout', DEFAULT_TIMEOUT_MS),
     webhook: { secrets, maxBodyBytes },
-    flux: { requestReconcile: gort.getOptionalBoolean('flux.requestReconcile') ?? false },
+    flux: {
+      requestReconcile: gort.getOptionalBoolean('flux.requestReconcile') ?? false,
+      discoveryIntervalMs: readDuration(gort, 'flux.discoveryInterval', 5 * 60_000),
+    },
     runs: {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),
       maxConcurrent,

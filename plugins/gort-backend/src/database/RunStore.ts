@@ -150,4 +150,35 @@ export interface RunStore {
   updateFixPr(runId: string, fixPr: RunFixPr): Promise<void>;
   /** Number of runs in each active state (queue depth). */
   countActive(): Promise<Partial<Record<RunState, number>>>;
+
+  /**
+   * What deciding the order of a push needs: the run, and the entity's run
+   * before it (the newest earlier run, unless another run than this one
+   * superseded it). Undefined when there is no such run.
+   */
+  pushOrderContext(runId: string): Promise<PushOrderContext | undefined>;
+  /**
+   * Ends `runId` (if `owner` holds it and it is active) as superseded by
+   * `newerRunId`: it turned out to be an older commit. When `runId` had
+   * superseded `newerRunId` and no other run of the entity waits for Flux,
+   * `newerRunId` is put back in the queue (its deadline kept), with
+   * `restoredMessage` on its timeline. One transaction.
+   */
+  endAsOlderCommit(runId: string, owner: string, input: { newerRunId: string; message: string; restoredMessage: string }): Promise<{ ended: boolean; restored: boolean }>;
+}
+
+/** A run as the push order sees it. */
+export interface PushOrderRun {
+  id: string;
+  sha: string;
+  beforeSha?: string;
+  forced: boolean;
+  trigger: RunTrigger;
+  state: RunState;
+  supersededBy?: string;
+}
+
+export interface PushOrderContext {
+  run: PushOrderRun;
+  previous?: PushOrderRun;
 }

@@ -60,7 +60,7 @@ export function createGortFollowUps(deps: {
   metrics?: FollowUpMetrics;
   /** Records fix PR opens, updates and comments (`fix-pr` audit events). */
   auditor?: AuditorService;
-}): { followUps: GortFollowUps; prStates: PrStateRefresher } {
+}): { followUps: GortFollowUps; prStates: PrStateRefresher; scm: GortScmProvider } {
   const { config, db, logger, metrics } = deps;
   const scm = selectScmProvider({ config, logger, added: deps.added?.scmProviders });
   const aiConfig = readAiConfig(config);
@@ -93,5 +93,5 @@ export function createGortFollowUps(deps: {
     logger,
     onIntentVerdict: result => metrics?.intentVerdict(result),
   });
-  return { followUps, prStates: new PrStateRefresher({ store, runStore: deps.runStore, scm, logger }) };
+  return { followUps, prStates: new PrStateRefresher({ store, runStore: deps.runStore, scm, logger }), scm };
 }

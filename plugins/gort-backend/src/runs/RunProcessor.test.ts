@@ -5,7 +5,7 @@ import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
 import { NewRun, RunStore } from '../database/RunStore';
 import { FluxObjectLookup } from './judgeRunObject';
-import { FailureDiagnoser, LeaseLostError, LiveObjectReader, RunFollowUps } from './ports';
+import { CommitComparer, FailureDiagnoser, LeaseLostError, LiveObjectReader, RunFollowUps } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 import { RunProcessor } from './RunProcessor';
 
@@ -73,7 +73,7 @@ describe('RunProcessor', () => {
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
-    options: { clock?: () => Date; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps; liveReader?: LiveObjectReader; leaseMs?: number; maxConcurrentFollowUps?: number; shutdownGraceMs?: number; ownerId?: string; store?: RunStore } = {},
+    options: { clock?: () => Date; commitComparer?: CommitComparer; compareTimeoutMs?: number; diagnoser?: FailureDiagnoser; followUps?: RunFollowUps; liveReader?: LiveObjectReader; leaseMs?: number; maxConcurrentFollowUps?: number; shutdownGraceMs?: number; ownerId?: string; store?: RunStore } = {},
   ) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
@@ -99,6 +99,8 @@ describe('RunProcessor', () => {
       followUps: options.followUps,
       liveReader: options.liveReader,
       clock: options.clock,
+      commitComparer: options.commitComparer,
+      compareTimeoutMs: options.compareTimeoutMs,
       lifecycle,
     });
     return { knex, store, lookup, processor, transitions, detections };
@@ -534,6 +536,133 @@ describe('RunProcessor', () => {
       expect(processor.heldRunIds).toEqual([]);
       await processor.tick();
       expect(processor.heldRunIds).toHaveLength(1);
+    });
+  });
+  describe('the order of pushes before/after cannot decide (force-pushes)', () => {
+    const BASE = '1111111111111111111111111111111111111111';
+    const TIP = '2222222222222222222222222222222222222222';
+    const FORCED = '3333333333333333333333333333333333333333';
+    const ELSEWHERE = '4444444444444444444444444444444444444444';
+
+    /** Flux still at the commit before all of these. */
+    function atOld(lookup: MapLookup) {
+      lookup.put(gitRepository(OLD));
+      lookup.put(kustomization({ lastAppliedRevision: `main@sha1:${OLD}`, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }] }));
+    }
+
+    /** A fake SCM compare: answers `answer` (or throws it) and records what it was asked. */
+    function comparer(answer: Awaited<ReturnType<CommitComparer['compare']>> | Error) {
+      const calls: Array<{ repo: string; base: string; head: string }> = [];
+      const port: CommitComparer = {
+        async compare(input) {
+          calls.push(input);
+          if (answer instanceof Error) throw answer;
+          return answer;
+        },
+      };
+      return { port, calls };
+    }
+
+    /** The run of BASE → TIP waits for Flux; then a forced push to FORCED (from ELSEWHERE) arrives and supersedes it. */
+    async function forcedPushAfterTip(id: Parameters<typeof databases.init>[0], port: CommitComparer) {
+      const env = await setup(id, { commitComparer: port });
+      atOld(env.lookup);
+      const tip = await env.store.createRun(newRun({ sha: TIP, beforeSha: BASE }));
+      const forced = await env.store.createRun(newRun({ sha: FORCED, beforeSha: ELSEWHERE, forced: true }));
+      expect(forced.superseded).toEqual([tip.runId]);
+      await settle(env.processor);
+      await settle(env.processor);
+      return { ...env, tip: tip.runId, forced: forced.runId };
+    }
+
+    it.each(databases.eachSupportedId())('ends a push that compares behind as an older commit and queues the run it superseded again, on %p', async id => {
+      const { port, calls } = comparer({ status: 'behind', aheadBy: 0, behindBy: 2 });
+      const { store, tip, forced, transitions, processor } = await forcedPushAfterTip(id, port);
+      expect(calls).toEqual([{ repo: 'acme/gitops', base: TIP, head: FORCED }]);
+      const older = await store.getRun(forced);
+      expect(older).toMatchObject({ state: 'superseded', outcome: 'superseded', supersededBy: tip });
+      expect(older!.timeline.at(-1)!.message).toMatch(/^Superseded by 2222222, a newer commit: Compared with 2222222: behind by 2/);
+      const restored = await store.getRun(tip);
+      // Back in the queue and worked again: it waits for Flux to fetch its commit.
+      expect(restored).toMatchObject({ state: 'waiting_for_source' });
+      expect(restored!.outcome).toBeUndefined();
+      expect(restored!.supersededBy).toBeUndefined();
+      expect(restored!.finishedAt).toBeUndefined();
+      expect(restored!.timeline.map(e => e.state)).toEqual(['queued', 'superseded', 'queued', 'waiting_for_source']);
+      expect(restored!.timeline[2].message).toContain('Queued again: the push of 3333333 that superseded this run is an older commit');
+      expect(transitions).toEqual(expect.arrayContaining(['superseded', 'queued', 'waiting_for_source']));
+      expect(processor.heldRunIds).toEqual([tip]);
+      // Its own order check placed it against nothing older: no further compare.
+      expect(calls).toHaveLength(1);
+    });
+
+    it.each(databases.eachSupportedId())('keeps a push that compares ahead or diverged as the new tip, with a note, on %p', async id => {
+      for (const answer of [{ status: 'ahead' as const, aheadBy: 3, behindBy: 0 }, { status: 'diverged' as const, aheadBy: 1, behindBy: 2 }]) {
+        const { port, calls } = comparer(answer);
+        const { store, tip, forced } = await forcedPushAfterTip(id, port);
+        expect(calls).toHaveLength(1);
+        const run = await store.getRun(forced);
+        expect(run).toMatchObject({ state: 'waiting_for_source' });
+        expect(run!.timeline.map(e => e.message).join('\n')).toMatch(answer.status === 'ahead' ? /ahead by 3 commit\(s\), so this push is the branch's new tip/ : /diverged \(ahead by 1, behind by 2\) after a force-push/);
+        expect(await store.getRun(tip)).toMatchObject({ state: 'superseded', supersededBy: forced });
+      }
+    });
+
+    it.each(databases.eachSupportedId())('keeps the arrival order when the compare fails (GitHub down, or a 404 once the base is gone), on %p', async id => {
+      const { port } = comparer(Object.assign(new Error('Not Found'), { status: 404 }));
+      const { store, tip, forced } = await forcedPushAfterTip(id, port);
+      const run = await store.getRun(forced);
+      expect(run).toMatchObject({ state: 'waiting_for_source' });
+      expect(run!.timeline.map(e => e.message)).toContain(
+        'Could not compare with 2222222 (Not Found); going by the order the pushes arrived in: this one is taken as the newer commit',
+      );
+      expect(await store.getRun(tip)).toMatchObject({ state: 'superseded', supersededBy: forced });
+    });
+
+    it.each(databases.eachSupportedId())('keeps the arrival order when the compare hangs, on %p', async id => {
+      const env = await setup(id, { commitComparer: { compare: () => new Promise(() => {}) }, compareTimeoutMs: 200 });
+      atOld(env.lookup);
+      const tip = await env.store.createRun(newRun({ sha: TIP, beforeSha: BASE }));
+      const forced = await env.store.createRun(newRun({ sha: FORCED, beforeSha: ELSEWHERE, forced: true }));
+      await settle(env.processor);
+      const run = await env.store.getRun(forced.runId);
+      expect(run).toMatchObject({ state: 'waiting_for_source' });
+      expect(run!.timeline.map(e => e.message).join('\n')).toContain('the compare took longer than 200 ms');
+      expect(await env.store.getRun(tip.runId)).toMatchObject({ state: 'superseded' });
+    });
+
+    it.each(databases.eachSupportedId())('does not compare when before/after decide, and ends a late older push after a finished newer run, on %p', async id => {
+      const { port, calls } = comparer(new Error('must not be called'));
+      const { store, processor, knex, lookup } = await setup(id, { commitComparer: port });
+      atOld(lookup);
+      // BASE → TIP, then TIP → FORCED (not forced): the second moved the branch from the first.
+      const first = await store.createRun(newRun({ sha: TIP, beforeSha: BASE }));
+      const second = await store.createRun(newRun({ sha: FORCED, beforeSha: TIP }));
+      await settle(processor);
+      expect(calls).toEqual([]);
+      expect(await store.getRun(second.runId)).toMatchObject({ state: 'waiting_for_source' });
+      expect(await store.getRun(first.runId)).toMatchObject({ state: 'superseded' });
+
+      // The run of FORCED finishes; then the delivery of ELSEWHERE → TIP arrives late: FORCED was pushed on top of TIP.
+      await knex('gort_runs').where('id', second.runId).update({ state: 'done', outcome: 'succeeded', finished_at: new Date(), lease_owner: null });
+      const late = await store.createRun(newRun({ sha: TIP, beforeSha: ELSEWHERE }));
+      expect(late.created).toBe(true);
+      await settle(processor);
+      expect(calls).toEqual([]);
+      expect(await store.getRun(late.runId)).toMatchObject({ state: 'superseded', supersededBy: second.runId });
+      // A finished run is not put back.
+      expect(await store.getRun(second.runId)).toMatchObject({ state: 'done', outcome: 'succeeded' });
+    });
+
+    it.each(databases.eachSupportedId())('leaves "Run now" runs alone, on %p', async id => {
+      const { port, calls } = comparer({ status: 'behind', aheadBy: 0, behindBy: 1 });
+      const { store, processor, lookup } = await setup(id, { commitComparer: port });
+      atOld(lookup);
+      await store.createRun(newRun({ sha: TIP, beforeSha: BASE }));
+      const manual = await store.createRun(newRun({ sha: BASE, trigger: 'manual' }));
+      await settle(processor);
+      expect(calls).toEqual([]);
+      expect(await store.getRun(manual.runId)).toMatchObject({ state: 'waiting_for_source' });
     });
   });
 });

@@ -5,7 +5,9 @@ import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { RunStore, RunTransition } from '../database/RunStore';
 import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
 import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
-import { FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
+import { decidePushOrder, orderFromPushes } from './pushOrder';
+import type { CommitComparison } from './pushOrder';
+import { CommitComparer, FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
 import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
@@ -27,6 +29,13 @@ export interface RunProcessorOptions {
   liveReader?: LiveObjectReader;
   /** Where every state change this processor makes is announced. */
   lifecycle?: RunLifecycle;
+  /**
+   * Orders a push against the entity's previous run when before/after cannot
+   * (force-pushes): without it, the order the pushes arrived in stands.
+   */
+  commitComparer?: CommitComparer;
+  /** How long the compare may take before the arrival order stands (default 10 s). */
+  compareTimeoutMs?: number;
   clock?: () => Date;
 }
 
@@ -41,11 +50,27 @@ interface HeldRun {
   changeReceivedAt?: number;
   /** Clock time at which the last successful renewal (or the claim) was sent. */
   renewedAt: number;
+  /** Whether this process already placed the push against the previous run. */
+  orderChecked?: boolean;
 }
 
 const FULL_SWEEP_MS = 15_000;
 /** How long a follow-up waits for the watch cache after a restart. */
 const WATCH_SYNC_WAIT_MS = 30_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function locationKey(location: ObjectLocation): string {
   return `${location.cluster}\u0000${location.kind}\u0000${location.namespace}\u0000${location.name}`;
@@ -332,6 +357,9 @@ export class RunProcessor {
     const { run } = held;
     switch (run.state) {
       case 'queued':
+        if (await this.endedAsOlderCommit(held)) return;
+        await this.observe(held);
+        return;
       case 'waiting_for_source':
       case 'reconciling':
         await this.observe(held);
@@ -354,6 +382,72 @@ export class RunProcessor {
       default:
         this.held.delete(run.id);
     }
+  }
+
+  /**
+   * A queued push placed against the entity's previous run (issue #12: an
+   * older commit never supersedes a newer one). Before/after decide when they
+   * can; otherwise (a force-push, a delivery missing in between) GitHub's
+   * compare does, here and never on the webhook path. An older commit ends
+   * superseded by the newer run, and a newer run it superseded on arrival goes
+   * back in the queue. A failed compare loses nothing: the arrival order
+   * stands, with a note. True when the run ended.
+   */
+  private async endedAsOlderCommit(held: HeldRun): Promise<boolean> {
+    if (held.orderChecked || held.run.trigger !== 'push') return false;
+    held.orderChecked = true;
+    const { runStore, ownerId, commitComparer, logger } = this.options;
+    const context = await runStore.pushOrderContext(held.run.id);
+    const previous = context?.previous;
+    if (!context || !previous || previous.sha.toLowerCase() === context.run.sha.toLowerCase()) return false;
+    let comparison: CommitComparison | undefined;
+    let compareError: string | undefined;
+    if (orderFromPushes(context.run, previous) === undefined) {
+      // Without a compare (none wired), the arrival order stands as it did before there was one.
+      if (!commitComparer) return false;
+      try {
+        comparison = await withTimeout(
+          commitComparer.compare({ repo: held.run.repo, base: previous.sha, head: context.run.sha }),
+          this.options.compareTimeoutMs ?? 10_000,
+          'the compare',
+        );
+      } catch (error) {
+        compareError = String((error as Error)?.message ?? error).slice(0, 300);
+        logger.warn(`GORT run ${held.run.id}: could not compare ${previous.sha.slice(0, 7)}...${context.run.sha.slice(0, 7)} on ${held.run.repo}: ${compareError}`);
+      }
+    }
+    const decision = decidePushOrder({ push: context.run, previous, comparison, compareError });
+    if (decision.verdict === 'newer') {
+      if (decision.note) await this.progress(held, decision.note);
+      return false;
+    }
+    const sha = held.run.sha.slice(0, 7);
+    const why = decision.note ?? `${previous.sha.slice(0, 7)} was pushed on top of this commit`;
+    const message = `Superseded by ${previous.sha.slice(0, 7)}, a newer commit: ${why}`;
+    const result = await runStore.endAsOlderCommit(held.run.id, ownerId, {
+      newerRunId: previous.id,
+      message,
+      restoredMessage: `Queued again: the push of ${sha} that superseded this run is an older commit (${why})`,
+    });
+    this.held.delete(held.run.id);
+    if (!result.ended) return true;
+    logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${sha}): queued → superseded: ${message}`);
+    const { lifecycle } = this.options;
+    lifecycle?.emit({
+      runId: held.run.id,
+      entityRef: held.run.entityRef,
+      state: 'superseded',
+      previous: held.run.state,
+      trigger: held.run.trigger,
+      createdAt: held.run.createdAt,
+      supersededBy: previous.id,
+      change: { outcome: 'superseded', message },
+    });
+    if (result.restored) {
+      lifecycle?.emit({ runId: previous.id, entityRef: held.run.entityRef, state: 'queued', previous: 'superseded', trigger: previous.trigger });
+      this.wake();
+    }
+    return true;
   }
 
   private async observe(held: HeldRun): Promise<void> {

@@ -11,6 +11,7 @@ import type {
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import type { ObjectJudgement } from './combineVerdicts';
 import type { ObjectLocation } from './judgeRunObject';
+import type { CommitComparison } from './pushOrder';
 
 /** Explains a failed or timed-out run: evidence plus a rules-first diagnosis. */
 export interface FailureDiagnoser {
@@ -94,4 +95,14 @@ export interface ObservedFluxChange {
 /** Where Flux changes come from (the FluxObserver). */
 export interface FluxChangeSource {
   subscribe(listener: (change: ObservedFluxChange) => void): () => void;
+}
+
+/**
+ * Places two commits of a repository relative to each other (GitHub's
+ * compare), for pushes whose order before/after cannot decide: a force-push,
+ * or a delivery missing in between. Called by the run processor, never on the
+ * webhook path. Throws when it cannot tell (the SCM is down, a commit is gone).
+ */
+export interface CommitComparer {
+  compare(input: { repo: string; base: string; head: string }): Promise<CommitComparison>;
 }

@@ -2,6 +2,7 @@ export type {
   GortScmProvider,
   ScmComment,
   ScmCommit,
+  ScmCommitComparison,
   ScmCommitFilesInput,
   ScmDiffFile,
   ScmPullRequest,

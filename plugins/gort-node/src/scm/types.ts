@@ -33,6 +33,23 @@ export interface ScmCommit {
 }
 
 /**
+ * Where `head` stands relative to `base`: `ahead` (base is an ancestor of
+ * head), `behind` (head is an ancestor of base), `identical`, or `diverged`
+ * (each has commits the other lacks, as after a force-push). GitHub's
+ * compare: https://docs.github.com/en/rest/commits/commits#compare-two-commits
+ *
+ * @public
+ */
+export interface ScmCommitComparison {
+  /** Where head stands relative to base. */
+  status: 'ahead' | 'behind' | 'identical' | 'diverged';
+  /** Commits on head that base lacks. */
+  aheadBy: number;
+  /** Commits on base that head lacks. */
+  behindBy: number;
+}
+
+/**
  * A file a comparison reports (the same shape the fix prompt's diff block takes).
  *
  * @public
@@ -82,6 +99,11 @@ export interface ScmRepository {
   listFiles(ref: string): Promise<string[]>;
   /** The files changed between two commits (`before...after`), with patches. */
   compare(before: string, after: string): Promise<ScmDiffFile[]>;
+  /**
+   * How `head` relates to `base` in history (`base...head`). GORT orders
+   * force-pushes with it; without it, the order pushes arrived in stands.
+   */
+  compareCommits?(base: string, head: string): Promise<ScmCommitComparison>;
   getCommit(sha: string): Promise<ScmCommit>;
   /** The commit a branch points at, or undefined when there is no such branch. */
   getBranchHead(branch: string): Promise<string | undefined>;

@@ -13,6 +13,15 @@ export function parseBasehead(basehead: string): { base: string; head: string } 
   return base && head ? { base, head } : undefined;
 }
 
+/**
+ * `GET /repos/{owner}/{repo}/compare/{basehead}`
+ * (https://docs.github.com/en/rest/commits/commits#compare-two-commits): the
+ * three-dot comparison (`git log BASE...HEAD`, commits oldest first), with
+ * `status` `ahead` / `behind` / `identical` / `diverged` and the ahead/behind
+ * counts computed by git itself (see GitRepoStore.compare: `git merge-base`
+ * and `git rev-list --count` both ways). A base or head GitHub does not have
+ * is a 404, as after a force-push removed the commit and it was collected.
+ */
 export const compareCommits: ApiHandler = async (request, services) => {
   const c = requireRepo(services, request.params);
   const parsed = parseBasehead(request.params.basehead);

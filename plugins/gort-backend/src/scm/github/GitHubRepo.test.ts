@@ -57,6 +57,19 @@ describe('the GitHub SCM against the sandbox GitHub', () => {
     expect(diff[0].patch).toContain('+a: 2');
   });
 
+  it('places two commits in history (ahead, behind, identical, diverged), and throws on a commit GitHub does not have', async () => {
+    const base = (await repo.getBranchHead('main'))!;
+    const one = await repo.commitFiles({ branch: 'order/one', parent: base, treeBase: base, files: { 'apps/a.yaml': 'a: 3\n' }, message: 'one' });
+    const two = await repo.commitFiles({ branch: 'order/one', parent: one, treeBase: one, files: { 'apps/a.yaml': 'a: 4\n' }, message: 'two' });
+    // What a force-push leaves: another commit on the same base.
+    const rewritten = await repo.commitFiles({ branch: 'order/rewritten', parent: base, treeBase: base, files: { 'apps/a.yaml': 'a: 5\n' }, message: 'rewritten' });
+    expect(await repo.compareCommits!(base, two)).toEqual({ status: 'ahead', aheadBy: 2, behindBy: 0 });
+    expect(await repo.compareCommits!(two, one)).toEqual({ status: 'behind', aheadBy: 0, behindBy: 1 });
+    expect(await repo.compareCommits!(one, one)).toEqual({ status: 'identical', aheadBy: 0, behindBy: 0 });
+    expect(await repo.compareCommits!(two, rewritten)).toEqual({ status: 'diverged', aheadBy: 1, behindBy: 2 });
+    await expect(repo.compareCommits!(two, 'f'.repeat(40))).rejects.toMatchObject({ status: 404 });
+  });
+
   it('finds the open pull request of a branch, and keeps one comment per marker', async () => {
     const base = (await repo.getBranchHead('main'))!;
     await repo.commitFiles({ branch: 'gort/fix/y/def5678', parent: base, treeBase: base, files: { 'apps/a.yaml': 'a: 3\n' }, message: 'fix y' });

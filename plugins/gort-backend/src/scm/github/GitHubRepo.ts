@@ -1,6 +1,7 @@
 import type {
   ScmComment,
   ScmCommit,
+  ScmCommitComparison,
   ScmCommitFilesInput,
   ScmDiffFile,
   ScmPullRequest,
@@ -80,6 +81,19 @@ export class GitHubRepo implements ScmRepository {
       status: file.status,
       patch: file.patch,
     }));
+  }
+
+  /**
+   * `GET /repos/{owner}/{repo}/compare/{base}...{head}`: status and
+   * ahead/behind counts (one commit per page: the list is not needed).
+   * https://docs.github.com/en/rest/commits/commits#compare-two-commits
+   */
+  async compareCommits(base: string, head: string): Promise<ScmCommitComparison> {
+    const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...this.base, basehead: `${base}...${head}`, per_page: 1 });
+    if (!['ahead', 'behind', 'identical', 'diverged'].includes(data.status)) {
+      throw new Error(`GitHub compare of ${base.slice(0, 7)}...${head.slice(0, 7)} answered an unknown status "${data.status}"`);
+    }
+    return { status: data.status as ScmCommitComparison['status'], aheadBy: data.ahead_by, behindBy: data.behind_by };
   }
 
   async getCommit(sha: string): Promise<ScmCommit> {

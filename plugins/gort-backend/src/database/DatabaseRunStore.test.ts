@@ -179,6 +179,113 @@ describe('DatabaseRunStore', () => {
     },
   );
 
+  /** Counts the transactions `knex` begins while `work` runs. */
+  async function transactionsDuring<T>(knex: Awaited<ReturnType<typeof createStoreAndDb>>['knex'], work: () => Promise<T>) {
+    let begun = 0;
+    const onQuery = (q: { sql: string }) => {
+      if (/^begin/i.test(q.sql.trim())) begun++;
+    };
+    knex.on('query', onQuery);
+    try {
+      return { result: await work(), transactions: () => begun };
+    } finally {
+      knex.removeListener('query', onQuery);
+    }
+  }
+
+  it.each(databases.eachSupportedId())(
+    'stores concurrent deliveries for different entities in one transaction, each with its own result, on %p',
+    async id => {
+      const { knex, store } = await createStoreAndDb(id);
+      const deliver = (i: number, runs: NewRun[]) => store.ingestDelivery({ deliveryId: `d-${i}`, source: 'webhook', bodyHash: String(i).padStart(64, 'f'), runs });
+      const { result, transactions } = await transactionsDuring(knex, () =>
+        Promise.all([
+          // the first goes at once; the others arrive while it is in flight and share the next transaction
+          deliver(0, [newRun({ entityRef: 'component:default/first', deliveryId: 'd-0' })]),
+          ...Array.from({ length: 20 }, (_, i) =>
+            deliver(i + 1, [
+              newRun({ entityRef: `component:default/app-${i}`, sha: sha('b'), deliveryId: `d-${i + 1}` }),
+              newRun({ entityRef: `component:default/app-${i}-twin`, sha: sha('b'), deliveryId: `d-${i + 1}` }),
+            ]),
+          ),
+          deliver(21, []),
+        ]),
+      );
+      expect(transactions()).toBe(2);
+      expect(result.every(r => !r.duplicate)).toBe(true);
+      const runIds = result.map(r => (r.duplicate ? [] : r.runs.filter(run => run.created).map(run => run.runId)));
+      expect(runIds.map(ids => ids.length)).toEqual([1, ...Array(20).fill(2), 0]);
+      const rows = await knex('gort_runs').select('id', 'entity_ref', 'delivery_id');
+      expect(rows).toHaveLength(41);
+      for (const row of rows) expect(runIds[Number(String(row.delivery_id).slice(2))]).toContain(row.id);
+      const deliveries = await knex('gort_deliveries').select('delivery_id', 'run_ids', 'result');
+      expect(deliveries).toHaveLength(22);
+      const byId = new Map(deliveries.map(d => [d.delivery_id, d]));
+      result.forEach((_, i) => expect(JSON.parse(byId.get(`d-${i}`)!.run_ids)).toEqual(runIds[i]));
+      expect(byId.get('d-21')!.result).toBe('ignored');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'fails only the bad delivery of a batch: the others are stored with their runs, the bad one not at all, on %p',
+    async id => {
+      const { knex, store } = await createStoreAndDb(id);
+      const good = (i: number) =>
+        store.ingestDelivery({ deliveryId: `d-${i}`, source: 'webhook', runs: [newRun({ entityRef: `component:default/app-${i}`, deliveryId: `d-${i}` })] });
+      // The database refuses the run with no valid deadline.
+      const broken = store.ingestDelivery({
+        deliveryId: 'd-bad',
+        source: 'webhook',
+        runs: [newRun({ entityRef: 'component:default/fine' }), newRun({ entityRef: 'component:default/broken', timeoutMs: NaN })],
+      });
+      const [first, a, bad, b] = await Promise.all([good(0), good(1), broken.then(() => undefined, (e: unknown) => e), good(2)]);
+      expect(bad).toBeDefined();
+      for (const result of [first, a, b]) expect(result.duplicate === false && result.runs[0].created).toBe(true);
+      expect((await knex('gort_deliveries').select('delivery_id')).map(d => d.delivery_id).sort()).toEqual(['d-0', 'd-1', 'd-2']);
+      expect((await knex('gort_runs').select('entity_ref')).map(r => r.entity_ref).sort()).toEqual([
+        'component:default/app-0',
+        'component:default/app-1',
+        'component:default/app-2',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers duplicates inside a batch and against stored deliveries, and stores a push delivered twice once, on %p',
+    async id => {
+      const { knex, store } = await createStoreAndDb(id);
+      const push = (deliveryId: string, bodyHash: string | undefined, entity: string, commit = sha('c')) =>
+        store.ingestDelivery({ deliveryId, source: 'webhook', bodyHash, runs: [newRun({ entityRef: `component:default/${entity}`, sha: commit, deliveryId })] });
+      await push('stored', 'h-stored'.padEnd(64, '0'), 'old');
+      const results = await Promise.all([
+        push('opener', undefined, 'opener'),
+        // the same delivery id twice in one burst
+        push('twice', 'h-twice'.padEnd(64, '0'), 'x'),
+        push('twice', 'h-twice'.padEnd(64, '0'), 'x'),
+        // a redelivery of a stored delivery, and its body under a new id
+        push('stored', 'h-stored'.padEnd(64, '0'), 'old'),
+        push('stored-replay', 'h-stored'.padEnd(64, '0'), 'old'),
+        // one push through the webhook and the events system: the same body under two ids
+        push('webhook-1', 'h-push'.padEnd(64, '0'), 'y'),
+        push('events-1', 'h-push'.padEnd(64, '0'), 'y'),
+        // the same commit in two bodies (no hash): one run, the other finds it
+        push('no-hash-1', undefined, 'z', sha('d')),
+        push('no-hash-2', undefined, 'z', sha('d')),
+      ]);
+      const [opener, twice1, twice2, redelivery, storedReplay, webhook, events, noHash1, noHash2] = results;
+      expect(opener.duplicate).toBe(false);
+      expect([twice1, twice2].filter(r => r.duplicate)).toEqual([{ duplicate: true }]);
+      expect(redelivery).toEqual({ duplicate: true });
+      expect(storedReplay).toEqual({ duplicate: true, replayOf: 'stored' });
+      expect(webhook.duplicate).toBe(false);
+      expect(events).toEqual({ duplicate: true, replayOf: 'webhook-1' });
+      expect(noHash1.duplicate === false && noHash1.runs[0].created).toBe(true);
+      expect(noHash2.duplicate === false && noHash2.runs[0]).toMatchObject({ created: false, reason: 'same-commit' });
+      const perEntity = await knex('gort_runs').groupBy('entity_ref').select('entity_ref').count({ n: '*' });
+      expect(Object.fromEntries((perEntity as Array<{ entity_ref: string; n: number | string }>).map(r => [String(r.entity_ref).split('/')[1], Number(r.n)]))).toEqual({ old: 1, opener: 1, x: 1, y: 1, z: 1 });
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'gives each run to one replica, and to another when the lease expires, on %p',
     async id => {
@@ -274,5 +381,31 @@ describe('DatabaseRunStore', () => {
     expect(latest.get('component:default/even')!.sha[0]).toBe('4');
     expect(latest.get('component:default/odd')!.sha[0]).toBe('3');
     expect((await store.listRuns({ limit: 10, state: 'superseded' })).items).toHaveLength(3);
+  });
+
+  it.each(databases.eachSupportedId())('says which delivery ids it stored, on %p', async id => {
+    const store = await createStore(id);
+    await store.ingestDelivery({ deliveryId: 'stored-1', source: 'webhook', runs: [newRun()] });
+    await store.ingestDelivery({ deliveryId: 'stored-2', source: 'webhook', runs: [] });
+    expect([...(await store.knownDeliveryIds(['stored-1', 'stored-2', 'lost', 'stored-1']))].sort()).toEqual(['stored-1', 'stored-2']);
+    expect(await store.knownDeliveryIds([])).toEqual(new Set());
+  });
+
+  it.each(databases.eachSupportedId())('orders a push against the previous run, and ends nothing once a newer push superseded the run, on %p', async id => {
+    const store = await createStore(id);
+    const tip = await store.createRun(newRun({ sha: sha('b'), beforeSha: sha('a') }));
+    const older = await store.createRun(newRun({ sha: sha('c'), beforeSha: sha('9'), forced: true }));
+    expect(await store.pushOrderContext(older.runId)).toEqual({
+      run: { id: older.runId, sha: sha('c'), beforeSha: sha('9'), forced: true, trigger: 'push', state: 'queued' },
+      previous: { id: tip.runId, sha: sha('b'), beforeSha: sha('a'), forced: false, trigger: 'push', state: 'superseded', supersededBy: older.runId },
+    });
+    const [claimed] = await store.claimRuns('me', 30_000, 1);
+    expect(claimed.id).toBe(older.runId);
+    // Another push arrives meanwhile and supersedes it: nothing to end, nothing restored.
+    const third = await store.createRun(newRun({ sha: sha('d'), beforeSha: sha('c') }));
+    expect(await store.endAsOlderCommit(older.runId, 'me', { newerRunId: tip.runId, message: 'older', restoredMessage: 'back' })).toEqual({ ended: false, restored: false });
+    // The previous run of the third is the second (which it superseded), not the first (superseded by another).
+    expect((await store.pushOrderContext(third.runId))!.previous!.id).toBe(older.runId);
+    expect(await store.getRun(tip.runId)).toMatchObject({ state: 'superseded' });
   });
 });

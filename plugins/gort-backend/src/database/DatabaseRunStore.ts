@@ -26,6 +26,9 @@ const RUNS = 'gort_runs';
 const EVENTS = 'gort_run_events';
 const DELIVERIES = 'gort_deliveries';
 const TERMINAL_STATES: RunState[] = ['done', 'superseded', 'error'];
+/** Deliveries, and runs over all of them, stored in one group-commit transaction at most. */
+const MAX_BATCH_DELIVERIES = 100;
+const MAX_BATCH_RUNS = 1000;
 /** Rows per insert statement. */
 const RUN_BATCH = 100;
 const EVENT_BATCH = 300;
@@ -186,60 +189,110 @@ export class DatabaseRunStore implements RunStore {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** Deliveries waiting for the transaction in flight for their entity (group commit). */
-  private readonly waitingDeliveries = new Map<string, QueuedDelivery[]>();
+  /** Deliveries waiting for the transaction in flight (group commit). */
+  private readonly waitingDeliveries: QueuedDelivery[] = [];
+  private batchInFlight = false;
 
   /**
-   * Deliveries for one entity are serialised by the entity's lock anyway, so
-   * those that arrive while a transaction for that entity is in flight in
-   * this process are stored together in the next one (group commit): each
-   * delivery still lands with all its runs or not at all, and a batch that
-   * fails is retried delivery by delivery.
+   * Group commit across entities: a delivery that arrives while no batch is
+   * in flight is stored at once; those that arrive while one is in flight
+   * wait for it and are then stored together, in one transaction with
+   * multi-row inserts (each delivery with all its runs, or none of them).
+   * Each caller gets its own result once its batch committed. A batch that
+   * fails is retried delivery by delivery, so one bad delivery fails alone.
    */
   async ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
-    const refs = new Set(delivery.runs.map(r => r.entityRef));
-    if (refs.size !== 1) return this.ingestAlone(delivery);
-    const [key] = refs;
-    const waiting = this.waitingDeliveries.get(key);
-    if (waiting) {
-      return new Promise((resolveResult, rejectResult) => waiting.push({ delivery, resolve: resolveResult, reject: rejectResult }));
-    }
-    this.waitingDeliveries.set(key, []);
-    try {
-      return await this.ingestAlone(delivery);
-    } finally {
-      this.drainWaiting(key);
-    }
+    if (delivery.runs.length > MAX_BATCH_RUNS) return this.ingestAlone(delivery);
+    return new Promise((resolve, reject) => {
+      this.waitingDeliveries.push({ delivery, resolve, reject });
+      this.startBatch();
+    });
   }
 
-  private drainWaiting(key: string): void {
-    const batch = this.waitingDeliveries.get(key) ?? [];
-    if (batch.length === 0) {
-      this.waitingDeliveries.delete(key);
-      return;
-    }
-    this.waitingDeliveries.set(key, []);
-    void this.ingestBatch(batch).finally(() => this.drainWaiting(key));
+  private startBatch(): void {
+    if (this.batchInFlight || this.waitingDeliveries.length === 0) return;
+    const batch = this.takeBatch();
+    this.batchInFlight = true;
+    void this.ingestBatch(batch).finally(() => {
+      this.batchInFlight = false;
+      this.startBatch();
+    });
   }
 
-  /** Settles every queued delivery: one transaction for all, else one each. */
+  /**
+   * The next batch, in arrival order: up to MAX_BATCH_DELIVERIES and
+   * MAX_BATCH_RUNS. A delivery with the id or the body of one already in the
+   * batch waits for the next one, where it is found a duplicate or a replay.
+   */
+  private takeBatch(): QueuedDelivery[] {
+    const batch: QueuedDelivery[] = [];
+    const ids = new Set<string>();
+    const hashes = new Set<string>();
+    let runs = 0;
+    for (let i = 0; i < this.waitingDeliveries.length && batch.length < MAX_BATCH_DELIVERIES; ) {
+      const queued = this.waitingDeliveries[i];
+      const { deliveryId, bodyHash, runs: its } = queued.delivery;
+      const clash = ids.has(deliveryId) || (bodyHash !== undefined && hashes.has(bodyHash));
+      if (clash || (batch.length > 0 && runs + its.length > MAX_BATCH_RUNS)) {
+        i++;
+        continue;
+      }
+      this.waitingDeliveries.splice(i, 1);
+      batch.push(queued);
+      ids.add(deliveryId);
+      if (bodyHash !== undefined) hashes.add(bodyHash);
+      runs += its.length;
+    }
+    return batch;
+  }
+
+  /** Settles every delivery of `batch`: one transaction for all, else one each. */
   private async ingestBatch(batch: QueuedDelivery[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const results = await this.retryOnRace(() => this.db.transaction(tx => this.storeDeliveries(tx, batch.map(q => q.delivery))));
+        const results = await this.retryOnRace(() => this.db.transaction(tx => this.storeNewDeliveries(tx, batch.map(q => q.delivery))));
         batch.forEach((queued, i) => queued.resolve(results[i]));
         return;
       } catch {
-        // a duplicate or a failure in one of them: each on its own below
+        // a failure in one of them, or a race with another replica: each on its own below
       }
     }
-    for (const queued of batch) {
-      try {
-        queued.resolve(await this.ingestAlone(queued.delivery));
-      } catch (error) {
-        queued.reject(error);
-      }
-    }
+    await Promise.all(
+      batch.map(async queued => {
+        try {
+          queued.resolve(await this.ingestAlone(queued.delivery));
+        } catch (error) {
+          queued.reject(error);
+        }
+      }),
+    );
+  }
+
+  /**
+   * Deliveries of a batch in `tx`: those already stored (the same id, or
+   * the same body under another id) are answered as duplicates, the others
+   * stored with their runs.
+   */
+  private async storeNewDeliveries(tx: Knex.Transaction, deliveries: DeliveryIngestion[]): Promise<DeliveryIngestionResult[]> {
+    const ids = deliveries.map(d => d.deliveryId);
+    const hashes = deliveries.flatMap(d => (d.bodyHash ? [d.bodyHash] : []));
+    const known = (await tx(DELIVERIES)
+      .whereIn('delivery_id', ids)
+      .modify(query => {
+        if (hashes.length > 0) query.orWhereIn('body_hash', hashes);
+      })
+      .select('delivery_id', 'body_hash')) as Array<{ delivery_id: string; body_hash: string | null }>;
+    const knownIds = new Set(known.map(row => String(row.delivery_id)));
+    const byHash = new Map(known.filter(row => row.body_hash).map(row => [String(row.body_hash), String(row.delivery_id)]));
+    const duplicates = deliveries.map((d): DeliveryIngestionResult | undefined => {
+      if (knownIds.has(d.deliveryId)) return { duplicate: true };
+      const replayOf = d.bodyHash ? byHash.get(d.bodyHash) : undefined;
+      return replayOf ? { duplicate: true, replayOf } : undefined;
+    });
+    const fresh = deliveries.filter((_, i) => !duplicates[i]);
+    const stored = fresh.length > 0 ? await this.storeDeliveries(tx, fresh) : [];
+    let next = 0;
+    return duplicates.map(duplicate => duplicate ?? stored[next++]);
   }
 
   /** Deliveries and their runs, in order, in `tx`; results in the same order. */
@@ -762,6 +815,15 @@ export class DatabaseRunStore implements RunStore {
       }
       return { ended: true, restored: restored === 1 };
     });
+  }
+
+  async knownDeliveryIds(deliveryIds: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const ids of chunks([...new Set(deliveryIds)], 500)) {
+      const rows = await this.db(DELIVERIES).whereIn('delivery_id', ids).select('delivery_id');
+      for (const row of rows as Array<{ delivery_id: string }>) known.add(row.delivery_id);
+    }
+    return known;
   }
 }
 

@@ -88,6 +88,35 @@ describe('DatabaseWatcherStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads the watchers of a pushed repository once per TTL, at once after its own sync, and another replica\'s after the TTL, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      let now = 1_000_000;
+      const store = new DatabaseWatcherStore(knex, { pushIndexTtlMs: 5000, now: () => now });
+      const otherReplica = new DatabaseWatcherStore(knex);
+      await store.replaceAll([watcher('a')]);
+      const refs = async () => (await store.findByPush({ owner: 'acme', repo: 'gitops' }, 'main', true)).map(w => w.entityRef);
+      const queries: string[] = [];
+      const onQuery = (q: { sql: string }) => queries.push(q.sql);
+      knex.on('query', onQuery);
+      expect(await refs()).toEqual(['component:default/a']);
+      expect(await refs()).toEqual(['component:default/a']);
+      expect(queries.filter(sql => sql.includes('gort_watchers'))).toHaveLength(1);
+      // this process's sync is seen at once
+      await store.replaceAll([watcher('a'), watcher('b')]);
+      expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
+      // another replica's after the TTL
+      await otherReplica.replaceAll([watcher('b')]);
+      now += 4000;
+      expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
+      now += 1001;
+      expect(await refs()).toEqual(['component:default/b']);
+      knex.removeListener('query', onQuery);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'handles a thousand watchers in one sync, on %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -61,10 +61,36 @@ function chunks<T>(items: T[]): T[][] {
   return result;
 }
 
+/** How long the watchers of a repository are reused by pushes (another replica's sync shows after it). */
+const DEFAULT_PUSH_INDEX_TTL_MS = 5_000;
+/** Repositories kept in the push index at most (it starts over beyond). */
+const PUSH_INDEX_LIMIT = 10_000;
+
 export class DatabaseWatcherStore implements WatcherStore {
-  constructor(private readonly db: Knex) {}
+  /**
+   * The watchers of each pushed repository (all branches), so that a burst
+   * of pushes reads them once: dropped when this process syncs, and reread
+   * after a short TTL, because another replica may have synced.
+   */
+  private readonly pushIndex = new Map<string, { at: number; generation: number; watchers: Promise<Watcher[]> }>();
+  private generation = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly options: { pushIndexTtlMs?: number; now?: () => number } = {},
+  ) {}
 
   async replaceAll(watchers: WatcherInput[]): Promise<WatcherSyncResult> {
+    try {
+      return await this.replaceAllIn(watchers);
+    } finally {
+      // committed or not, what pushes read next comes from the database
+      this.generation++;
+      this.pushIndex.clear();
+    }
+  }
+
+  private async replaceAllIn(watchers: WatcherInput[]): Promise<WatcherSyncResult> {
     const now = new Date();
     const wanted = new Map(watchers.map(w => [w.entityRef, toRow(w, now)]));
     return this.db.transaction(async tx => {
@@ -124,15 +150,27 @@ export class DatabaseWatcherStore implements WatcherStore {
     branch: string,
     isDefaultBranch: boolean,
   ): Promise<Watcher[]> {
-    const rows = await this.db<WatcherRow>(TABLE)
-      .where('target_repo', repoKey(repo))
-      .andWhere(query => {
-        query.where('branch', branch);
-        if (isDefaultBranch) {
-          query.orWhereNull('branch');
-        }
-      })
-      .orderBy('entity_ref');
-    return rows.map(fromRow);
+    const watchers = await this.watchersOfRepo(repoKey(repo));
+    return watchers.filter(w => (w.branch === undefined || w.branch === null ? isDefaultBranch : w.branch === branch));
+  }
+
+  private watchersOfRepo(key: string): Promise<Watcher[]> {
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.pushIndex.get(key);
+    if (cached && cached.generation === this.generation && now - cached.at < (this.options.pushIndexTtlMs ?? DEFAULT_PUSH_INDEX_TTL_MS)) {
+      return cached.watchers;
+    }
+    if (this.pushIndex.size >= PUSH_INDEX_LIMIT) this.pushIndex.clear();
+    const generation = this.generation;
+    const watchers = this.db<WatcherRow>(TABLE)
+      .where('target_repo', key)
+      .orderBy('entity_ref')
+      .then(rows => rows.map(fromRow));
+    const entry = { at: now, generation, watchers };
+    this.pushIndex.set(key, entry);
+    watchers.catch(() => {
+      if (this.pushIndex.get(key) === entry) this.pushIndex.delete(key);
+    });
+    return watchers;
   }
 }

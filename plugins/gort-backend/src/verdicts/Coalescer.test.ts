@@ -4,7 +4,7 @@ describe('Coalescer', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function setup(minIntervalMs = 1000) {
+  function setup(minIntervalMs = 1000, firstDelayMs?: number) {
     const published: Array<[string, number]> = [];
     let release: (() => void) | undefined;
     let hold = false;
@@ -13,7 +13,7 @@ describe('Coalescer', () => {
         published.push([key, value]);
         if (hold) await new Promise<void>(resolve => (release = resolve));
       },
-      { minIntervalMs, now: () => Date.now() },
+      { minIntervalMs, firstDelayMs, now: () => Date.now() },
     );
     return { coalescer, published, holdNext: () => (hold = true), release: () => { hold = false; release?.(); } };
   }
@@ -29,6 +29,20 @@ describe('Coalescer', () => {
     expect(published).toEqual([['a', 1]]);
     await jest.advanceTimersByTimeAsync(1);
     expect(published).toEqual([['a', 1], ['a', 4]]);
+  });
+
+  it('with a first delay, holds a new key\'s first value, and sends only the final one made within it', async () => {
+    const { coalescer, published } = setup(5000, 1000);
+    coalescer.submit('a', 1);
+    coalescer.submit('b', 1);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(published).toEqual([]);
+    coalescer.submit('a', 2, true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(published).toEqual([['a', 2]]);
+    await jest.advanceTimersByTimeAsync(500);
+    expect(published).toEqual([['a', 2], ['b', 1]]);
+    await coalescer.idle();
   });
 
   it('sends an urgent value without waiting for the interval, after the one in flight', async () => {

@@ -4,6 +4,8 @@
  * ago, newer values replace the waiting one, so only the latest is sent. An
  * urgent value (a final verdict) skips the interval but still waits for the
  * publication in flight, so the order on GitHub is the order of events.
+ * With `firstDelayMs`, a new key's first value waits that long too, unless
+ * it is urgent.
  */
 export class Coalescer<T> {
   private readonly keys = new Map<string, { pending?: { value: T; urgent: boolean }; inFlight: boolean; lastAt: number; timer?: ReturnType<typeof setTimeout> }>();
@@ -11,11 +13,25 @@ export class Coalescer<T> {
 
   constructor(
     private readonly publish: (key: string, value: T) => Promise<void>,
-    private readonly options: { minIntervalMs: number; now?: () => number; onError?: (key: string, error: unknown) => void },
+    private readonly options: {
+      minIntervalMs: number;
+      /**
+       * How long a new key's first value waits (default 0: at once), so a
+       * value replaced or made final within it is never sent on its own.
+       */
+      firstDelayMs?: number;
+      now?: () => number;
+      onError?: (key: string, error: unknown) => void;
+    },
   ) {}
 
   submit(key: string, value: T, urgent = false): void {
-    const entry = this.keys.get(key) ?? { inFlight: false, lastAt: Number.NEGATIVE_INFINITY };
+    const firstDelay = this.options.firstDelayMs ?? 0;
+    const entry = this.keys.get(key) ?? {
+      inFlight: false,
+      // a first value waits as if the key had been published `firstDelay` before the interval ends
+      lastAt: firstDelay > 0 ? (this.options.now ?? Date.now)() + firstDelay - this.options.minIntervalMs : Number.NEGATIVE_INFINITY,
+    };
     this.keys.set(key, entry);
     entry.pending = { value, urgent: urgent || Boolean(entry.pending?.urgent) };
     this.drain(key);

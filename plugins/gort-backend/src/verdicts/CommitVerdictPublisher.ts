@@ -28,6 +28,8 @@ class CheckNotReady extends Error {
 }
 
 const MAX_RUNS_PER_COMMIT = 1000;
+/** How long a new check waits for its first stage update (never longer than the update interval). */
+const FIRST_UPDATE_DELAY_MS = 1000;
 const NOT_READY_RETRIES = 10;
 /** A claim this old without a check-run id belongs to a process that died: take the creation over. */
 const STALE_CLAIM_MS = 60_000;
@@ -77,6 +79,9 @@ export class CommitVerdictPublisher {
   constructor(private readonly options: CommitVerdictPublisherOptions) {
     this.coalescer = new Coalescer<Target>((_key, target) => this.publish(target), {
       minIntervalMs: options.config.updateIntervalMs,
+      // A run superseded or finished within this posts only its final check,
+      // not a "queued" one first (a burst of pushes supersedes most runs at once).
+      firstDelayMs: Math.min(FIRST_UPDATE_DELAY_MS, options.config.updateIntervalMs),
       onError: (key, error) => this.failed(key, error),
     });
   }

@@ -33,6 +33,25 @@ export interface Config {
       maxBodyBytes?: number;
       /** How long delivery ids are kept to ignore redeliveries. Default: 7 days (`168h`). */
       deliveryRetention?: string;
+      /**
+       * Where GORT owns the repository webhook: a scheduled check (one
+       * replica at a time) of the hook's recent deliveries through GitHub's
+       * hook deliveries API, redelivering the push deliveries that failed
+       * (no 2xx answer, none of their redeliveries succeeded) and that GORT
+       * never stored. GitHub does not redeliver failed deliveries by itself.
+       * Credentials come from the matching `integrations.github` entry; the
+       * token needs admin on the repository (an App: "Webhooks" read and write).
+       */
+      redelivery?: {
+        /** The hooks to check: `repo` is `owner/repo`, `hookId` the hook's id (`X-GitHub-Hook-ID`). */
+        repositories: Array<{ repo: string; hookId: number }>;
+        /** How far back deliveries are looked at, up to `72h` (GitHub keeps 3 days). Default: 24h. */
+        lookBack?: string;
+        /** Redeliveries of one event before GORT gives up on it (logged). Default: 3. */
+        maxRedeliveries?: number;
+        /** When the check runs. Default: every 5 minutes. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
     };
 
     /**

@@ -42,6 +42,10 @@ import { RunLifecycle } from './runs/RunLifecycle';
 import { recordRunMetrics } from './runs/runMetrics';
 import { RunProcessor } from './runs/RunProcessor';
 import { ScmCommitComparer } from './scm/ScmCommitComparer';
+import { GitHubClientFactory } from './scm/github/createGitHubClient';
+import { FailedDeliveryRedelivery } from './redelivery/FailedDeliveryRedelivery';
+import { GitHubHookDeliveries } from './redelivery/GitHubHookDeliveries';
+import { readRedeliveryConfig } from './redelivery/readRedeliveryConfig';
 import { scheduleGortTasks } from './service/scheduleGortTasks';
 import { EntityAccess } from './service/EntityAccess';
 import { GortStatusService } from './service/GortStatusService';
@@ -238,7 +242,27 @@ export const gortPlugin = createBackendPlugin({
           retention: gortConfig.retention,
           logger,
         });
+        const redeliveryConfig = readRedeliveryConfig(config);
+        const redelivery = redeliveryConfig
+          ? new FailedDeliveryRedelivery({
+              ...redeliveryConfig,
+              api: new GitHubHookDeliveries(GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub: ${message}`) })),
+              knownDeliveryIds: ids => runStore.knownDeliveryIds(ids),
+              logger,
+            })
+          : undefined;
         await scheduleGortTasks(scheduler, config, [
+          // Global (one replica at a time): a failed delivery is asked for again once.
+          ...(redelivery
+            ? [{
+                id: 'gort-webhook-redelivery',
+                configKey: 'gort.webhook.redelivery.schedule',
+                schedule: { frequency: { minutes: 5 }, timeout: { minutes: 2 }, initialDelay: { minutes: 1 } },
+                run: async (abortSignal: AbortSignal) => {
+                  await redelivery.check(abortSignal);
+                },
+              }]
+            : []),
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
           // Each replica works on its own leased runs, so this task is local.
           { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },

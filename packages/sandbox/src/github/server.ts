@@ -23,6 +23,7 @@ import { registerCheckRoutes } from './routes/checks';
 import { registerCompareRoutes } from './routes/compare';
 import { registerContentRoutes } from './routes/contents';
 import { registerGitDataRoutes } from './routes/gitData';
+import { registerHookDeliveryRoutes } from './routes/hookDeliveries';
 import { registerIssueRoutes } from './routes/issues';
 import { registerPullRoutes } from './routes/pulls';
 import { registerCommitRoutes, registerRepositoryRoutes } from './routes/repositories';
@@ -97,6 +98,7 @@ function buildRouter(control: SandboxControl): Router<ApiHandler> {
   registerPullRoutes(router);
   registerIssueRoutes(router);
   registerCommitRoutes(router);
+  registerHookDeliveryRoutes(router, control);
   return router;
 }
 

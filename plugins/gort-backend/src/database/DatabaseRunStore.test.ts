@@ -382,4 +382,30 @@ describe('DatabaseRunStore', () => {
     expect(latest.get('component:default/odd')!.sha[0]).toBe('3');
     expect((await store.listRuns({ limit: 10, state: 'superseded' })).items).toHaveLength(3);
   });
+
+  it.each(databases.eachSupportedId())('says which delivery ids it stored, on %p', async id => {
+    const store = await createStore(id);
+    await store.ingestDelivery({ deliveryId: 'stored-1', source: 'webhook', runs: [newRun()] });
+    await store.ingestDelivery({ deliveryId: 'stored-2', source: 'webhook', runs: [] });
+    expect([...(await store.knownDeliveryIds(['stored-1', 'stored-2', 'lost', 'stored-1']))].sort()).toEqual(['stored-1', 'stored-2']);
+    expect(await store.knownDeliveryIds([])).toEqual(new Set());
+  });
+
+  it.each(databases.eachSupportedId())('orders a push against the previous run, and ends nothing once a newer push superseded the run, on %p', async id => {
+    const store = await createStore(id);
+    const tip = await store.createRun(newRun({ sha: sha('b'), beforeSha: sha('a') }));
+    const older = await store.createRun(newRun({ sha: sha('c'), beforeSha: sha('9'), forced: true }));
+    expect(await store.pushOrderContext(older.runId)).toEqual({
+      run: { id: older.runId, sha: sha('c'), beforeSha: sha('9'), forced: true, trigger: 'push', state: 'queued' },
+      previous: { id: tip.runId, sha: sha('b'), beforeSha: sha('a'), forced: false, trigger: 'push', state: 'superseded', supersededBy: older.runId },
+    });
+    const [claimed] = await store.claimRuns('me', 30_000, 1);
+    expect(claimed.id).toBe(older.runId);
+    // Another push arrives meanwhile and supersedes it: nothing to end, nothing restored.
+    const third = await store.createRun(newRun({ sha: sha('d'), beforeSha: sha('c') }));
+    expect(await store.endAsOlderCommit(older.runId, 'me', { newerRunId: tip.runId, message: 'older', restoredMessage: 'back' })).toEqual({ ended: false, restored: false });
+    // The previous run of the third is the second (which it superseded), not the first (superseded by another).
+    expect((await store.pushOrderContext(third.runId))!.previous!.id).toBe(older.runId);
+    expect(await store.getRun(tip.runId)).toMatchObject({ state: 'superseded' });
+  });
 });

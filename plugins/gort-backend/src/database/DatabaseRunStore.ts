@@ -816,6 +816,15 @@ export class DatabaseRunStore implements RunStore {
       return { ended: true, restored: restored === 1 };
     });
   }
+
+  async knownDeliveryIds(deliveryIds: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const ids of chunks([...new Set(deliveryIds)], 500)) {
+      const rows = await this.db(DELIVERIES).whereIn('delivery_id', ids).select('delivery_id');
+      for (const row of rows as Array<{ delivery_id: string }>) known.add(row.delivery_id);
+    }
+    return known;
+  }
 }
 
 function toPushOrderRun(row: any): PushOrderRun {

@@ -165,6 +165,8 @@ export interface RunStore {
    * `restoredMessage` on its timeline. One transaction.
    */
   endAsOlderCommit(runId: string, owner: string, input: { newerRunId: string; message: string; restoredMessage: string }): Promise<{ ended: boolean; restored: boolean }>;
+  /** Which of these delivery ids (`X-GitHub-Delivery`) are stored. */
+  knownDeliveryIds(deliveryIds: string[]): Promise<Set<string>>;
 }
 
 /** A run as the push order sees it. */

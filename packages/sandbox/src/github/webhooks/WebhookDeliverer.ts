@@ -18,8 +18,12 @@ export interface DeliveryAttempt {
 }
 
 export interface WebhookDelivery {
-  /** `X-GitHub-Delivery`; a redelivery keeps the id of the original. */
+  /** `X-GitHub-Delivery` (the REST API's `guid`); a redelivery keeps the id of the original. */
   id: string;
+  /** The REST API's numeric `id` of this one delivery (a redelivery gets its own). */
+  number: number;
+  /** When the (last) attempt was sent, ISO time. */
+  deliveredAt?: string;
   event: string;
   hookId: number;
   redelivery: boolean;
@@ -56,6 +60,7 @@ const USER_AGENT = 'GitHub-Hookshot/gort-sandbox';
  */
 export class WebhookDeliverer {
   private readonly records: WebhookDelivery[] = [];
+  private nextNumber = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly retryDelaysMs: number[];
   private readonly timeoutMs: number;
@@ -97,6 +102,7 @@ export class WebhookDeliverer {
     if (!config) return Promise.resolve(undefined);
     const record: WebhookDelivery = {
       id: randomUUID(),
+      number: this.nextNumber++,
       event,
       hookId: config.hookId ?? 1,
       redelivery: false,
@@ -115,7 +121,16 @@ export class WebhookDeliverer {
     const config = this.config;
     if (!original) return Promise.reject(new Error(`Unknown delivery ${id}`));
     if (!config) return Promise.reject(new Error('No webhook configured'));
-    const record: WebhookDelivery = { ...original, redelivery: true, ok: false, attempts: [], statusCode: undefined, durationMs: undefined };
+    const record: WebhookDelivery = {
+      ...original,
+      number: this.nextNumber++,
+      redelivery: true,
+      ok: false,
+      attempts: [],
+      statusCode: undefined,
+      durationMs: undefined,
+      deliveredAt: undefined,
+    };
     this.records.push(record);
     return this.enqueue(() => this.deliverWithRetries(config, record));
   }
@@ -150,6 +165,7 @@ export class WebhookDeliverer {
     for (let attempt = 0; attempt <= this.retryDelaysMs.length; attempt += 1) {
       if (attempt > 0) await this.sleep(this.retryDelaysMs[attempt - 1]);
       if (this.stopped) break;
+      record.deliveredAt = new Date().toISOString();
       const result = await post(config.url, headers, record.body, this.timeoutMs);
       record.attempts.push(result);
       record.statusCode = result.statusCode;

@@ -54,12 +54,21 @@ function addMissing(doc: Record<string, unknown>, fill: Record<string, unknown>,
   }
 }
 
-/** The documents of a YAML stream, with `kind: List` items unpacked. */
+/**
+ * Whether a document is a `kubectl get -o yaml` list: `kind: List`, or a list whose posted text
+ * ends before its closing `kind: List` line (kubectl prints `apiVersion: v1`, `items:`, then `kind`).
+ */
+function isList(value: Record<string, unknown>): boolean {
+  if (!Array.isArray(value.items)) return false;
+  return value.kind === 'List' || (value.kind === undefined && value.apiVersion === 'v1');
+}
+
+/** The documents of a YAML stream, with list items unpacked. */
 function documents(text: string): Record<string, unknown>[] {
   return parseAllDocuments(text)
     .flatMap(doc => {
       const value = doc.toJS({ maxAliasCount: 100 });
-      return isPlainObject(value) && value.kind === 'List' && Array.isArray(value.items) ? value.items : [value];
+      return isPlainObject(value) && isList(value) ? (value.items as unknown[]) : [value];
     })
     .filter(isPlainObject);
 }

@@ -100,6 +100,9 @@ async function runsApiFigures(
     await db.destroy();
   }
   const page = await env.api<{ nextCursor?: string; items: Array<{ id: string }> }>(`/runs?entityRef=component:default/seed-7&limit=20`);
+  if (page.status !== 200 || !page.body?.items?.length) {
+    throw new Error(`the runs API answered ${page.status} for the seeded entity: ${JSON.stringify(page.body).slice(0, 500)}`);
+  }
   const runId = page.body.items[0].id;
   const queries: Record<string, string> = {
     'GET /runs?limit=20': '/runs?limit=20',

@@ -1,5 +1,9 @@
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { migrationsDir } from './migrations';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory from 'knex';
+import { migrationsDir, useWriteAheadLogOnSqlite } from './migrations';
 
 jest.setTimeout(60_000);
 
@@ -31,5 +35,21 @@ describe('migrations', () => {
       { id: 'a', state: 'superseded', superseded_by: 'b' },
       { id: 'b', state: 'queued', superseded_by: null },
     ]);
+  });
+
+  it('puts a SQLite file in write-ahead-log mode with full syncs, and leaves PostgreSQL alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gort-wal-'));
+    const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'gort.sqlite') }, useNullAsDefault: true });
+    try {
+      await useWriteAheadLogOnSqlite(knex);
+      expect(await knex.raw('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      expect(await knex.raw('PRAGMA synchronous')).toEqual([{ synchronous: 2 }]);
+    } finally {
+      await knex.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const raw = jest.fn();
+    await useWriteAheadLogOnSqlite({ client: { config: { client: 'pg' } }, raw } as any);
+    expect(raw).not.toHaveBeenCalled();
   });
 });

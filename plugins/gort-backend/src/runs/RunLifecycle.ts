@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RunState, RunTrigger } from '@gort-backstage/plugin-gort-common';
 import type { RunTransition } from '../database/RunStore';
+import type { SideEffectGuard } from './ports';
 
 /** One state change of one run, wherever it happened (ingestion, "Run now", the processor). */
 export interface RunLifecycleEvent {
@@ -19,6 +20,13 @@ export interface RunLifecycleEvent {
   supersededBy?: string;
   /** Time from the Flux change that caused this update reaching GORT, when one did. */
   detectionDelayMs?: number;
+  /**
+   * The lease fence of the replica that made this change (the processor's):
+   * side effects that follow it (check runs, commit statuses, verdict
+   * comments) call it right before each write and skip the write when it
+   * throws. Absent for changes made without a lease (a push stored, "Run now").
+   */
+  fence?: SideEffectGuard;
 }
 
 export type RunLifecycleListener = (event: RunLifecycleEvent) => void | Promise<void>;

@@ -8,6 +8,7 @@ import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObje
 import { decidePushOrder, orderFromPushes } from './pushOrder';
 import type { CommitComparison } from './pushOrder';
 import { CommitComparer, FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
+import { leaseFence, sealedFence } from './leaseFence';
 import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
@@ -180,18 +181,13 @@ export class RunProcessor {
 
   /** The check before a side effect of `held` (see {@link SideEffectGuard}). */
   private guardFor(held: HeldRun): SideEffectGuard {
-    return async what => {
-      const { leaseMs } = this.options;
-      if (this.held.get(held.run.id) !== held) {
-        throw new LeaseLostError(`Not doing "${what}" for run ${held.run.id}: this replica no longer holds it`);
-      }
-      const age = this.clock().getTime() - held.renewedAt;
-      if (age > leaseMs / 2) {
-        throw new LeaseLostError(
-          `Not doing "${what}" for run ${held.run.id}: its lease was last renewed ${age} ms ago, more than half the ${leaseMs} ms lease`,
-        );
-      }
-    };
+    return leaseFence({
+      runId: held.run.id,
+      leaseMs: this.options.leaseMs,
+      clock: this.clock,
+      holds: () => this.held.get(held.run.id) === held,
+      renewedAt: () => held.renewedAt,
+    });
   }
 
   private async withFollowUpSlot<T>(work: () => Promise<T>): Promise<T> {
@@ -325,6 +321,7 @@ export class RunProcessor {
     held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
     this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
     const { state, ...recorded } = change;
+    const final = ['done', 'error', 'superseded'].includes(change.state);
     this.options.lifecycle?.emit({
       runId: held.run.id,
       entityRef: held.run.entityRef,
@@ -334,9 +331,11 @@ export class RunProcessor {
       createdAt: held.run.createdAt,
       change: recorded,
       ...(held.changeReceivedAt !== undefined ? { detectionDelayMs: Date.now() - held.changeReceivedAt } : {}),
+      // Check runs, statuses and verdict comments go through the lease fence.
+      fence: final ? sealedFence(this.guardFor(held), `finish as ${change.state}`) : this.guardFor(held),
     });
     held.changeReceivedAt = undefined;
-    if (['done', 'error', 'superseded'].includes(change.state)) {
+    if (final) {
       this.held.delete(held.run.id);
     }
     return true;

@@ -56,13 +56,33 @@ describe('RunSignalPublisher', () => {
     runSignals.runChanged({ id: 'r2', entityRef: PODINFO }, 'queued');
     await jest.advanceTimersByTimeAsync(100);
     runSignals.runChanged({ id: 'r1', entityRef: PODINFO }, 'reconciling');
-    runSignals.runChanged({ id: 'r2', entityRef: PODINFO }, 'superseded');
+    runSignals.runChanged({ id: 'r2', entityRef: PODINFO }, 'waiting_for_source');
     // nothing is sent while the window is open
     expect(toRuns()).toEqual([]);
     await jest.advanceTimersByTimeAsync(100);
     expect(toRuns()).toEqual([
       toOwners(['group:default/team-a'], 'r1', 'reconciling'),
-      toOwners(['group:default/team-a'], 'r2', 'superseded'),
+      toOwners(['group:default/team-a'], 'r2', 'waiting_for_source'),
+    ]);
+  });
+
+  it('announces a run created and superseded within one window through the run that superseded it', async () => {
+    const { toRuns, runSignals } = publisher({ [PODINFO]: ['user:default/ada'] });
+    // r0 was announced in an earlier window: its supersession is sent
+    runSignals.runChanged({ id: 'r0', entityRef: PODINFO }, 'queued');
+    await jest.advanceTimersByTimeAsync(200);
+    // a burst of pushes: each new run supersedes the one before
+    const lifecycle = new RunLifecycle(mockServices.logger.mock());
+    runSignals.follow(lifecycle);
+    const createdAt = new Date().toISOString();
+    lifecycle.runCreated({ runId: 'r1', entityRef: PODINFO, trigger: 'push', createdAt, superseded: ['r0'] });
+    lifecycle.runCreated({ runId: 'r2', entityRef: PODINFO, trigger: 'push', createdAt, superseded: ['r1'] });
+    lifecycle.runCreated({ runId: 'r3', entityRef: PODINFO, trigger: 'push', createdAt, superseded: ['r2'] });
+    await jest.advanceTimersByTimeAsync(200);
+    expect(toRuns().map(s => s.message)).toEqual([
+      { type: 'run', runId: 'r0', entityRef: PODINFO, state: 'queued' },
+      { type: 'run', runId: 'r0', entityRef: PODINFO, state: 'superseded' },
+      { type: 'run', runId: 'r3', entityRef: PODINFO, state: 'queued' },
     ]);
   });
 

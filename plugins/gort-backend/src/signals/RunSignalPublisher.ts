@@ -20,6 +20,8 @@ const OWNERS_CACHE_LIMIT = 10_000;
 interface PendingChange {
   entityRef: string;
   state: RunState;
+  /** The run was created in this window (no signal has named it yet). */
+  createdHere: boolean;
 }
 
 /**
@@ -34,6 +36,10 @@ interface PendingChange {
  * (default 200 ms) become one signal carrying its latest state, and owners
  * are read once per entity and TTL. Clients re-fetch the run on a signal, so
  * the states in between are never lost to them, only not announced one by one.
+ * A run created and superseded within one window was never named by a
+ * signal: the signal of the run that superseded it (same entity, same
+ * owners) announces both, which keeps a burst of pushes to one signal per
+ * entity and window.
  */
 export class RunSignalPublisher {
   private broadcastTimer?: ReturnType<typeof setTimeout>;
@@ -66,7 +72,12 @@ export class RunSignalPublisher {
    */
   runChanged(run: { id: string; entityRef: string }, state: RunState): void {
     this.scheduleBroadcast();
-    this.pending.set(run.id, { entityRef: run.entityRef, state });
+    const pending = this.pending.get(run.id);
+    if (pending?.createdHere && state === 'superseded') {
+      this.pending.delete(run.id);
+      return;
+    }
+    this.pending.set(run.id, { entityRef: run.entityRef, state, createdHere: pending ? pending.createdHere : state === 'queued' });
     if (this.runTimer) return;
     this.runTimer = setTimeout(() => {
       this.runTimer = undefined;

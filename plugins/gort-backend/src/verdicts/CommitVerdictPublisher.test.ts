@@ -3,6 +3,8 @@ import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { migrationsDir } from '../database/migrations';
 import type { RunStore } from '../database/RunStore';
+import { leaseFence, sealedFence } from '../runs/leaseFence';
+import type { SideEffectGuard } from '../runs/ports';
 import { RunLifecycle } from '../runs/RunLifecycle';
 import { CommitVerdictPublisher } from './CommitVerdictPublisher';
 import type { CommitVerdictClient } from './ports';
@@ -90,9 +92,9 @@ describe('CommitVerdictPublisher', () => {
       publisher.follow(lifecycle);
       return publisher;
     });
-    const emit = async (next: Run, replica = 0) => {
+    const emit = async (next: Run, replica = 0, fence?: SideEffectGuard) => {
       runs.set(next.id, next);
-      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: next.state });
+      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: next.state, ...(fence ? { fence } : {}) });
       await new Promise(resolve => setTimeout(resolve, 5));
     };
     const idle = async () => {
@@ -101,6 +103,84 @@ describe('CommitVerdictPublisher', () => {
     };
     return { github, emit, idle, publishers };
   }
+
+  describe('fenced by the lease (issue #12)', () => {
+    const LEASE_MS = 30_000;
+    /** The processor's fence on a fake clock: renewed at t=0, held unless said otherwise. */
+    function lease() {
+      const state = { now: 0, renewedAt: 0, holds: true };
+      const fence = leaseFence({
+        runId: 'podinfo',
+        leaseMs: LEASE_MS,
+        clock: () => new Date(state.now),
+        holds: () => state.holds,
+        renewedAt: () => state.renewedAt,
+      });
+      return { state, fence };
+    }
+
+    it('writes while the last renewal is younger than half the lease, and sends nothing once it is older', async () => {
+      const { github, emit, idle } = await setup();
+      const { state, fence } = lease();
+      state.now = LEASE_MS / 2 - 1;
+      await emit(run('podinfo', { state: 'reconciling' }), 0, fence);
+      await idle();
+      expect(github.checks).toHaveLength(1);
+      // Renewals stop succeeding (the database is slow, the process was paused):
+      // past half the lease, neither an update nor a new check goes out.
+      state.now = LEASE_MS / 2 + 1;
+      await emit(run('podinfo', { state: 'diagnosing' }), 0, fence);
+      await emit(run('other', { state: 'reconciling' }), 0, fence);
+      await idle();
+      expect(github.checks).toHaveLength(1);
+      expect(github.checks[0].history.map(v => v.status)).toEqual(['in_progress']);
+      // Renewed again: the next change is written.
+      state.renewedAt = state.now;
+      await emit(run('podinfo', { state: 'diagnosing' }), 0, fence);
+      await idle();
+      expect(github.checks[0].history).toHaveLength(2);
+    });
+
+    it('sends no commit status and no verdict comment with a stale lease', async () => {
+      const { github, emit, idle } = await setup('status');
+      const { state, fence } = lease();
+      state.now = LEASE_MS;
+      await emit(run('podinfo', { state: 'reconciling' }), 0, fence);
+      await idle();
+      expect(github.statuses).toHaveLength(0);
+    });
+
+    it('a replica that no longer holds the run writes nothing, the one that holds it now does', async () => {
+      const { github, emit, idle } = await setup('check-run', {}, 2);
+      const old = lease();
+      const current = lease();
+      old.state.holds = false;
+      await emit(run('podinfo', { state: 'reconciling' }), 0, old.fence);
+      await idle();
+      expect(github.checks).toHaveLength(0);
+      await emit(run('podinfo', { state: 'reconciling' }), 1, current.fence);
+      await idle();
+      expect(github.checks).toHaveLength(1);
+    });
+
+    it('a final verdict is fenced when the run is finished, so it is still written after the release', async () => {
+      const { github, emit, idle } = await setup();
+      const fresh = lease();
+      const sealed = sealedFence(fresh.fence, 'finish as done');
+      // Released right after the final transition: a live fence would refuse from here on.
+      fresh.state.holds = false;
+      fresh.state.now = LEASE_MS;
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0, sealed);
+      await idle();
+      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
+      // Finished on a stale lease: not written.
+      const stale = lease();
+      stale.state.now = LEASE_MS;
+      await emit(run('other', { state: 'done', outcome: 'failed' }), 0, sealedFence(stale.fence, 'finish as done'));
+      await idle();
+      expect(github.checks).toHaveLength(1);
+    });
+  });
 
   it('shows a run in progress with its stage, then action_required with the fix PR, on one check', async () => {
     const { github, emit, idle } = await setup();

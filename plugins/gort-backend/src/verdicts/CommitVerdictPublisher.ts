@@ -3,6 +3,7 @@ import { ANNOTATION_VERDICTS, Run, RunSummary } from '@gort-backstage/plugin-gor
 import { entityPageUrl } from '../fixpr/prContent';
 import type { RunStore } from '../database/RunStore';
 import type { RunLifecycle, RunLifecycleEvent } from '../runs/RunLifecycle';
+import { isLeaseLost, SideEffectGuard } from '../runs/ports';
 import { Coalescer } from './Coalescer';
 import type { CommitVerdictClient, CommitVerdictClientFactory, VerdictEntityLookup } from './ports';
 import type { ChecksConfig } from './readVerdictConfig';
@@ -71,6 +72,8 @@ function splitRepo(fullName: string) {
 export class CommitVerdictPublisher {
   private readonly coalescer: Coalescer<Target>;
   private readonly retries = new Map<string, number>();
+  /** Per check: the lease fence of the latest change it shows (none for changes made without a lease). */
+  private readonly fences = new Map<string, SideEffectGuard | undefined>();
   private unsubscribe?: () => void;
 
   constructor(private readonly options: CommitVerdictPublisherOptions) {
@@ -107,11 +110,13 @@ export class CommitVerdictPublisher {
     const commitRuns = await this.runsOfCommit(run.repo, run.sha);
     if (commitRuns.length > this.options.config.aggregateAbove) {
       const target: Target = { kind: 'commit', repo: run.repo, sha: run.sha };
+      this.fences.set(keyOf(target), event.fence);
       this.coalescer.submit(keyOf(target), target, commitRuns.every(isFinished));
       return;
     }
     for (const cluster of clustersOf(run)) {
       const target: Target = { kind: 'run', runId: run.id, cluster };
+      this.fences.set(keyOf(target), event.fence);
       this.coalescer.submit(keyOf(target), target, urgent);
     }
   }
@@ -130,9 +135,17 @@ export class CommitVerdictPublisher {
     return [...latest.values()];
   }
 
+  /**
+   * Writes one check. Every GitHub write (check run created or updated,
+   * status set, verdict comment) first passes the lease fence of the change
+   * it shows: a replica whose last renewal is older than half the lease
+   * writes nothing (issue #12); the replica that holds the run now writes it.
+   */
   private async publish(target: Target): Promise<void> {
+    const fence = this.fences.get(keyOf(target));
+    const fenced: SideEffectGuard = async what => fence?.(what);
     if (target.kind === 'commit') {
-      await this.publishAggregate(target.repo, target.sha);
+      await this.publishAggregate(target.repo, target.sha, fenced);
       return;
     }
     const run = await this.options.runStore.getRun(target.runId);
@@ -142,7 +155,7 @@ export class CommitVerdictPublisher {
     const runUrl = runPageUrl(this.options.appBaseUrl, run.entityRef, run.id);
     const verdict = verdictOf(run, { runUrl, evidence: this.options.config.evidence || annotation === 'evidence' }, target.cluster || undefined);
     const client = await this.options.clients(splitRepo(run.repo));
-    await this.post(client, {
+    await this.post(client, fenced, {
       key: { runId: run.id, cluster: target.cluster },
       repo: run.repo,
       sha: run.sha,
@@ -152,34 +165,40 @@ export class CommitVerdictPublisher {
       verdict,
     });
     if (verdict.status === 'completed' && this.options.config.mergedPrComment && target.cluster === clustersOf(run)[0]) {
-      await this.commentMergedPullRequests(client, run.sha, `gort-verdict:${run.entityRef}`, `### GORT: ${checkName(run.entityRef)}\n\n${verdict.summary}`);
+      await this.commentMergedPullRequests(client, fenced, run.sha, `gort-verdict:${run.entityRef}`, `### GORT: ${checkName(run.entityRef)}\n\n${verdict.summary}`);
     }
+    if (isFinished(run) && this.fences.get(keyOf(target)) === fence) this.fences.delete(keyOf(target));
   }
 
-  private async publishAggregate(repo: string, sha: string): Promise<void> {
+  private async publishAggregate(repo: string, sha: string, fenced: SideEffectGuard): Promise<void> {
     const runs = await this.runsOfCommit(repo, sha);
     if (runs.length === 0) return;
     const commitPage = `${this.options.appBaseUrl.replace(/\/+$/, '')}/gort`;
     const verdict = aggregateVerdictOf(runs, run => runPageUrl(this.options.appBaseUrl, run.entityRef, run.id));
     const client = await this.options.clients(splitRepo(repo));
     const id = `commit:${repo}@${sha}`;
-    await this.post(client, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict });
+    await this.post(client, fenced, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict });
     if (verdict.status === 'completed' && this.options.config.mergedPrComment) {
-      await this.commentMergedPullRequests(client, sha, 'gort-verdict:commit', `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`);
+      await this.commentMergedPullRequests(client, fenced, sha, 'gort-verdict:commit', `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`);
     }
   }
 
   private async post(
     client: CommitVerdictClient,
+    fenced: SideEffectGuard,
     input: { key: VerdictCheckKey; repo: string; sha: string; name: string; externalId: string; detailsUrl: string; verdict: CommitVerdict },
   ): Promise<void> {
     const { store } = this.options;
     const { key, verdict } = input;
     const posted = postedKey(verdict);
+    // Before the claim too: a replica fenced out after claiming a new check
+    // would make the holder wait for its claim to go stale.
+    await fenced(`claim the check ${input.name}`);
     const { record, created } = await store.claim({ ...key, repo: input.repo, sha: input.sha, name: input.name, channel: client.channel });
     if (record.lastPosted === posted) return;
 
     if (client.channel === 'status') {
+      await fenced(`set the commit status ${input.name}`);
       await client.setStatus({
         sha: input.sha,
         context: input.name,
@@ -198,6 +217,7 @@ export class CommitVerdictPublisher {
       const claimIsLive = Date.now() - (record.claimedAt ?? 0) < STALE_CLAIM_MS;
       if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
       if (checkRunId === undefined) {
+        await fenced(`create the check run ${input.name}`);
         const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);
         await store.markPosted(key, posted);
@@ -205,21 +225,30 @@ export class CommitVerdictPublisher {
       }
       checkRunId = await store.setCheckRunId(key, checkRunId);
     }
+    await fenced(`update the check run ${input.name}`);
     await client.updateCheckRun(checkRunId, { detailsUrl: input.detailsUrl, verdict });
     await store.markPosted(key, posted);
   }
 
-  private async commentMergedPullRequests(client: CommitVerdictClient, sha: string, marker: string, body: string) {
+  private async commentMergedPullRequests(client: CommitVerdictClient, fenced: SideEffectGuard, sha: string, marker: string, body: string) {
     try {
       for (const number of await client.mergedPullRequestsOf(sha)) {
+        await fenced(`comment the verdict on pull request #${number}`);
         await client.upsertPullRequestComment(number, marker, body);
       }
     } catch (error) {
+      if (isLeaseLost(error)) throw error;
       this.options.logger.warn(`GORT could not comment the verdict on the pull request of ${sha.slice(0, 7)}: ${error}`);
     }
   }
 
   private failed(key: string, error: unknown) {
+    if (isLeaseLost(error)) {
+      // Not retried here: the replica that holds the run now writes it.
+      this.retries.delete(key);
+      this.options.logger.info(`GORT did not post the verdict ${key} to GitHub: ${(error as Error).message}`);
+      return;
+    }
     const target = targetOf(key);
     const tries = (this.retries.get(key) ?? 0) + 1;
     if ((error as Error)?.name === 'CheckNotReady' && target && tries <= NOT_READY_RETRIES) {

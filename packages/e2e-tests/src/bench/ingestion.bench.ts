@@ -92,22 +92,23 @@ async function runsApiFigures(
   try {
     const template = await db('gort_runs').whereIn('state', ['superseded', 'done']).first('id');
     const seedStarted = performance.now();
-    await seedRuns(db, template.id, seedCount, 1000);
+    // over the followed fan-out entities: the runs API answers only for entities GORT follows
+    await seedRuns(db, template.id, seedCount, FANOUT_WATCHERS, 'component:default/podinfo-copy-');
     seedSeconds = (performance.now() - seedStarted) / 1000;
     const total = Number((await db('gort_runs').count({ n: '*' }).first())?.n);
     log(`seeded ${seedCount} runs in bulk in ${seedSeconds.toFixed(1)} s (${total} runs in the table)`);
   } finally {
     await db.destroy();
   }
-  const page = await env.api<{ nextCursor?: string; items: Array<{ id: string }> }>(`/runs?entityRef=component:default/seed-7&limit=20`);
+  const page = await env.api<{ nextCursor?: string; items: Array<{ id: string }> }>(`/runs?entityRef=component:default/podinfo-copy-7&limit=20`);
   if (page.status !== 200 || !page.body?.items?.length) {
     throw new Error(`the runs API answered ${page.status} for the seeded entity: ${JSON.stringify(page.body).slice(0, 500)}`);
   }
   const runId = page.body.items[0].id;
   const queries: Record<string, string> = {
     'GET /runs?limit=20': '/runs?limit=20',
-    'GET /runs?entityRef=…&limit=20': '/runs?entityRef=component:default/seed-7&limit=20',
-    'GET /runs?entityRef=…&cursor=…': `/runs?entityRef=component:default/seed-7&limit=20&cursor=${page.body.nextCursor}`,
+    'GET /runs?entityRef=…&limit=20': '/runs?entityRef=component:default/podinfo-copy-7&limit=20',
+    'GET /runs?entityRef=…&cursor=…': `/runs?entityRef=component:default/podinfo-copy-7&limit=20&cursor=${page.body.nextCursor}`,
     'GET /runs?outcome=failed&limit=20': '/runs?outcome=failed&limit=20',
     'GET /runs/:id': `/runs/${runId}`,
     [`GET /runs?entityRef=${PODINFO}`]: `/runs?entityRef=${encodeURIComponent(PODINFO)}&limit=20`,

@@ -4,11 +4,11 @@ const VARYING = new Set(['seq', 'id', 'entity_ref']);
 
 /**
  * Copies one real finished run `count` times in bulk, spread over `entities`
- * entities (`component:default/seed-<n>`), with one INSERT … SELECT per
+ * entities (`<prefix><n>`, by default `component:default/seed-<n>`), with one INSERT … SELECT per
  * batch on the database side. Copying a row GORT wrote keeps every column's
  * encoding (timestamps, JSON) exactly as the store writes it.
  */
-export async function seedRuns(db: Knex, templateRunId: string, count: number, entities: number): Promise<void> {
+export async function seedRuns(db: Knex, templateRunId: string, count: number, entities: number, prefix = 'component:default/seed-'): Promise<void> {
   const client = db.client.config.client as string;
   const postgres = client === 'pg';
   const columns = Object.keys(await db('gort_runs').columnInfo()).filter(c => !VARYING.has(c));
@@ -19,18 +19,18 @@ export async function seedRuns(db: Knex, templateRunId: string, count: number, e
     if (postgres) {
       await db.raw(
         `INSERT INTO gort_runs (id, entity_ref, ${copied})
-         SELECT gen_random_uuid()::text, 'component:default/seed-' || CAST((n + ?) % ? AS INTEGER), ${copied}
+         SELECT gen_random_uuid()::text, CAST(? AS TEXT) || CAST((n + ?) % ? AS INTEGER), ${copied}
          FROM gort_runs, generate_series(1, ?) AS n WHERE id = ?`,
-        [offset, entities, size, templateRunId],
+        [prefix, offset, entities, size, templateRunId],
       );
     } else {
       await db.raw(
         `WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < ?)
          INSERT INTO gort_runs (id, entity_ref, ${copied})
          SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
-                'component:default/seed-' || CAST((n + ?) % ? AS INTEGER), ${copied}
+                ? || CAST((n + ?) % ? AS INTEGER), ${copied}
          FROM gort_runs, series WHERE id = ?`,
-        [size, offset, entities, templateRunId],
+        [size, prefix, offset, entities, templateRunId],
       );
     }
   }

@@ -62,7 +62,11 @@ function mustRun(command, args, options) {
 /** Returns { nodeBin, nodeDir } for a Node >= 22, installing one if needed. */
 function ensureNode() {
   if (majorOf(process.version) >= MIN_NODE_MAJOR) {
-    return { nodeBin: path.dirname(process.execPath), nodeDir: undefined };
+    // Native addons must be built against this Node's headers, not whatever an
+    // npm config's `nodedir` names (a machine may point it at another Node's).
+    const prefix = path.dirname(path.dirname(process.execPath));
+    const hasHeaders = fs.existsSync(path.join(prefix, 'include', 'node', 'node.h'));
+    return { nodeBin: path.dirname(process.execPath), nodeDir: hasHeaders ? prefix : undefined };
   }
   const pkgDir = path.join(toolchainDir, 'node');
   const nodeExe = path.join(pkgDir, 'bin', 'node');

@@ -1,18 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { FluxChange, FluxObserver } from './FluxObserver';
 import { fluxKindSpec } from './fluxKinds';
-import { ScriptedApiServer, startScriptedApiServer } from './__testUtils__/scriptedApiServer';
+import { eventually, ScriptedApiServer, startScriptedApiServer } from './__testUtils__/scriptedApiServer';
 
 const SOURCE = 'source.toolkit.fluxcd.io';
 const oci = (name: string) => ({ kind: 'OCIRepository', metadata: { name, namespace: 'flux-system', resourceVersion: '100' } });
 
-async function eventually(check: () => boolean, what: string, ms = 5000) {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 5));
-  }
-}
 
 /**
  * A Flux upgrade in the cluster: source-controller first serves OCIRepository

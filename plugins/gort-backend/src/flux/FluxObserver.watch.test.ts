@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { FluxObserver, WATCH_SILENCE_INTERVALS } from './FluxObserver';
 import { fluxKindSpec } from './fluxKinds';
-import { ScriptedApiServer, startScriptedApiServer, WatchConnection } from './__testUtils__/scriptedApiServer';
+import { eventually, ScriptedApiServer, startScriptedApiServer, WatchConnection } from './__testUtils__/scriptedApiServer';
 
 const ks = (name: string, rv: number) => ({
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -9,13 +9,6 @@ const ks = (name: string, rv: number) => ({
   metadata: { name, namespace: 'flux-system', resourceVersion: String(rv) },
 });
 
-async function eventually(check: () => boolean, what: string, ms = 5000) {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 10));
-  }
-}
 
 /**
  * How the watch of one kind lives through connections that end badly. Each

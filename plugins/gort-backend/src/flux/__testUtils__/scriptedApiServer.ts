@@ -141,3 +141,12 @@ export async function startScriptedApiServer(served: Record<string, Record<strin
     },
   });
 }
+
+/** Polls `check` every 5 ms until it holds; fails naming `what` after `ms`. */
+export async function eventually(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 5));
+  }
+}

@@ -464,10 +464,20 @@ export class GortEnvironment {
       }
       if (Date.now() > deadline) {
         throw new Error(
-          `timed out waiting for ${what}${describe ? `: ${describe()}` : ''}\n--- ${this.backend.name} log tail ---\n${this.backend.log.slice(-3000)}`,
+          `timed out waiting for ${what}${describe ? `: ${describe()}` : ''}\n${this.backends.map(logTail).join('\n')}`,
         );
       }
       await new Promise(r => setTimeout(r, 250));
     }
   }
+}
+
+/**
+ * The end of a backend's log without the access-log lines of incoming
+ * requests (polling fills the tail with them), for every replica: a failure
+ * seen on one replica is often explained by another's log.
+ */
+function logTail(backend: BackendProcess): string {
+  const lines = backend.log.split('\n').filter(line => !line.includes('type="incomingRequest"'));
+  return `--- ${backend.name} log tail ---\n${lines.join('\n').slice(-3000)}`;
 }

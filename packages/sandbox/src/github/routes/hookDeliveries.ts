@@ -75,11 +75,17 @@ function summary(d: WebhookDelivery) {
     delivered_at: d.deliveredAt ? d.deliveredAt.replace(/\.\d{3}Z$/, 'Z') : null,
     redelivery: d.redelivery,
     duration: (d.durationMs ?? 0) / 1000,
-    status: ok ? 'OK' : d.statusCode !== undefined ? `Invalid HTTP Response: ${d.statusCode}` : 'failed to connect',
+    status: deliveryStatus(ok, d.statusCode),
     status_code: d.statusCode ?? 0,
     event: d.event,
     action: (d.payload as { action?: string } | null)?.action ?? null,
     installation_id: null,
     repository_id: (d.payload as { repository?: { id?: number } } | null)?.repository?.id ?? null,
   };
+}
+
+/** GitHub's `status` text of a delivery attempt. */
+function deliveryStatus(ok: boolean, statusCode: number | undefined): string {
+  if (ok) return 'OK';
+  return statusCode !== undefined ? `Invalid HTTP Response: ${statusCode}` : 'failed to connect';
 }

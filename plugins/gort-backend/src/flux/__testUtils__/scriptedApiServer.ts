@@ -74,13 +74,19 @@ export async function startScriptedApiServer(served: Record<string, Record<strin
     }
     if (parts[0] === 'apis' && parts.length === 3) {
       const resources = state.served[parts[1]]?.[parts[2]];
-      if (!resources) return json(res, 404, status(404, 'NotFound'));
+      if (!resources) {
+        json(res, 404, status(404, 'NotFound'));
+        return;
+      }
       json(res, 200, { kind: 'APIResourceList', groupVersion: `${parts[1]}/${parts[2]}`, resources: resources.map(name => ({ name, namespaced: true })) });
       return;
     }
     if (parts[0] === 'apis' && parts.length === 4) {
       const [, group, version, plural] = parts;
-      if (!state.served[group]?.[version]?.includes(plural)) return json(res, 404, status(404, 'NotFound'));
+      if (!state.served[group]?.[version]?.includes(plural)) {
+        json(res, 404, status(404, 'NotFound'));
+        return;
+      }
       if (url.searchParams.get('watch') !== 'true') {
         state.lists.push(url.pathname);
         json(res, 200, { kind: 'List', apiVersion: `${group}/${version}`, metadata: { resourceVersion: String(state.resourceVersion) }, items: (state.objects.get(plural) ?? []).map(o => ({ ...(o as object), apiVersion: `${group}/${version}` })) });
@@ -115,9 +121,12 @@ export async function startScriptedApiServer(served: Record<string, Record<strin
       };
       state.watches.push(conn);
       const outcome = state.script(conn);
-      if (outcome === 'http-410') return json(res, 410, status(410, 'Expired'));
-      if (outcome === 'http-404') return json(res, 404, status(404, 'NotFound'));
-      if (outcome === 'http-500') return json(res, 500, status(500, 'InternalError'));
+      const refusal = { 'http-410': [410, 'Expired'], 'http-404': [404, 'NotFound'], 'http-500': [500, 'InternalError'] } as const;
+      if (outcome && outcome !== 'hang') {
+        const [code, reason] = refusal[outcome];
+        json(res, code, status(code, reason));
+        return;
+      }
       if (outcome === 'hang') return; // never answers: no headers, no close
       if (!conn.closed) {
         res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });

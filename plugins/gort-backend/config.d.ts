@@ -163,6 +163,13 @@ export interface Config {
        * watch also asks at once. E.g. `5m`. Default: 5m.
        */
       discoveryInterval?: string;
+      /**
+       * Longest wait before a failed list or watch of a cluster is tried
+       * again: the wait starts at 1s and doubles up to this, as client-go's
+       * reflector does (800ms to 30s). A cluster whose API comes back is seen
+       * again at most this long after. At least 1s. Default: 30s.
+       */
+      maxWatchRetryDelay?: string;
     };
 
     /**

@@ -41,6 +41,10 @@ describe('one push followed across several clusters (sandbox clusters staging, p
   beforeAll(async () => {
     env = await GortEnvironment.start({
       reconcileTimeout: '60s',
+      // prod's API is down for as long as staging's verdict takes (up to 45 s
+      // on a busy machine); at the default 30 s cap its watch's next retry
+      // could come after the 60 s deadline, so the cap is 4 s here.
+      gortConfig: { flux: { requestReconcile: true, maxWatchRetryDelay: '4s' } },
       clusters: [
         { name: 'staging', path: STAGING },
         { name: 'prod', path: PROD },

@@ -46,5 +46,9 @@ describeWithPostgres('live updates across two backend replicas on one PostgreSQL
     expect(seen).toContainEqual({ type: 'run', runId: run.id, entityRef: PODINFO, state: 'done' });
     // the content-free broadcast reaches it too
     expect(seen).toContainEqual({ type: 'runs-changed' });
+    // No replica gave the shared bus up (events.useEventBus: always retries a 404 at startup).
+    for (const backend of env.backends) expect(backend.log).not.toMatch(/events backend not found/);
+    const retried = env.backends.map(b => (b.log.match(/Poll failed for subscription|Event publish request failed/g) ?? []).length);
+    process.stdout.write(`event bus requests retried at startup, per replica: ${retried.join(', ')}\n`);
   });
 });

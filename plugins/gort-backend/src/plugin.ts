@@ -132,6 +132,7 @@ export const gortPlugin = createBackendPlugin({
           onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
           onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
           rediscoverEveryMs: gortConfig.flux.discoveryIntervalMs,
+          maxBackoffMs: gortConfig.flux.maxWatchRetryDelayMs,
         });
         const clusters = new WatchedClusters({
           configured: configuredClusters,

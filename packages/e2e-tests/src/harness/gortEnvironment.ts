@@ -283,6 +283,8 @@ export class GortEnvironment {
           locations: [{ type: 'file', target: entitiesFile }],
         },
         permission: { enabled: true },
+        // as app-config.production.yaml: replicas never give up the shared event bus at startup
+        events: { useEventBus: 'always' },
         integrations: {
           github: [
             {

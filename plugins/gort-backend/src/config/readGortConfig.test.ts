@@ -6,7 +6,7 @@ describe('readGortConfig', () => {
     expect(readGortConfig(new ConfigReader({}))).toEqual({
       defaultReconcileTimeoutMs: 600_000,
       webhook: { secrets: [], maxBodyBytes: 5 * 1024 * 1024 },
-      flux: { requestReconcile: false, discoveryIntervalMs: 300_000 },
+      flux: { requestReconcile: false, discoveryIntervalMs: 300_000, maxWatchRetryDelayMs: 30_000 },
       runs: {
         leaseMs: 30_000,
         maxConcurrent: 200,
@@ -28,7 +28,7 @@ describe('readGortConfig', () => {
           webhook: { secret: 'a', additionalSecrets: ['b'], maxBodyBytes: 2048, deliveryRetention: '1h' },
           runs: { lease: '45s', maxConcurrent: 5, maxConcurrentFollowUps: 2, shutdownGrace: '20s', manualRateLimit: { max: 2, window: '1m' } },
           retention: { runs: '30d', evidence: '7d', aiCache: '12h' },
-          flux: { requestReconcile: true, discoveryInterval: '2m' },
+          flux: { requestReconcile: true, discoveryInterval: '2m', maxWatchRetryDelay: '5s' },
           tenancy: {
             owners: [
               { owner: 'team-a', namespaces: ['team-a-*'], repositories: ['acme/team-a-*'] },
@@ -45,7 +45,7 @@ describe('readGortConfig', () => {
     expect(config).toEqual({
       defaultReconcileTimeoutMs: 900_000,
       webhook: { secrets: ['a', 'b'], maxBodyBytes: 2048 },
-      flux: { requestReconcile: true, discoveryIntervalMs: 120_000 },
+      flux: { requestReconcile: true, discoveryIntervalMs: 120_000, maxWatchRetryDelayMs: 5_000 },
       runs: {
         leaseMs: 45_000,
         maxConcurrent: 5,
@@ -86,5 +86,8 @@ describe('readGortConfig', () => {
       /gort.tenancy.owners\[0\].owner: "group:" is not an entity ref/,
     );
     expect(() => readGortConfig(new ConfigReader({ gort: { tenancy: { entityLabel: 'not a label' } } }))).toThrow(/gort.tenancy.entityLabel/);
+    expect(() => readGortConfig(new ConfigReader({ gort: { flux: { maxWatchRetryDelay: '500ms' } } }))).toThrow(
+      /gort.flux.maxWatchRetryDelay: must be at least 1s/,
+    );
   });
 });

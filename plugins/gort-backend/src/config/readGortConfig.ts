@@ -15,6 +15,8 @@ export interface GortConfig {
     requestReconcile: boolean;
     /** How often each cluster's served Flux API versions are discovered again. */
     discoveryIntervalMs: number;
+    /** Longest wait before a failed list or watch is tried again (the backoff doubles up to it). */
+    maxWatchRetryDelayMs: number;
   };
   runs: {
     leaseMs: number;
@@ -67,6 +69,17 @@ function readDuration(config: Config, key: string, fallbackMs: number): number {
     throw new Error(
       `Invalid config gort.${key}: "${text}" is not a duration such as 90s, 10m or 1h30m${key.startsWith('retention.') ? ', or a number of days such as 90d' : ''}`,
     );
+  }
+  return ms;
+}
+
+/** client-go's reflector backs off from 800 ms to 30 s; the first retry here is after 1 s. */
+const MIN_WATCH_RETRY_DELAY_MS = 1000;
+
+function readMaxWatchRetryDelay(gort: Config): number {
+  const ms = readDuration(gort, 'flux.maxWatchRetryDelay', 30_000);
+  if (ms < MIN_WATCH_RETRY_DELAY_MS) {
+    throw new Error(`Invalid config gort.flux.maxWatchRetryDelay: must be at least 1s (the first retry waits 1s)`);
   }
   return ms;
 }
@@ -144,6 +157,7 @@ export function readGortConfig(root: Config): GortConfig {
     flux: {
       requestReconcile: gort.getOptionalBoolean('flux.requestReconcile') ?? false,
       discoveryIntervalMs: readDuration(gort, 'flux.discoveryInterval', 5 * 60_000),
+      maxWatchRetryDelayMs: readMaxWatchRetryDelay(gort),
     },
     runs: {
       leaseMs: readDuration(gort, 'runs.lease', 30_000),

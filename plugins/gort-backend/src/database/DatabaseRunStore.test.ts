@@ -56,6 +56,21 @@ describe('DatabaseRunStore', () => {
     expect(again.duplicate === false && again.runs.every(r => !r.created && r.reason === 'same-commit')).toBe(true);
   });
 
+  it.each(databases.eachSupportedId())('lists each entity that has runs once, on %p', async id => {
+    const store = await createStore(id);
+    expect(await store.runEntityRefs()).toEqual([]);
+    const entities = ['component:default/b', 'component:default/a', 'component:team-x/c'];
+    for (const [i, c] of ['1', '2', '3'].entries()) {
+      await store.ingestDelivery({
+        deliveryId: `d-${c}`,
+        source: 'webhook',
+        runs: entities.map(entityRef => newRun({ entityRef, sha: sha(c), deliveryId: `d-${c}` })),
+      });
+      expect((await store.listRuns({ limit: 100 })).items).toHaveLength(3 * (i + 1));
+    }
+    expect(await store.runEntityRefs()).toEqual(['component:default/a', 'component:default/b', 'component:team-x/c']);
+  });
+
   it.each(databases.eachSupportedId())('recognises a body replayed under a new delivery id, on %p', async id => {
     const store = await createStore(id);
     const runs = [newRun({ entityRef: 'component:default/a' })];

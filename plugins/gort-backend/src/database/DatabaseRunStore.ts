@@ -725,9 +725,23 @@ export class DatabaseRunStore implements RunStore {
     };
   }
 
+  /**
+   * A loose index scan over (entity_ref, seq): one index probe per distinct
+   * entity instead of `SELECT DISTINCT`, which reads every run (neither
+   * PostgreSQL nor SQLite skips through the index by itself here).
+   */
   async runEntityRefs(): Promise<string[]> {
-    const rows = await this.db(RUNS).distinct('entity_ref').orderBy('entity_ref');
-    return rows.map((row: { entity_ref: string }) => row.entity_ref);
+    const result = await this.db.raw(
+      `WITH RECURSIVE refs(entity_ref) AS (
+         SELECT MIN(entity_ref) FROM ${RUNS}
+         UNION ALL
+         SELECT (SELECT MIN(r.entity_ref) FROM ${RUNS} r WHERE r.entity_ref > refs.entity_ref)
+         FROM refs WHERE refs.entity_ref IS NOT NULL
+       )
+       SELECT entity_ref FROM refs WHERE entity_ref IS NOT NULL`,
+    );
+    const rows: { entity_ref: string }[] = Array.isArray(result) ? result : result.rows;
+    return rows.map(row => row.entity_ref);
   }
 
   async updateFixPr(runId: string, fixPr: RunFixPr): Promise<void> {

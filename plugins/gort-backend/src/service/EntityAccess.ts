@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -16,6 +17,14 @@ import {
 /** The catalog's and the permission backend's batch sizes stay modest. */
 const BATCH = 200;
 const REF_FIELDS = ['kind', 'metadata.namespace', 'metadata.name'];
+/**
+ * How long a read decision is reused for the same caller and entity: the
+ * runs list over all entities asks about every entity with runs (1,000 of
+ * them: five catalog and five permission round trips), and the entity page
+ * polls. A revoked permission or a hidden entity is honoured within this.
+ */
+export const READ_DECISION_TTL_MS = 10_000;
+const READ_DECISIONS_KEPT = 100_000;
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -31,17 +40,40 @@ function chunks<T>(items: T[], size: number): T[][] {
  * permission backend against the catalog, one batch per call.
  */
 export class EntityAccess {
+  private readonly readDecisions?: LRUCache<string, boolean>;
+
   constructor(
     private readonly deps: {
       permissions: PermissionsService;
       catalog: CatalogService;
+      /** 0 asks the catalog and the permission backend every time. */
+      readDecisionTtlMs?: number;
     },
-  ) {}
+  ) {
+    const ttl = deps.readDecisionTtlMs ?? READ_DECISION_TTL_MS;
+    if (ttl > 0) this.readDecisions = new LRUCache({ max: READ_DECISIONS_KEPT, ttl });
+  }
 
   /** The refs among `entityRefs` that the caller may read (lower-cased). */
   async readable(credentials: BackstageCredentials, entityRefs: string[]): Promise<Set<string>> {
-    const visible = await this.visibleInCatalog(credentials, entityRefs);
-    return this.allowed(credentials, [...visible], gortRunReadPermission);
+    const unique = [...new Set(entityRefs.map(ref => ref.toLowerCase()))];
+    const caller = callerKey(credentials);
+    const cache = this.readDecisions;
+    const readable = new Set<string>();
+    const unknown: string[] = [];
+    for (const ref of unique) {
+      const known = cache?.get(`${caller}\u0000${ref}`);
+      if (known === undefined) unknown.push(ref);
+      else if (known) readable.add(ref);
+    }
+    if (unknown.length === 0) return readable;
+    const visible = await this.visibleInCatalog(credentials, unknown);
+    const allowed = await this.allowed(credentials, [...visible], gortRunReadPermission);
+    for (const ref of unknown) {
+      cache?.set(`${caller}\u0000${ref}`, allowed.has(ref));
+      if (allowed.has(ref)) readable.add(ref);
+    }
+    return readable;
   }
 
   /**
@@ -95,4 +127,12 @@ export class EntityAccess {
     }
     return allowed;
   }
+}
+
+/** Whose decision it is: the user, the calling service, or nobody. */
+function callerKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type?: string; userEntityRef?: string; subject?: string };
+  if (principal.type === 'user') return `user:${principal.userEntityRef}`;
+  if (principal.type === 'service') return `service:${principal.subject}`;
+  return 'none';
 }

@@ -200,10 +200,16 @@ describe('Flux object changes end to end (fleet scenarios, real backend)', () =>
     };
   }
 
+  // The restore is a push like any other: each run of it must succeed, or a
+  // failure it raised (and its PR) would be charged to the next scenario.
   async function restore() {
     const sha = await env.push('fix');
-    for (const entity of [APPS, CHART, STABLE])
-      await env.waitForRun(sha, finished, entity, 300_000);
+    for (const entity of [APPS, CHART, STABLE]) {
+      const run = await env.waitForRun(sha, finished, entity, 300_000);
+      const what = `restore ${entity}: ${run.state}/${run.outcome} ${run.failure ? `${run.failure.object} ${run.failure.reason}: ${run.failure.message}` : ''}${run.fixPr ? `; fix PR ${run.fixPr.status}: ${run.fixPr.message}` : ''}`;
+      process.stdout.write(`${what}\n`);
+      expect({ entity, outcome: run.outcome, what }).toMatchObject({ entity, outcome: 'succeeded' });
+    }
   }
 
   beforeAll(async () => {

@@ -450,6 +450,22 @@ describe('sandbox Flux simulation against the conformance snapshots', () => {
     expect(sandbox).toEqual(snapshot);
   });
 
+  // helm-controller records the attempt at a new generation even when the release is already
+  // in sync (helmrelease_controller.go#L397-L402 run before the atomic release), so a push that
+  // reverts a chart version typo to the deployed version lands: judged succeeded at that push.
+  it('a push that corrects a chart version typo lands, the release already in sync', async () => {
+    await pushScenario('helmrelease-chart-version-typo');
+    await waitFor('SourceNotReady for the typo', () => condition(live('HelmRelease/apps/podinfo-stable'), 'Ready')?.reason === 'SourceNotReady');
+    const sha = await push({ ...seed }, SCENARIOS.fix.commitMessage);
+    await waitFor('the fleet to settle at the correction', () => allSettledAt(sha));
+    const hr = live('HelmRelease/apps/podinfo-stable')!;
+    expect(hr.status?.lastAttemptedGeneration).toBe(hr.metadata.generation);
+    const verdict = judgeLanded(
+      resolveLandedInput(lookupOver(fluxObjects() as ProductObject[]), hr as ProductObject, sha, { manifestAppliedAtSha: true }),
+    );
+    expect(verdict.state).toBe('succeeded');
+  });
+
   it('helmrelease-fails-once-then-succeeds agrees with helmrelease-upgrade-failed-retries-remain, then succeeds', async () => {
     const sha = await pushScenario('helmrelease-fails-once-then-succeeds');
     await waitFor(

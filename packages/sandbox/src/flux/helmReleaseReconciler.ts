@@ -527,7 +527,29 @@ export class HelmReleaseReconciler {
       latest.chartVersion === chart.version &&
       latest.configDigest === configDigest;
     if (inSync) {
-      this.markInSync(hr, now);
+      // helmrelease_controller.go#L397-L402 run before the atomic release looks
+      // at the release at all: an in-sync release is attempted at this
+      // generation too (a push that reverts a broken chart version to the
+      // deployed one ends here).
+      const attempted =
+        hr.status?.lastAttemptedGeneration === hr.metadata.generation &&
+        hr.status?.lastAttemptedRevision === chart.version &&
+        hr.status?.lastAttemptedConfigDigest === configDigest;
+      const current = attempted
+        ? hr
+        : this.writeStatus(hr, s => {
+            const { failures: _f, installFailures: _i, upgradeFailures: _u, ...rest } = s;
+            const reset =
+              s.lastAttemptedRevision !== chart.version ||
+              s.lastAttemptedConfigDigest !== configDigest;
+            return {
+              ...(reset ? rest : s),
+              lastAttemptedGeneration: hr.metadata.generation,
+              lastAttemptedRevision: chart.version,
+              lastAttemptedConfigDigest: configDigest,
+            };
+          });
+      this.markInSync(current, now);
       return;
     }
 

@@ -176,9 +176,35 @@ function judgeReleaseFailure(object: KubeObject, failure: Condition): LandedVerd
   };
 }
 
+/**
+ * Whether a HelmChart is the one helm-controller builds from the release's
+ * current `spec.chart` template (chart, version, source, strategy, values
+ * files; version and strategy default as the CRDs do). helm-controller
+ * updates the HelmChart only when it reconciles the new generation, so right
+ * after a push changed the template the HelmChart still shows the previous
+ * one, and its stall (a version typo the push corrects) is not this push's.
+ * upstream: fluxcd/helm-controller internal/reconcile/helmchart_template.go (buildHelmChartFromTemplate)
+ */
+function chartBuiltFromTemplate(object: KubeObject, chart: KubeObject): boolean {
+  const template = object.spec?.chart?.spec;
+  const spec = chart.spec;
+  if (!template || !spec) return true;
+  const same = (a: unknown, b: unknown, fallback?: string) => (a ?? fallback) === (b ?? fallback);
+  const sameList = (a: unknown, b: unknown) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  return (
+    same(template.chart, spec.chart) &&
+    same(template.version, spec.version, '*') &&
+    same(template.sourceRef?.kind, spec.sourceRef?.kind, 'HelmRepository') &&
+    same(template.sourceRef?.name, spec.sourceRef?.name) &&
+    same(template.reconcileStrategy, spec.reconcileStrategy, 'ChartVersion') &&
+    sameList(template.valuesFiles, spec.valuesFiles)
+  );
+}
+
 function chartFailure(input: LandedInput): LandedVerdict | undefined {
   const { source } = input;
   if (!source) return undefined;
+  if (source.kind === 'HelmChart' && !chartBuiltFromTemplate(input.object, source)) return undefined;
   const stalled = sourceStalled(source);
   if (stalled) {
     return failed(`${source.kind} ${source.metadata?.namespace}/${source.metadata?.name} is stalled (${stalled.reason})`, stalled);

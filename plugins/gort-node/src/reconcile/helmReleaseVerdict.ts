@@ -234,8 +234,11 @@ export function judgeHelmRelease(input: LandedInput): LandedVerdict {
   const stalled = currentCondition(object, 'Stalled');
 
   // A chart that cannot be built (HelmChart stalled, e.g. InvalidChartReference
-  // for a version typo) shows on the release as SourceNotReady.
-  if (!attempted && (ready?.reason === 'SourceNotReady' || binding !== 'manifest' || input.manifestAppliedAtSha)) {
+  // for a version typo) shows on the release as SourceNotReady; but while the
+  // parent Kustomization has not applied the push, that is the previous
+  // push's release (a push correcting the typo must not fail on it).
+  const sourceNotReady = ready?.reason === 'SourceNotReady' && input.manifestAppliedAtSha !== false;
+  if (!attempted && (sourceNotReady || binding !== 'manifest' || input.manifestAppliedAtSha)) {
     const chart = chartFailure(input);
     if (chart) return chart;
   }

@@ -53,7 +53,9 @@ export interface LandedInput {
    * For a HelmRelease whose chart does not come from Git: whether the
    * HelmRelease manifest of this push has been applied (its parent
    * Kustomization reports the push as applied). Without it, such a release
-   * cannot be tied to the commit and the verdict waits.
+   * cannot be tied to the commit and the verdict waits. `false`: a parent
+   * Kustomization is known and has not applied the push yet, so what the
+   * release shows is still the previous push's; undefined: no parent known.
    */
   manifestAppliedAtSha?: boolean;
 }

@@ -57,13 +57,28 @@ export function parentKustomizations(lookup: ObjectLookup, object: KubeObject): 
   return lookup.list('Kustomization').filter(k => inventoryHas(k, id));
 }
 
-/** Whether a Kustomization that applies this object has applied commit `sha`. */
-export function manifestAppliedAt(lookup: ObjectLookup, object: KubeObject, sha: string): boolean {
-  return parentKustomizations(lookup, object).some(
+/**
+ * Whether a Kustomization that applies this object has applied commit `sha`.
+ * kustomize-controller records the revision it starts on as
+ * lastAttemptedRevision and writes lastAppliedRevision only after the apply
+ * and its health checks passed, so: true when a parent applied `sha`; false
+ * when every parent is still on an earlier revision (what the object shows is
+ * the previous push's); undefined when it cannot be told (no Kustomization's
+ * inventory holds the object, or a parent attempts `sha` and may have applied
+ * it while its health checks wait on the object).
+ * upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L384
+ * upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L534
+ */
+export function manifestAppliedAt(lookup: ObjectLookup, object: KubeObject, sha: string): boolean | undefined {
+  const parents = parentKustomizations(lookup, object);
+  if (parents.length === 0) return undefined;
+  const applied = parents.some(
     k =>
       revisionMatches(k.status?.lastAppliedRevision, sha) ||
       revisionMatches(k.status?.lastAppliedOriginRevision, sha),
   );
+  if (applied) return true;
+  return parents.some(k => revisionMatches(k.status?.lastAttemptedRevision, sha)) ? undefined : false;
 }
 
 /** Everything `judgeLanded` needs about `object`, read from the lookup. */

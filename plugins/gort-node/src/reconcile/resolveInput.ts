@@ -66,9 +66,9 @@ export function parentKustomizations(lookup: ObjectLookup, object: KubeObject): 
  * the previous push's); undefined when it cannot be told (no Kustomization's
  * inventory holds the object, or a parent attempts `sha` and may have applied
  * it while its health checks wait on the object).
- * upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L384
- * upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L534
  */
+// upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L384
+// upstream: fluxcd/kustomize-controller@186fb3b29138ce82ff61ba1a9370b96a3dd598fe:internal/controller/kustomization_controller.go#L534
 export function manifestAppliedAt(lookup: ObjectLookup, object: KubeObject, sha: string): boolean | undefined {
   const parents = parentKustomizations(lookup, object);
   if (parents.length === 0) return undefined;

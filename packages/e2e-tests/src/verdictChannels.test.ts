@@ -1,4 +1,4 @@
-import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
+import { REQUESTED_AT, SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 import { GortEnvironment, PODINFO } from './harness/gortEnvironment';
 import { PG_ENV } from './harness/postgres';
 
@@ -187,8 +187,14 @@ describe('a push to 50 entities', () => {
 describe('verdict channels with a token only: commit statuses', () => {
   let env: GortEnvironment;
 
+  // Flux acts on a push only when the test says so (no reconcile request from GORT, a source
+  // interval longer than the test), so the run is in progress for as long as the test needs:
+  // a run that ends within the first-update delay (1 s) rightly posts only its verdict.
   beforeAll(async () => {
-    env = await GortEnvironment.start({});
+    env = await GortEnvironment.start({
+      sourceInterval: '10m',
+      gortConfig: { flux: { requestReconcile: false } },
+    });
   });
 
   afterAll(async () => {
@@ -198,6 +204,19 @@ describe('verdict channels with a token only: commit statuses', () => {
   it('posts pending, then the verdict, as a gort/ status linking the run page', async () => {
     const gh = github(env);
     const sha = await env.push('fix');
+    let pending: Awaited<ReturnType<typeof gh.statuses>> = [];
+    await env.waitFor('the pending status while Flux has not reconciled the push', async () => {
+      pending = (await gh.statuses(sha)).filter(s => s.context === 'gort/podinfo');
+      return pending.some(s => s.state === 'pending');
+    }, 60_000, () => JSON.stringify(pending));
+    // `flux reconcile source git flux-system`
+    env.sandbox.kube.store.patch(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository' },
+      'flux-system',
+      'flux-system',
+      'merge',
+      { metadata: { annotations: { [REQUESTED_AT]: new Date().toISOString() } } },
+    );
     const run = await env.waitForRun(sha, done);
     let statuses: Awaited<ReturnType<typeof gh.statuses>> = [];
     await env.waitFor('the final status', async () => {

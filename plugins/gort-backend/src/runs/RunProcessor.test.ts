@@ -103,7 +103,7 @@ describe('RunProcessor', () => {
       compareTimeoutMs: options.compareTimeoutMs,
       lifecycle,
     });
-    return { knex, store, lookup, processor, transitions, detections };
+    return { knex, store, lookup, processor, transitions, detections, lifecycle };
   }
 
   async function settle(processor: RunProcessor) {
@@ -387,6 +387,35 @@ describe('RunProcessor', () => {
       expect(guards).toEqual(['passed']);
       expect(b.claimed.size).toBe(0);
       expect(await store.getRun(runId)).toMatchObject({ state: 'done' });
+    });
+
+    it.each(databases.eachSupportedId())('renews a lease due for renewal before finishing, so the verdict of the finished run is written, on %p', async id => {
+      const leaseMs = 30_000;
+      let now = Date.parse('2026-12-02T10:00:00Z');
+      const clock = () => new Date(now);
+      const { store, lookup, processor, lifecycle } = await setup(id, { clock, leaseMs });
+      const fences: Array<{ state: string; fence?: (what: string) => Promise<void> }> = [];
+      lifecycle.subscribe(event => {
+        fences.push({ state: event.state, fence: event.fence });
+      });
+      lookup.put(gitRepository(SHA));
+      lookup.put(kustomization({ lastAppliedRevision: `main@sha1:${OLD}`, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded' }] }));
+      const { runId } = await store.createRun(newRun());
+      await settle(processor);
+      expect(processor.heldRunIds).toEqual([runId]);
+
+      // No heartbeat for 0.6 of the lease (a busy event loop): the fence of a change made now would refuse.
+      now += 0.6 * leaseMs;
+      lookup.put(kustomization({
+        lastAppliedRevision: `main@sha1:${SHA}`,
+        lastAttemptedRevision: `main@sha1:${SHA}`,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${SHA}` }],
+      }));
+      processor.onFluxChange({ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' });
+      await settle(processor);
+      expect(await store.getRun(runId)).toMatchObject({ state: 'done', outcome: 'succeeded' });
+      const done = fences.find(f => f.state === 'done');
+      await expect(done!.fence!('post the verdict')).resolves.toBeUndefined();
     });
 
     it.each(databases.eachSupportedId())('refuses side effects once renewals have failed for half a lease; another replica finishes the run, on %p', async id => {

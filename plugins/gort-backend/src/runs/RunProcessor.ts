@@ -179,6 +179,19 @@ export class RunProcessor {
     }
   }
 
+  private async renewBeforeFinishing(held: HeldRun): Promise<void> {
+    const { runStore, ownerId, leaseMs } = this.options;
+    const sentAt = this.clock().getTime();
+    if (sentAt - held.renewedAt <= leaseMs / 3) return;
+    try {
+      const renewed = await runStore.renewLeases(ownerId, [held.run.id], leaseMs);
+      if (renewed.includes(held.run.id)) held.renewedAt = Math.max(held.renewedAt, sentAt);
+    } catch (error) {
+      // The transition below is refused too if the lease is gone; otherwise the fence decides.
+      this.options.logger.warn(`GORT could not renew the lease of run ${held.run.id} before finishing it: ${error}`);
+    }
+  }
+
   /** The check before a side effect of `held` (see {@link SideEffectGuard}). */
   private guardFor(held: HeldRun): SideEffectGuard {
     return leaseFence({
@@ -311,6 +324,11 @@ export class RunProcessor {
   }
 
   private async transition(held: HeldRun, change: RunTransition): Promise<boolean> {
+    const final = ['done', 'error', 'superseded'].includes(change.state);
+    // The verdict of a final transition is written to GitHub under a fence
+    // decided right after it: renewed at least a heartbeat ago, the fence could
+    // refuse, and the finished run is held by nobody who would write it later.
+    if (final) await this.renewBeforeFinishing(held);
     const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, change);
     if (!ok) {
       // Superseded by a newer push, or another replica holds it now.
@@ -321,7 +339,6 @@ export class RunProcessor {
     held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
     this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
     const { state, ...recorded } = change;
-    const final = ['done', 'error', 'superseded'].includes(change.state);
     this.options.lifecycle?.emit({
       runId: held.run.id,
       entityRef: held.run.entityRef,

@@ -57,6 +57,14 @@ function kustomization(status: Record<string, unknown>): KubeObject {
   };
 }
 
+/** The Kustomization once it applied SHA and is Ready. */
+const appliedAtSha = () =>
+  kustomization({
+    lastAppliedRevision: `main@sha1:${SHA}`,
+    lastAttemptedRevision: `main@sha1:${SHA}`,
+    conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${SHA}` }],
+  });
+
 const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
   entityRef: 'component:default/podinfo',
   objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }],
@@ -125,11 +133,7 @@ describe('RunProcessor', () => {
     await settle(processor);
     expect((await store.getRun(runId))!.state).toBe('reconciling');
 
-    lookup.put(kustomization({
-      lastAppliedRevision: `main@sha1:${SHA}`,
-      lastAttemptedRevision: `main@sha1:${SHA}`,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${SHA}` }],
-    }));
+    lookup.put(appliedAtSha());
     processor.onFluxChange({ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' });
     await settle(processor);
 
@@ -406,11 +410,7 @@ describe('RunProcessor', () => {
 
       // No heartbeat for 0.6 of the lease (a busy event loop): the fence of a change made now would refuse.
       now += 0.6 * leaseMs;
-      lookup.put(kustomization({
-        lastAppliedRevision: `main@sha1:${SHA}`,
-        lastAttemptedRevision: `main@sha1:${SHA}`,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: main@sha1:${SHA}` }],
-      }));
+      lookup.put(appliedAtSha());
       processor.onFluxChange({ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' });
       await settle(processor);
       expect(await store.getRun(runId)).toMatchObject({ state: 'done', outcome: 'succeeded' });

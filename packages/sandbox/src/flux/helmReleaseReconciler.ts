@@ -522,6 +522,10 @@ export class HelmReleaseReconciler {
 
     const history: any[] = hr.status?.history ?? [];
     const latest = history[0];
+    // MustResetFailures: the counters restart when the chart or the values changed.
+    const resetFailures =
+      hr.status?.lastAttemptedRevision !== chart.version ||
+      hr.status?.lastAttemptedConfigDigest !== configDigest;
     const inSync =
       latest?.status === 'deployed' &&
       latest.chartVersion === chart.version &&
@@ -532,23 +536,16 @@ export class HelmReleaseReconciler {
       // generation too (a push that reverts a broken chart version to the
       // deployed one ends here).
       const attempted =
-        hr.status?.lastAttemptedGeneration === hr.metadata.generation &&
-        hr.status?.lastAttemptedRevision === chart.version &&
-        hr.status?.lastAttemptedConfigDigest === configDigest;
+        !resetFailures &&
+        hr.status?.lastAttemptedGeneration === hr.metadata.generation;
       const current = attempted
         ? hr
-        : this.writeStatus(hr, s => {
-            const { failures: _f, installFailures: _i, upgradeFailures: _u, ...rest } = s;
-            const reset =
-              s.lastAttemptedRevision !== chart.version ||
-              s.lastAttemptedConfigDigest !== configDigest;
-            return {
-              ...(reset ? rest : s),
-              lastAttemptedGeneration: hr.metadata.generation,
-              lastAttemptedRevision: chart.version,
-              lastAttemptedConfigDigest: configDigest,
-            };
-          });
+        : this.writeStatus(hr, s => ({
+            ...(resetFailures ? withoutFailures(s) : s),
+            lastAttemptedGeneration: hr.metadata.generation,
+            lastAttemptedRevision: chart.version,
+            lastAttemptedConfigDigest: configDigest,
+          }));
       this.markInSync(current, now);
       return;
     }
@@ -558,20 +555,8 @@ export class HelmReleaseReconciler {
     )
       ? 'upgrade'
       : 'install';
-    // MustResetFailures: the counters restart when the chart or the values changed.
-    const resetFailures =
-      hr.status?.lastAttemptedRevision !== chart.version ||
-      hr.status?.lastAttemptedConfigDigest !== configDigest;
     const current = resetFailures
-      ? this.writeStatus(hr, s => {
-          const {
-            failures: _f,
-            installFailures: _i,
-            upgradeFailures: _u,
-            ...rest
-          } = s;
-          return rest;
-        })
+      ? this.writeStatus(hr, withoutFailures)
       : hr;
 
     if (latest?.status === 'failed' && !resetFailures) {
@@ -1057,4 +1042,10 @@ export class HelmReleaseReconciler {
       lastDeployed: iso(now),
     };
   }
+}
+
+/** The status without its failure counters (status.ClearFailures). */
+function withoutFailures(status: any): any {
+  const { failures: _f, installFailures: _i, upgradeFailures: _u, ...rest } = status;
+  return rest;
 }

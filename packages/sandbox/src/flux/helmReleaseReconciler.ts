@@ -555,9 +555,7 @@ export class HelmReleaseReconciler {
     )
       ? 'upgrade'
       : 'install';
-    const current = resetFailures
-      ? this.writeStatus(hr, withoutFailures)
-      : hr;
+    const current = resetFailures ? this.writeStatus(hr, withoutFailures) : hr;
 
     if (latest?.status === 'failed' && !resetFailures) {
       // The release stored by our last attempt failed: retry or remediate (actionForState).
@@ -1046,6 +1044,11 @@ export class HelmReleaseReconciler {
 
 /** The status without its failure counters (status.ClearFailures). */
 function withoutFailures(status: any): any {
-  const { failures: _f, installFailures: _i, upgradeFailures: _u, ...rest } = status;
+  const {
+    failures: _f,
+    installFailures: _i,
+    upgradeFailures: _u,
+    ...rest
+  } = status;
   return rest;
 }

@@ -11,26 +11,42 @@ jest.setTimeout(900_000);
 
 const SLOW_AI_MS = 9_000;
 const REPO = '/repos/acme/podinfo-gitops';
-const done = (run: { state: string }) => ['done', 'error', 'superseded'].includes(run.state);
+const done = (run: { state: string }) =>
+  ['done', 'error', 'superseded'].includes(run.state);
 
 function github(env: GortEnvironment) {
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${env.sandbox.githubUrl}${path}`, {
       ...init,
-      headers: { Authorization: `token ${env.sandbox.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        Authorization: `token ${env.sandbox.token}`,
+        'Content-Type': 'application/json',
+        ...(init.headers ?? {}),
+      },
     }).then(async res => ({ status: res.status, body: await res.json() }));
   return {
     call,
-    gortPulls: async () => ((await call(`${REPO}/pulls?state=all&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/')),
+    gortPulls: async () =>
+      (
+        (await call(`${REPO}/pulls?state=all&per_page=100`)).body as any[]
+      ).filter(p => String(p.head.ref).startsWith('gort/')),
     closeOpenGortPulls: async () => {
-      for (const pull of ((await call(`${REPO}/pulls?state=open&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/'))) {
-        await call(`${REPO}/pulls/${pull.number}`, { method: 'PATCH', body: JSON.stringify({ state: 'closed' }) });
+      for (const pull of (
+        (await call(`${REPO}/pulls?state=open&per_page=100`)).body as any[]
+      ).filter(p => String(p.head.ref).startsWith('gort/'))) {
+        await call(`${REPO}/pulls/${pull.number}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ state: 'closed' }),
+        });
       }
     },
   };
 }
 
-const workersOf = (env: GortEnvironment, runId: string) => env.backends.filter(b => b.log.includes(`GORT run ${runId} `)).map(b => b.name);
+const workersOf = (env: GortEnvironment, runId: string) =>
+  env.backends
+    .filter(b => b.log.includes(`GORT run ${runId} `))
+    .map(b => b.name);
 
 describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
   let env: GortEnvironment;
@@ -43,11 +59,18 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     await env?.close();
   });
 
-  it(`opens exactly one PR when the AI takes ${SLOW_AI_MS / 1000} s (three leases), and no run is worked by both`, async () => {
+  it(`opens exactly one PR when the AI takes ${
+    SLOW_AI_MS / 1000
+  } s (three leases), and no run is worked by both`, async () => {
     env.sandbox.anthropic.setResponseDelay({ slowMs: SLOW_AI_MS });
     try {
       const sha = await env.push('bad-image');
-      const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
+      const run = await env.waitForRun(
+        sha,
+        r => done(r) && Boolean(r.fixPr),
+        PODINFO,
+        240_000,
+      );
       expect(run.fixPr).toMatchObject({ status: 'opened' });
       expect(await github(env).gortPulls()).toHaveLength(1);
       expect(workersOf(env, run.id)).toHaveLength(1);
@@ -57,35 +80,118 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     await env.waitForRun(await env.push('fix'), done);
   });
 
-  it('stores no run when the database fails mid-delivery, and the redelivery creates the runs', async () => {
+  /** Makes the plugin database refuse every insert into `table` while `work` runs. */
+  async function refusingInserts<T>(
+    table: string,
+    work: (db: ReturnType<GortEnvironment['pluginDatabase']>) => Promise<T>,
+  ): Promise<T> {
     const db = env.pluginDatabase();
     try {
-      await db.raw(`CREATE OR REPLACE FUNCTION gort_e2e_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`);
-      await db.raw('CREATE TRIGGER gort_e2e_refuse BEFORE INSERT ON gort_runs FOR EACH ROW EXECUTE FUNCTION gort_e2e_refuse()');
-      const before = env.sandbox.github.deliveries().length;
-      const sha = await env.push('oom');
-      await env.sandbox.github.waitForDeliveries();
-      const failed = env.sandbox.github.deliveries().slice(before).find(d => d.event === 'push')!;
-      expect(failed.statusCode).toBe(500);
-      expect((await env.runs()).some(r => r.sha === sha)).toBe(false);
-      expect(await db('gort_deliveries').where('delivery_id', failed.id).first()).toBeUndefined();
-
-      await db.raw('DROP TRIGGER gort_e2e_refuse ON gort_runs');
-      const redelivered = await env.sandbox.github.redeliver(failed.id);
-      expect(redelivered.statusCode).toBe(202);
-      const run = await env.waitForRun(sha, r => r.state !== 'queued');
-      expect(run.sha).toBe(sha);
+      await db.raw(
+        `CREATE OR REPLACE FUNCTION gort_e2e_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+      );
+      await db.raw(
+        `CREATE TRIGGER gort_e2e_refuse BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION gort_e2e_refuse()`,
+      );
+      return await work(db);
     } finally {
-      await db.raw('DROP TRIGGER IF EXISTS gort_e2e_refuse ON gort_runs').catch(() => undefined);
+      await db
+        .raw(`DROP TRIGGER IF EXISTS gort_e2e_refuse ON ${table}`)
+        .catch(() => undefined);
       await db.destroy();
     }
+  }
+
+  it('keeps an acknowledged push in the inbox while the database refuses its runs, and creates them once it recovers, with no redelivery', async () => {
+    const before = env.sandbox.github.deliveries().length;
+    const sha = await refusingInserts('gort_runs', async db => {
+      const pushed = await env.push('oom');
+      await env.sandbox.github.waitForDeliveries();
+      const delivery = env.sandbox.github
+        .deliveries()
+        .slice(before)
+        .find(d => d.event === 'push')!;
+      expect(delivery.statusCode).toBe(202);
+      // the drain fails and says so on the row, which stays
+      for (
+        let i = 0;
+        i < 100 &&
+        !(await db('gort_delivery_inbox')
+          .where('delivery_id', delivery.id)
+          .where('attempts', '>', 0)
+          .first());
+        i++
+      ) {
+        await new Promise(r => setTimeout(r, 100));
+      }
+      expect(
+        await db('gort_delivery_inbox')
+          .where('delivery_id', delivery.id)
+          .first('attempts', 'last_error'),
+      ).toMatchObject({
+        last_error: expect.stringContaining('injected failure'),
+      });
+      expect((await env.runs()).some(r => r.sha === pushed)).toBe(false);
+      return pushed;
+    });
+    // a later scheduled drain on either replica creates the run
+    const run = await env.waitForRun(
+      sha,
+      r => r.state !== 'queued',
+      PODINFO,
+      120_000,
+    );
+    expect(run.trigger).toBe('push');
+    expect(
+      env.sandbox.github
+        .deliveries()
+        .slice(before)
+        .filter(d => d.event === 'push'),
+    ).toHaveLength(1);
+    await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
+  });
+
+  it('stores nothing when the database refuses the delivery itself, and the redelivery creates the runs', async () => {
+    const before = env.sandbox.github.deliveries().length;
+    const { sha, failedId } = await refusingInserts(
+      'gort_delivery_inbox',
+      async db => {
+        const pushed = await env.push('oom');
+        await env.sandbox.github.waitForDeliveries();
+        const failed = env.sandbox.github
+          .deliveries()
+          .slice(before)
+          .find(d => d.event === 'push')!;
+        expect(failed.statusCode).toBe(500);
+        expect(
+          await db('gort_delivery_inbox')
+            .where('delivery_id', failed.id)
+            .first(),
+        ).toBeUndefined();
+        expect(
+          await db('gort_deliveries').where('delivery_id', failed.id).first(),
+        ).toBeUndefined();
+        expect((await env.runs()).some(r => r.sha === pushed)).toBe(false);
+        return { sha: pushed, failedId: failed.id };
+      },
+    );
+    const redelivered = await env.sandbox.github.redeliver(failedId);
+    expect(redelivered.statusCode).toBe(202);
+    const run = await env.waitForRun(sha, r => r.state !== 'queued');
+    expect(run.sha).toBe(sha);
     await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
   });
 
   it('keeps one waiting run through 50 concurrent "Run now" requests and pushes; the rate limit holds across replicas and nothing else is refused', async () => {
     const before = env.sandbox.github.deliveries().length;
     const requests = Array.from({ length: 50 }, (_, i) =>
-      env.api('/runs', { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) }, env.backends[i % 2]).then(r => r.status),
+      env
+        .api(
+          '/runs',
+          { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) },
+          env.backends[i % 2],
+        )
+        .then(r => r.status),
     );
     // Two pushes in a row, concurrent with the requests: pushes from two clones at
     // once would race on the branch ref in Git itself.
@@ -98,11 +204,22 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     const accepted = statuses.filter(s => s === 200 || s === 201);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(accepted.length).toBeLessThanOrEqual(5);
-    expect(statuses.filter(s => s !== 200 && s !== 201 && s !== 429)).toEqual([]);
-    expect(env.sandbox.github.deliveries().slice(before).filter(d => d.event === 'push' && d.statusCode !== 202)).toEqual([]);
+    expect(statuses.filter(s => s !== 200 && s !== 201 && s !== 429)).toEqual(
+      [],
+    );
+    expect(
+      env.sandbox.github
+        .deliveries()
+        .slice(before)
+        .filter(d => d.event === 'push' && d.statusCode !== 202),
+    ).toEqual([]);
     const db = env.pluginDatabase();
     try {
-      const waiting = await db('gort_runs').where('entity_ref', PODINFO).whereIn('state', ['queued', 'waiting_for_source', 'reconciling']).count({ n: '*' }).first();
+      const waiting = await db('gort_runs')
+        .where('entity_ref', PODINFO)
+        .whereIn('state', ['queued', 'waiting_for_source', 'reconciling'])
+        .count({ n: '*' })
+        .first();
       expect(Number(waiting?.n)).toBeLessThanOrEqual(1);
     } finally {
       await db.destroy();
@@ -123,7 +240,11 @@ describe('fault injection: kill -9 at each step of a fix, then restart', () => {
     await env?.close();
   });
 
-  async function crashDuring(arm: () => void, crashPoint: (run: Run) => boolean, disarm: () => void) {
+  async function crashDuring(
+    arm: () => void,
+    crashPoint: (run: Run) => boolean,
+    disarm: () => void,
+  ) {
     const gh = github(env);
     await gh.closeOpenGortPulls();
     await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
@@ -137,26 +258,45 @@ describe('fault injection: kill -9 at each step of a fix, then restart', () => {
       disarm();
     }
     await env.backend.start();
-    const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
+    const run = await env.waitForRun(
+      sha,
+      r => done(r) && Boolean(r.fixPr),
+      PODINFO,
+      240_000,
+    );
     expect(run.id).toBe(crashed.id);
     expect(run.fixPr).toMatchObject({ status: 'opened' });
-    const forBranch = (await gh.gortPulls()).filter(p => p.head.ref === run.fixPr!.branch);
+    const forBranch = (await gh.gortPulls()).filter(
+      p => p.head.ref === run.fixPr!.branch,
+    );
     expect(forBranch).toHaveLength(1);
-    expect((await gh.gortPulls()).filter(p => p.state === 'open')).toHaveLength(1);
+    expect((await gh.gortPulls()).filter(p => p.state === 'open')).toHaveLength(
+      1,
+    );
     return run;
   }
 
-  const diagnosed = (run: Run) => run.timeline.some(e => /^Diagnosed as /.test(e.message));
+  const diagnosed = (run: Run) =>
+    run.timeline.some(e => /^Diagnosed as /.test(e.message));
   const ai = () => env.sandbox.anthropic;
   const gitHub = () => env.sandbox.github;
-  const pullsPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path === `${REPO}/pulls`;
+  const pullsPost = (r: { method: string; path: string }) =>
+    r.method === 'POST' && r.path === `${REPO}/pulls`;
 
   it('after the diagnosis', async () => {
-    await crashDuring(() => ai().setResponseDelay('hang'), diagnosed, () => ai().setResponseDelay(undefined));
+    await crashDuring(
+      () => ai().setResponseDelay('hang'),
+      diagnosed,
+      () => ai().setResponseDelay(undefined),
+    );
   });
 
   it('during the AI call', async () => {
-    await crashDuring(() => ai().setResponseDelay('hang'), run => diagnosed(run) && ai().hangingRequests() > 0, () => ai().setResponseDelay(undefined));
+    await crashDuring(
+      () => ai().setResponseDelay('hang'),
+      run => diagnosed(run) && ai().hangingRequests() > 0,
+      () => ai().setResponseDelay(undefined),
+    );
   });
 
   it('after the branch push, before the pull request', async () => {
@@ -190,10 +330,18 @@ describe('fault injection: a push whose webhook never arrives', () => {
   it('is found through Flux: a catch-up run follows the commit', async () => {
     env.sandbox.github.setWebhook(undefined);
     const sha = await env.push('oom');
-    const run = await env.waitForRun(sha, r => r.state !== 'queued', PODINFO, 120_000);
+    const run = await env.waitForRun(
+      sha,
+      r => r.state !== 'queued',
+      PODINFO,
+      120_000,
+    );
     expect(run.trigger).toBe('catch-up');
     expect(run.timeline[0].message).toMatch(/push never arrived/);
-    env.sandbox.github.setWebhook({ url: `${env.backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
+    env.sandbox.github.setWebhook({
+      url: `${env.backend.baseUrl}/api/gort/webhook`,
+      secret: SANDBOX_DEFAULTS.webhookSecret,
+    });
     const finished = await env.waitForRun(sha, done, PODINFO, 240_000);
     expect(finished.outcome).toBe('failed');
   });

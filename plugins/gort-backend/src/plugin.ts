@@ -21,6 +21,7 @@ import {
 import { registerGortActions } from './actions/registerGortActions';
 import { DatabaseAiCache } from './ai/AiCache';
 import { readGortConfig } from './config/readGortConfig';
+import { DatabaseDeliveryInbox } from './database/DatabaseDeliveryInbox';
 import { DatabaseManualRunLimiter } from './database/DatabaseManualRunLimiter';
 import { DatabaseRunStore } from './database/DatabaseRunStore';
 import { DatabaseWatcherStore } from './database/DatabaseWatcherStore';
@@ -195,6 +196,7 @@ export const gortPlugin = createBackendPlugin({
         const ingestion = new PushIngestion({
           watcherStore,
           runStore,
+          inbox: new DatabaseDeliveryInbox(db),
           logger,
           defaultTimeoutMs: gortConfig.defaultReconcileTimeoutMs,
           lifecycle,
@@ -265,6 +267,13 @@ export const gortPlugin = createBackendPlugin({
               }]
             : []),
           { id: 'gort-watchers-refresh', configKey: 'gort.watchers.refresh', schedule: DEFAULT_WATCHER_REFRESH, run: () => watcherSync.sync() },
+          // Deliveries left in the inbox by a replica that stopped, or whose drain failed.
+          {
+            id: 'gort-delivery-inbox',
+            scope: 'local',
+            schedule: { frequency: { seconds: 5 }, timeout: { minutes: 2 } },
+            run: abortSignal => ingestion.drainLeftBehind(abortSignal).then(() => undefined),
+          },
           // Each replica works on its own leased runs, so this task is local.
           { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },
           {
@@ -289,6 +298,7 @@ export const gortPlugin = createBackendPlugin({
           processor.start();
         });
         deps.lifecycle.addShutdownHook(async () => {
+          await ingestion.stop();
           await processor.stop();
           await observer.stop();
           runSignals.stop();

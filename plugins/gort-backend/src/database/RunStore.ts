@@ -89,7 +89,10 @@ export interface DeliveryIngestion {
 }
 
 export type DeliveryIngestionResult =
-  | { duplicate: true; /** The delivery id that brought the same body first. */ replayOf?: string }
+  | {
+      duplicate: true;
+      /** The delivery id that brought the same body first. */ replayOf?: string;
+    }
   | { duplicate: false; runs: CreateRunResult[] };
 
 /** Durable runs, shared by every backend replica through the database. */
@@ -101,7 +104,7 @@ export interface RunStore {
    * is a body hash seen before (a replay under a new delivery id).
    */
   ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult>;
-  /** Removes delivery ids older than `before`. */
+  /** Removes delivery ids older than `before`, and inbox deliveries that waited that long. */
   pruneDeliveries(before: Date): Promise<number>;
   /** Deletes up to `limit` runs (and their timelines) that finished before `before`; returns how many. */
   pruneRuns(before: Date, limit: number): Promise<number>;
@@ -123,7 +126,11 @@ export interface RunStore {
    */
   claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]>;
   /** Extends the leases `owner` still holds; returns the ids still held. */
-  renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;
+  renewLeases(
+    owner: string,
+    runIds: string[],
+    leaseMs: number,
+  ): Promise<string[]>;
   releaseLease(owner: string, runId: string): Promise<void>;
 
   /**
@@ -131,9 +138,17 @@ export interface RunStore {
    * has not ended; returns false otherwise (another replica took over, or a
    * newer push superseded it).
    */
-  transition(runId: string, owner: string, change: RunTransition): Promise<boolean>;
+  transition(
+    runId: string,
+    owner: string,
+    change: RunTransition,
+  ): Promise<boolean>;
   /** Records verdicts without a state change (progress while waiting). */
-  recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean>;
+  recordVerdicts(
+    runId: string,
+    owner: string,
+    verdicts: RunObjectVerdict[],
+  ): Promise<boolean>;
 
   getRun(runId: string): Promise<Run | undefined>;
   /** Whether the entity has had a run, in any state, for commit `sha`. */
@@ -164,8 +179,12 @@ export interface RunStore {
    * `newerRunId` is put back in the queue (its deadline kept), with
    * `restoredMessage` on its timeline. One transaction.
    */
-  endAsOlderCommit(runId: string, owner: string, input: { newerRunId: string; message: string; restoredMessage: string }): Promise<{ ended: boolean; restored: boolean }>;
-  /** Which of these delivery ids (`X-GitHub-Delivery`) are stored. */
+  endAsOlderCommit(
+    runId: string,
+    owner: string,
+    input: { newerRunId: string; message: string; restoredMessage: string },
+  ): Promise<{ ended: boolean; restored: boolean }>;
+  /** Which of these delivery ids (`X-GitHub-Delivery`) are stored, with their runs or in the inbox. */
   knownDeliveryIds(deliveryIds: string[]): Promise<Set<string>>;
 }
 

@@ -19,7 +19,12 @@ export interface WebhookRequest {
 
 export interface WebhookResponse {
   status: 200 | 202;
-  body: { status: IngestResult['status'] | 'pong'; runIds: string[]; reason?: string };
+  /** `queued`: the runs an accepted push starts, created right after the answer. */
+  body: {
+    status: IngestResult['status'] | 'pong';
+    queued?: number;
+    reason?: string;
+  };
 }
 
 /** Outcome counter hook, so metrics stay out of the logic. */
@@ -51,9 +56,17 @@ export class WebhookReceiver {
     if (request.rawBody.length === 0) {
       // GitHub never sends an empty body; the signature library refuses one.
       this.deps.onOutcome?.('malformed', 'webhook');
-      throw new InputError('The body is empty; GitHub sends the event as a JSON body');
+      throw new InputError(
+        'The body is empty; GitHub sends the event as a JSON body',
+      );
     }
-    if (!(await verifyWebhookSignature(this.deps.secrets, request.rawBody, request.signature))) {
+    if (
+      !(await verifyWebhookSignature(
+        this.deps.secrets,
+        request.rawBody,
+        request.signature,
+      ))
+    ) {
       this.deps.onOutcome?.('invalid_signature', 'webhook');
       throw new AuthenticationError(
         request.signature
@@ -66,7 +79,9 @@ export class WebhookReceiver {
       payload = JSON.parse(request.rawBody.toString('utf8'));
     } catch {
       this.deps.onOutcome?.('malformed', 'webhook');
-      throw new InputError('The body is not JSON; configure the webhook with content type application/json');
+      throw new InputError(
+        'The body is not JSON; configure the webhook with content type application/json',
+      );
     }
     return this.handle(request.event, request.deliveryId, payload, 'webhook');
   }
@@ -97,28 +112,46 @@ export class WebhookReceiver {
     }
     if (event === 'ping') {
       outcome('ping', via);
-      return { status: 200, body: { status: 'pong', runIds: [] } };
+      return { status: 200, body: { status: 'pong' } };
     }
     if (event !== 'push') {
       outcome('ignored', via);
-      return { status: 202, body: { status: 'ignored', runIds: [], reason: `${event} events are not used` } };
+      return {
+        status: 202,
+        body: { status: 'ignored', reason: `${event} events are not used` },
+      };
     }
     const parsed = parsePushPayload(payload);
     if (parsed.kind === 'invalid') {
       outcome('malformed', via);
-      throw new InputError(`Malformed push payload: ${parsed.problems.join('; ')}`);
+      throw new InputError(
+        `Malformed push payload: ${parsed.problems.join('; ')}`,
+      );
     }
     if (parsed.kind === 'ignored') {
       outcome('ignored', via);
-      return { status: 202, body: { status: 'ignored', runIds: [], reason: parsed.reason } };
+      return {
+        status: 202,
+        body: { status: 'ignored', reason: parsed.reason },
+      };
     }
     // The same hash on both paths (the events system hands over the parsed body).
-    const bodyHash = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
-    const result = await this.deps.ingestion.ingest(parsed.event, { deliveryId, via, bodyHash });
+    const bodyHash = createHash('sha256')
+      .update(JSON.stringify(payload))
+      .digest('hex');
+    const result = await this.deps.ingestion.accept(parsed.event, {
+      deliveryId,
+      via,
+      bodyHash,
+    });
     outcome(result.status, via);
     return {
       status: result.status === 'duplicate' ? 200 : 202,
-      body: { status: result.status, runIds: result.runIds, ...(result.reason ? { reason: result.reason } : {}) },
+      body: {
+        status: result.status,
+        ...(result.status === 'accepted' ? { queued: result.queued } : {}),
+        ...(result.reason ? { reason: result.reason } : {}),
+      },
     };
   }
 }

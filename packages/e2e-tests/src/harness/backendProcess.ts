@@ -13,7 +13,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+      server.close(() =>
+        resolvePort(typeof address === 'object' && address ? address.port : 0),
+      );
     });
   });
 }
@@ -45,6 +47,11 @@ export class BackendProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Everything the process printed (its log), for assertions and failures. */
   get log(): string {
     return this.output.join('');
@@ -60,7 +67,12 @@ export class BackendProcess {
     ];
     const child = spawn(process.execPath, args, {
       cwd: BACKEND_DIR,
-      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', FORCE_COLOR: '0' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        FORCE_COLOR: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -69,10 +81,16 @@ export class BackendProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new Error(`backend ${this.name} exited with ${child.exitCode}:\n${this.log.slice(-4000)}`);
+        throw new Error(
+          `backend ${this.name} exited with ${
+            child.exitCode
+          }:\n${this.log.slice(-4000)}`,
+        );
       }
       try {
-        const res = await fetch(`${this.baseUrl}/.backstage/health/v1/readiness`);
+        const res = await fetch(
+          `${this.baseUrl}/.backstage/health/v1/readiness`,
+        );
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -81,10 +99,15 @@ export class BackendProcess {
     }
     const problems = this.log
       .split('\n')
-      .filter(line => /\b(error|warn)\b/i.test(line) && !line.includes('incomingRequest'))
+      .filter(
+        line =>
+          /\b(error|warn)\b/i.test(line) && !line.includes('incomingRequest'),
+      )
       .slice(-20)
       .join('\n');
-    throw new Error(`backend ${this.name} not ready after ${timeoutMs} ms; warnings and errors:\n${problems}`);
+    throw new Error(
+      `backend ${this.name} not ready after ${timeoutMs} ms; warnings and errors:\n${problems}`,
+    );
   }
 
   /** Stops the process; SIGKILL simulates a crash (no shutdown hooks run). */

@@ -62,8 +62,19 @@ export async function deliver(
   return { status: res.status, ms: performance.now() - started };
 }
 
-export const followedPush = (repo: string) => () =>
-  pushBody(repo, randomBytes(20).toString('hex'));
+/**
+ * Pushes to one branch one after another, as a busy branch sees them: each
+ * push's `before` is the previous one's `after`, so GORT orders them from
+ * the payloads, as it does real pushes, without asking GitHub.
+ */
+export function followedPush(repo: string): () => string {
+  let head = randomBytes(20).toString('hex');
+  return () => {
+    const before = head;
+    head = randomBytes(20).toString('hex');
+    return pushBody(repo, head, before);
+  };
+}
 
 /** Closed loop: `concurrency` senders back to back for `total` deliveries; deliveries per second. */
 export async function saturation(

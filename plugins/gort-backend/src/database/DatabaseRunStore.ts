@@ -900,12 +900,16 @@ export class DatabaseRunStore implements RunStore {
     });
   }
 
-  async getRun(runId: string): Promise<Run | undefined> {
+  async getRun(
+    runId: string,
+    options: { timeline?: boolean } = {},
+  ): Promise<Run | undefined> {
     const row = await this.db<RunRow>(RUNS).where('id', runId).first();
     if (!row) return undefined;
-    const events = await this.db<EventRow>(EVENTS)
-      .where('run_id', runId)
-      .orderBy('seq');
+    const events =
+      options.timeline === false
+        ? []
+        : await this.db<EventRow>(EVENTS).where('run_id', runId).orderBy('seq');
     return toRun(row, events);
   }
 

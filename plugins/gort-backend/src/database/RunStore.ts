@@ -150,7 +150,11 @@ export interface RunStore {
     verdicts: RunObjectVerdict[],
   ): Promise<boolean>;
 
-  getRun(runId: string): Promise<Run | undefined>;
+  /** One run; `timeline: false` leaves its timeline empty and saves reading it. */
+  getRun(
+    runId: string,
+    options?: { timeline?: boolean },
+  ): Promise<Run | undefined>;
   /** Whether the entity has had a run, in any state, for commit `sha`. */
   hasRunForCommit(entityRef: string, sha: string): Promise<boolean>;
   /** The newest run of every entity that has one, in one query. */

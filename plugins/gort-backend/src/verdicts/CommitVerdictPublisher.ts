@@ -172,7 +172,10 @@ export class CommitVerdictPublisher {
       await this.publishAggregate(target.repo, target.sha, fenced);
       return;
     }
-    const run = await this.options.runStore.getRun(target.runId);
+    // a check shows the run's state and verdicts, never its timeline
+    const run = await this.options.runStore.getRun(target.runId, {
+      timeline: false,
+    });
     if (!run) return;
     const entity = await this.options.entities(run.entityRef);
     const annotation =

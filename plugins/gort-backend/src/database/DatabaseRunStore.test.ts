@@ -195,6 +195,41 @@ describe('DatabaseRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads a run for its check with the number of entities its commit has runs for, on %p',
+    async id => {
+      const store = await createStore(id);
+      const first = await store.createRun(
+        newRun({ entityRef: 'component:default/a' }),
+      );
+      await store.createRun(newRun({ entityRef: 'component:default/b' }));
+      // a second run of b for the same commit counts once; the same commit in another repository not at all
+      await store.createRun(
+        newRun({ entityRef: 'component:default/b', sha: sha('c') }),
+      );
+      await store.createRun(
+        newRun({ entityRef: 'component:default/b', trigger: 'manual' }),
+      );
+      await store.createRun(
+        newRun({ entityRef: 'component:default/c', repo: 'acme/other' }),
+      );
+      await store.createRun(
+        newRun({ entityRef: 'component:default/d', repo: 'ACME/gitops' }),
+      );
+      const found = await store.getRunForCheck(first.runId);
+      expect(found).toMatchObject({
+        run: {
+          id: first.runId,
+          entityRef: 'component:default/a',
+          state: 'queued',
+          timeline: [],
+        },
+        commitEntities: 3,
+      });
+      expect(await store.getRunForCheck('nope')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'never lets an older commit supersede the run pushed on top of it, unless that push was forced, on %p',
     async id => {
       const store = await createStore(id);

@@ -913,6 +913,26 @@ export class DatabaseRunStore implements RunStore {
     return toRun(row, events);
   }
 
+  async getRunForCheck(
+    runId: string,
+  ): Promise<{ run: Run; commitEntities: number } | undefined> {
+    const row = await this.db<RunRow>(RUNS)
+      .where('id', runId)
+      .first(
+        '*',
+        this.db.raw(
+          `(SELECT COUNT(DISTINCT c.entity_ref) FROM ${RUNS} c WHERE c.sha = ${RUNS}.sha AND LOWER(c.repo) = LOWER(${RUNS}.repo)) AS commit_entities`,
+        ),
+      );
+    if (!row) return undefined;
+    return {
+      run: toRun(row, []),
+      commitEntities: Number(
+        (row as RunRow & { commit_entities: number | string }).commit_entities,
+      ),
+    };
+  }
+
   async hasRunForCommit(entityRef: string, sha: string): Promise<boolean> {
     return Boolean(
       await this.db<RunRow>(RUNS)

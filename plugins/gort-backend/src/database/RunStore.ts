@@ -155,6 +155,14 @@ export interface RunStore {
     runId: string,
     options?: { timeline?: boolean },
   ): Promise<Run | undefined>;
+  /**
+   * One run without its timeline, and how many entities have runs for its
+   * commit in its repository (what decides between per-entity checks and an
+   * aggregate one), in one query.
+   */
+  getRunForCheck(
+    runId: string,
+  ): Promise<{ run: Run; commitEntities: number } | undefined>;
   /** Whether the entity has had a run, in any state, for commit `sha`. */
   hasRunForCommit(entityRef: string, sha: string): Promise<boolean>;
   /** The newest run of every entity that has one, in one query. */

@@ -86,6 +86,18 @@ describe('CommitVerdictPublisher', () => {
   const runs = new Map<string, Run>();
   const runStore = {
     getRun: async (id: string) => runs.get(id),
+    getRunForCheck: async (id: string) => {
+      const run = runs.get(id);
+      if (!run) return undefined;
+      const ofCommit = [...runs.values()].filter(
+        r =>
+          r.sha === run.sha && r.repo.toLowerCase() === run.repo.toLowerCase(),
+      );
+      return {
+        run: { ...run, timeline: [] },
+        commitEntities: new Set(ofCommit.map(r => r.entityRef)).size,
+      };
+    },
     listRuns: async (query: { sha?: string }): Promise<RunList> => ({
       items: [...runs.values()].filter(r => r.sha === query.sha).reverse(),
     }),

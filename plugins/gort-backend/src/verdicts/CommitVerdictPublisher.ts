@@ -173,21 +173,20 @@ export class CommitVerdictPublisher {
       return;
     }
     // a check shows the run's state and verdicts, never its timeline
-    const run = await this.options.runStore.getRun(target.runId, {
-      timeline: false,
-    });
-    if (!run) return;
+    const found = await this.options.runStore.getRunForCheck(target.runId);
+    if (!found) return;
+    const { run, commitEntities } = found;
     const entity = await this.options.entities(run.entityRef);
     const annotation =
       entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase();
     if (annotation === 'off') return;
-    const commitRuns = await this.runsOfCommit(run.repo, run.sha);
-    if (commitRuns.length > this.options.config.aggregateAbove) {
+    if (commitEntities > this.options.config.aggregateAbove) {
       const aggregate: Target = {
         kind: 'commit',
         repo: run.repo,
         sha: run.sha,
       };
+      const commitRuns = await this.runsOfCommit(run.repo, run.sha);
       this.fences.set(keyOf(aggregate), fence);
       this.coalescer.submit(
         keyOf(aggregate),

@@ -161,10 +161,10 @@ describe('DatabaseRunStore', () => {
     'stores nothing of a delivery whose transaction fails, so the redelivery starts the runs, on %p',
     async id => {
       const { knex, store } = await createStoreAndDb(id);
-      // The database refuses the second run (no valid deadline): the whole batch fails.
+      // The database refuses the second run (no branch, a NOT NULL column): the whole transaction fails.
       const broken = newRun({
         entityRef: 'component:default/b',
-        timeoutMs: NaN,
+        branch: null as unknown as string,
       });
       const runs = [newRun({ entityRef: 'component:default/a' })];
       // (The driver's errors are caught by hand: they may come from another realm than jest's Error.)
@@ -191,6 +191,23 @@ describe('DatabaseRunStore', () => {
       expect(
         redelivered.duplicate === false && redelivered.runs[0].created,
       ).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses a run without a valid timeout, and stores nothing of it, on %p',
+    async id => {
+      const store = await createStore(id);
+      for (const timeoutMs of [NaN, 0, -1, Infinity]) {
+        const refused = await store.createRun(newRun({ timeoutMs })).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(String(refused)).toContain(
+          `has no valid timeout: ${timeoutMs} ms`,
+        );
+      }
+      expect((await store.listRuns({ limit: 10 })).items).toEqual([]);
     },
   );
 
@@ -530,13 +547,16 @@ describe('DatabaseRunStore', () => {
             }),
           ],
         });
-      // The database refuses the run with no valid deadline.
+      // The database refuses the run with no branch (a NOT NULL column).
       const broken = store.ingestDelivery({
         deliveryId: 'd-bad',
         source: 'webhook',
         runs: [
           newRun({ entityRef: 'component:default/fine' }),
-          newRun({ entityRef: 'component:default/broken', timeoutMs: NaN }),
+          newRun({
+            entityRef: 'component:default/broken',
+            branch: null as unknown as string,
+          }),
         ],
       });
       const [first, a, bad, b] = await Promise.all([

@@ -191,6 +191,19 @@ function queuedMessage(run: NewRun): string {
   return `Run requested for ${at}`;
 }
 
+/** When a run created `now` times out; a timeout that is not a positive number of ms fails the whole transaction. */
+function deadlineOf(run: NewRun, now: Date): Date {
+  if (!Number.isFinite(run.timeoutMs) || run.timeoutMs <= 0) {
+    throw new Error(
+      `The run of ${run.entityRef} at ${run.sha.slice(
+        0,
+        7,
+      )} has no valid timeout: ${run.timeoutMs} ms`,
+    );
+  }
+  return new Date(now.getTime() + run.timeoutMs);
+}
+
 function supersededMessage(sha: string): string {
   return `Superseded by the push of ${sha.slice(0, 7)}`;
 }
@@ -501,31 +514,32 @@ export class DatabaseRunStore implements RunStore {
     const pg = this.db.client.config.client === 'pg';
     // Creations for one entity queue up on PostgreSQL instead of failing on
     // the index and retrying; locks are taken in one order, so they cannot
-    // deadlock. The reads are queued on the connection behind the lock (not
-    // awaited after it), so they start the moment it is granted and see what
-    // the previous holder committed.
-    const lock =
-      pg && entityRefs.length > 0
-        ? tx.raw(
-            'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(ref) AS h FROM unnest(?::text[]) AS ref ORDER BY h) AS locks',
-            [entityRefs],
-          )
-        : undefined;
-    const reads = [...chunks(entityRefs, 500)].map(refs =>
-      tx<RunRow>(RUNS)
-        .whereIn('entity_ref', refs)
-        .whereIn('state', ACTIVE_RUN_STATES as RunState[])
-        .select(
-          'id',
-          'entity_ref',
-          'sha',
-          'before_sha',
-          'forced',
-          'state',
-          'created_at',
-        ),
-    );
-    const [, ...rowSets] = await Promise.all([lock, ...reads]);
+    // deadlock. The reads follow the lock, so they see what the previous
+    // holder committed (one statement at a time: pg 8 deprecates queueing
+    // queries on a busy connection).
+    if (pg && entityRefs.length > 0) {
+      await tx.raw(
+        'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtext(ref) AS h FROM unnest(?::text[]) AS ref ORDER BY h) AS locks',
+        [entityRefs],
+      );
+    }
+    const rowSets: unknown[][] = [];
+    for (const refs of chunks(entityRefs, 500)) {
+      rowSets.push(
+        await tx<RunRow>(RUNS)
+          .whereIn('entity_ref', refs)
+          .whereIn('state', ACTIVE_RUN_STATES as RunState[])
+          .select(
+            'id',
+            'entity_ref',
+            'sha',
+            'before_sha',
+            'forced',
+            'state',
+            'created_at',
+          ),
+      );
+    }
     const active = new Map<string, ActiveRow[]>();
     for (const row of rowSets.flat() as unknown as ActiveRow[]) {
       active.set(row.entity_ref, [...(active.get(row.entity_ref) ?? []), row]);
@@ -604,7 +618,7 @@ export class DatabaseRunStore implements RunStore {
         state: 'queued',
         created_at: now,
         updated_at: now,
-        deadline_at: new Date(now.getTime() + run.timeoutMs),
+        deadline_at: deadlineOf(run, now),
       };
       inserts.push(row);
       insertsById.set(id, row);

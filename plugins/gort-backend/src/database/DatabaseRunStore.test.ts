@@ -113,6 +113,36 @@ describe('DatabaseRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reuses the entities that have runs for a few seconds, with its own new runs at once, on %p',
+    async id => {
+      const knex = await databases.init(id);
+      await knex.migrate.latest({ directory: migrationsDir });
+      let now = new Date('2026-12-03T10:00:00Z');
+      const mine = new DatabaseRunStore(knex, () => now, {
+        entityRefsTtlMs: 5000,
+      });
+      const otherReplica = new DatabaseRunStore(knex, () => now);
+      await mine.createRun(newRun({ entityRef: 'component:default/a' }));
+      expect(await mine.runEntityRefs()).toEqual(['component:default/a']);
+      await otherReplica.createRun(
+        newRun({ entityRef: 'component:default/x' }),
+      );
+      await mine.createRun(newRun({ entityRef: 'component:default/b' }));
+      // its own new entity at once, the other replica's after the TTL
+      expect(await mine.runEntityRefs()).toEqual([
+        'component:default/a',
+        'component:default/b',
+      ]);
+      now = new Date(now.getTime() + 5000);
+      expect(await mine.runEntityRefs()).toEqual([
+        'component:default/a',
+        'component:default/b',
+        'component:default/x',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'recognises a body replayed under a new delivery id, on %p',
     async id => {
       const store = await createStore(id);

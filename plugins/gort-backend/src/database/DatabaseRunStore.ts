@@ -32,6 +32,8 @@ const TERMINAL_STATES: RunState[] = ['done', 'superseded', 'error'];
 /** Deliveries, and runs over all of them, stored in one group-commit transaction at most. */
 const MAX_BATCH_DELIVERIES = 100;
 const MAX_BATCH_RUNS = 1000;
+/** How long the entities that have runs are reused by `runEntityRefs`. */
+const DEFAULT_ENTITY_REFS_TTL_MS = 5000;
 /** Rows per insert statement. */
 const RUN_BATCH = 100;
 const EVENT_BATCH = 300;
@@ -217,7 +219,21 @@ export class DatabaseRunStore implements RunStore {
   constructor(
     private readonly db: Knex,
     private readonly clock: () => Date = () => new Date(),
+    private readonly options: {
+      /**
+       * How long the list of entities that have runs is reused. Entities
+       * this process creates runs for join it at once; those another
+       * replica starts runs for show within this long.
+       */
+      entityRefsTtlMs?: number;
+    } = {},
   ) {}
+
+  private entityRefsCache?: {
+    at: number;
+    refs?: Set<string>;
+    loading: Promise<Set<string>>;
+  };
 
   /** Deliveries waiting for the transaction in flight (group commit). */
   private readonly waitingDeliveries: QueuedDelivery[] = [];
@@ -622,6 +638,7 @@ export class DatabaseRunStore implements RunStore {
       };
       inserts.push(row);
       insertsById.set(id, row);
+      this.entityRefsCache?.refs?.add(run.entityRef);
       events.push({
         run_id: id,
         state: 'queued',
@@ -1009,6 +1026,27 @@ export class DatabaseRunStore implements RunStore {
    * PostgreSQL nor SQLite skips through the index by itself here).
    */
   async runEntityRefs(): Promise<string[]> {
+    const now = this.clock().getTime();
+    const ttl = this.options.entityRefsTtlMs ?? DEFAULT_ENTITY_REFS_TTL_MS;
+    let cache = this.entityRefsCache;
+    if (!cache || now - cache.at >= ttl) {
+      const loading = this.readRunEntityRefs().then(refs => new Set(refs));
+      const entry: NonNullable<typeof cache> = { at: now, loading };
+      loading.then(
+        refs => {
+          entry.refs = refs;
+        },
+        () => {
+          if (this.entityRefsCache === entry) this.entityRefsCache = undefined;
+        },
+      );
+      this.entityRefsCache = cache = entry;
+    }
+    return [...(cache.refs ?? (await cache.loading))].sort();
+  }
+
+  /** One index probe per entity (a loose index scan), not a scan of every run. */
+  private async readRunEntityRefs(): Promise<string[]> {
     const result = await this.db.raw(
       `WITH RECURSIVE refs(entity_ref) AS (
          SELECT MIN(entity_ref) FROM ${RUNS}

@@ -2,7 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { RunLifecycle, RunLifecycleEvent } from './RunLifecycle';
 import { recordRunMetrics, RunMetricsSink } from './runMetrics';
 
-const event = (overrides: Partial<RunLifecycleEvent> = {}): RunLifecycleEvent => ({
+const event = (
+  overrides: Partial<RunLifecycleEvent> = {},
+): RunLifecycleEvent => ({
   runId: 'r1',
   entityRef: 'component:default/podinfo',
   state: 'reconciling',
@@ -31,7 +33,9 @@ describe('RunLifecycle', () => {
     await new Promise(r => setImmediate(r));
     expect(seen).toEqual(['reconciling']);
     expect(logger.warn).toHaveBeenCalledTimes(4);
-    expect(String((logger.warn as jest.Mock).mock.calls[0][0])).toContain('run r1 (reconciling): Error: boom');
+    expect(String((logger.warn as jest.Mock).mock.calls[0][0])).toContain(
+      'run r1 (reconciling): Error: boom',
+    );
   });
 });
 
@@ -49,14 +53,58 @@ describe('recordRunMetrics', () => {
   it('counts verdicts with their duration, superseded runs, diagnoses once and detection delays', () => {
     const lifecycle = new RunLifecycle(mockServices.logger.mock());
     const { calls, metrics } = sink();
-    recordRunMetrics(lifecycle, metrics, () => Date.parse('2026-12-01T10:01:00.000Z'));
-    lifecycle.emit(event({ state: 'waiting_for_source', previous: 'queued', detectionDelayMs: 12 }));
-    lifecycle.emit(event({ state: 'failed', previous: 'reconciling', change: { message: 'x', outcome: 'failed' } }));
-    lifecycle.emit(event({ state: 'diagnosing', previous: 'failed', change: { message: 'Diagnosing' } }));
-    lifecycle.emit(event({ state: 'diagnosing', previous: 'diagnosing', change: { message: 'Diagnosed as image-pull', category: 'image-pull' } }));
-    lifecycle.emit(event({ state: 'done', previous: 'diagnosing', change: { message: 'Fix: opened' } }));
-    lifecycle.emit(event({ runId: 'r0', state: 'superseded', previous: 'waiting_for_source', supersededBy: 'r1' }));
-    expect(calls).toEqual(['detected 12', 'run failed 60000', 'diagnosed image-pull', 'run superseded 60000']);
+    recordRunMetrics(lifecycle, metrics, () =>
+      Date.parse('2026-12-01T10:01:00.000Z'),
+    );
+    lifecycle.emit(
+      event({
+        state: 'waiting_for_source',
+        previous: 'queued',
+        detectionDelayMs: 12,
+      }),
+    );
+    lifecycle.emit(
+      event({
+        state: 'failed',
+        previous: 'reconciling',
+        change: { message: 'x', outcome: 'failed' },
+      }),
+    );
+    lifecycle.emit(
+      event({
+        state: 'diagnosing',
+        previous: 'failed',
+        change: { message: 'Diagnosing' },
+      }),
+    );
+    lifecycle.emit(
+      event({
+        state: 'diagnosing',
+        previous: 'diagnosing',
+        change: { message: 'Diagnosed as image-pull', category: 'image-pull' },
+      }),
+    );
+    lifecycle.emit(
+      event({
+        state: 'done',
+        previous: 'diagnosing',
+        change: { message: 'Fix: opened' },
+      }),
+    );
+    lifecycle.emit(
+      event({
+        runId: 'r0',
+        state: 'superseded',
+        previous: 'waiting_for_source',
+        supersededBy: 'r1',
+      }),
+    );
+    expect(calls).toEqual([
+      'detected 12',
+      'run failed 60000',
+      'diagnosed image-pull',
+      'run superseded 60000',
+    ]);
   });
 });
 
@@ -67,10 +115,27 @@ describe('RunLifecycle.runCreated', () => {
     lifecycle.subscribe(e => {
       seen.push(e);
     });
-    lifecycle.runCreated({ runId: 'r2', entityRef: 'component:default/podinfo', trigger: 'push', createdAt: '2026-12-01T10:00:00.000Z', superseded: ['r1'] });
+    lifecycle.runCreated({
+      runId: 'r2',
+      entityRef: 'component:default/podinfo',
+      trigger: 'push',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      superseded: ['r1'],
+    });
     expect(seen).toEqual([
-      { runId: 'r2', entityRef: 'component:default/podinfo', state: 'queued', trigger: 'push', createdAt: '2026-12-01T10:00:00.000Z' },
-      { runId: 'r1', entityRef: 'component:default/podinfo', state: 'superseded', supersededBy: 'r2' },
+      {
+        runId: 'r2',
+        entityRef: 'component:default/podinfo',
+        state: 'queued',
+        trigger: 'push',
+        createdAt: '2026-12-01T10:00:00.000Z',
+      },
+      {
+        runId: 'r1',
+        entityRef: 'component:default/podinfo',
+        state: 'superseded',
+        supersededBy: 'r2',
+      },
     ]);
   });
 });

@@ -20,7 +20,11 @@ export interface FailureDiagnoser {
     failure?: RunFailure;
     judgements: ObjectJudgement[];
     locations: ObjectLocation[];
-  }): Promise<{ category: FailureCategory; diagnosis?: RunDiagnosis; evidence: RunEvidenceItem[] }>;
+  }): Promise<{
+    category: FailureCategory;
+    diagnosis?: RunDiagnosis;
+    evidence: RunEvidenceItem[];
+  }>;
 }
 
 /**
@@ -65,7 +69,12 @@ export interface RunFollowUps {
     locations: ObjectLocation[];
     progress: (message: string) => Promise<void>;
     guard: SideEffectGuard;
-  }): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
+  }): Promise<{
+    intent: RunIntentVerdict;
+    ai?: RunAiAnalysis;
+    fixPr?: RunFixPr;
+    message: string;
+  }>;
 }
 
 /** Asks Flux to act at once instead of at its next interval. */
@@ -104,5 +113,14 @@ export interface FluxChangeSource {
  * webhook path. Throws when it cannot tell (the SCM is down, a commit is gone).
  */
 export interface CommitComparer {
-  compare(input: { repo: string; base: string; head: string }): Promise<CommitComparison>;
+  compare(input: {
+    repo: string;
+    base: string;
+    head: string;
+  }): Promise<CommitComparison>;
+  /** The branch's head commit now, to settle a `diverged` compare; optional. */
+  branchHead?(input: {
+    repo: string;
+    branch: string;
+  }): Promise<string | undefined>;
 }

@@ -42,7 +42,10 @@ const short = (sha: string) => sha.slice(0, 7);
  * Anything else (a forced push from elsewhere, a missed delivery in between)
  * needs a compare.
  */
-export function orderFromPushes(push: OrderedPush, previous: OrderedPush): PushOrderVerdict | undefined {
+export function orderFromPushes(
+  push: OrderedPush,
+  previous: OrderedPush,
+): PushOrderVerdict | undefined {
   const sha = push.sha.toLowerCase();
   const previousSha = previous.sha.toLowerCase();
   if (push.beforeSha?.toLowerCase() === previousSha) return 'newer';
@@ -54,7 +57,9 @@ export function orderFromPushes(push: OrderedPush, previous: OrderedPush): PushO
  * The decision once before/after could not make it, from a compare with
  * base `previous.sha` and head `push.sha` (or its failure). Ahead: the push
  * builds on the previous commit. Diverged: history was rewritten (a forced
- * push), and the push, which arrived later, is the new tip. Behind or
+ * push), and the push, which arrived later, is the new tip, unless the
+ * branch's head is still the previous commit (the push is from the history
+ * the force-push removed, delivered late). Behind or
  * identical: the push is an ancestor of (or is) the previous commit, an older
  * commit that never supersedes. A failed compare (GitHub down, a 404 once
  * the force-push removed the base) loses nothing: the arrival order stands.
@@ -64,8 +69,10 @@ export function decidePushOrder(input: {
   previous: OrderedPush;
   comparison?: CommitComparison;
   compareError?: string;
+  /** The branch's head now, asked only when the compare said `diverged`. */
+  branchHead?: string;
 }): PushOrderDecision {
-  const { push, previous, comparison, compareError } = input;
+  const { push, previous, comparison, compareError, branchHead } = input;
   const fromPushes = orderFromPushes(push, previous);
   if (fromPushes) return { verdict: fromPushes, basis: 'push' };
   const against = `${short(previous.sha)}`;
@@ -73,7 +80,9 @@ export function decidePushOrder(input: {
     return {
       verdict: 'newer',
       basis: 'fallback',
-      note: `Could not compare with ${against} (${compareError ?? 'no compare available'}); going by the order the pushes arrived in: this one is taken as the newer commit`,
+      note: `Could not compare with ${against} (${
+        compareError ?? 'no compare available'
+      }); going by the order the pushes arrived in: this one is taken as the newer commit`,
     };
   }
   switch (comparison.status) {
@@ -84,10 +93,23 @@ export function decidePushOrder(input: {
         note: `Compared with ${against}: ahead by ${comparison.aheadBy} commit(s), so this push is the branch's new tip`,
       };
     case 'diverged':
+      // A late delivery of a commit a force-push has since removed diverges
+      // too: the branch's head, when known, says which of the two is the tip.
+      if (branchHead?.toLowerCase() === previous.sha.toLowerCase()) {
+        return {
+          verdict: 'older',
+          basis: 'compare',
+          note: `Compared with ${against}: diverged (ahead by ${comparison.aheadBy}, behind by ${comparison.behindBy}), and the branch's head is still ${against}, so this push is a commit the branch no longer has and does not supersede it`,
+        };
+      }
       return {
         verdict: 'newer',
         basis: 'compare',
-        note: `Compared with ${against}: diverged (ahead by ${comparison.aheadBy}, behind by ${comparison.behindBy})${push.forced ? ' after a force-push' : ''}; the later push is the branch's new tip`,
+        note: `Compared with ${against}: diverged (ahead by ${
+          comparison.aheadBy
+        }, behind by ${comparison.behindBy})${
+          push.forced ? ' after a force-push' : ''
+        }; the later push is the branch's new tip`,
       };
     case 'behind':
       return {

@@ -6,11 +6,28 @@ import type { CommitComparison } from '../runs/pushOrder';
 export class ScmCommitComparer implements CommitComparer {
   constructor(private readonly scm: GortScmProvider) {}
 
-  async compare(input: { repo: string; base: string; head: string }): Promise<CommitComparison> {
-    const [owner, name, ...rest] = input.repo.split('/');
-    if (!owner || !name || rest.length > 0) throw new Error(`"${input.repo}" is not owner/repo`);
-    const repository = await this.scm.repository({ owner, repo: name });
-    if (!repository.compareCommits) throw new Error(`the ${this.scm.id} SCM provider cannot compare commits`);
+  async compare(input: {
+    repo: string;
+    base: string;
+    head: string;
+  }): Promise<CommitComparison> {
+    const repository = await this.repository(input.repo);
+    if (!repository.compareCommits)
+      throw new Error(`the ${this.scm.id} SCM provider cannot compare commits`);
     return repository.compareCommits(input.base, input.head);
+  }
+
+  async branchHead(input: {
+    repo: string;
+    branch: string;
+  }): Promise<string | undefined> {
+    return (await this.repository(input.repo)).getBranchHead(input.branch);
+  }
+
+  private async repository(fullName: string) {
+    const [owner, name, ...rest] = fullName.split('/');
+    if (!owner || !name || rest.length > 0)
+      throw new Error(`"${fullName}" is not owner/repo`);
+    return this.scm.repository({ owner, repo: name });
   }
 }

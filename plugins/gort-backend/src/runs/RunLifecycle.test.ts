@@ -46,6 +46,7 @@ describe('recordRunMetrics', () => {
       runFinished: (outcome, ms) => calls.push(`run ${outcome} ${ms}`),
       diagnosed: category => calls.push(`diagnosed ${category}`),
       detected: ms => calls.push(`detected ${ms}`),
+      requeued: () => calls.push('requeued'),
     };
     return { calls, metrics };
   }
@@ -99,11 +100,20 @@ describe('recordRunMetrics', () => {
         supersededBy: 'r1',
       }),
     );
+    // r0's superseding push turns out older: r0 is queued again, then succeeds
+    lifecycle.emit(
+      event({ runId: 'r0', state: 'queued', previous: 'superseded' }),
+    );
+    lifecycle.emit(
+      event({ runId: 'r0', state: 'succeeded', previous: 'reconciling' }),
+    );
     expect(calls).toEqual([
       'detected 12',
       'run failed 60000',
       'diagnosed image-pull',
       'run superseded 60000',
+      'requeued',
+      'run succeeded 60000',
     ]);
   });
 });

@@ -1247,14 +1247,12 @@ describe('RunProcessor', () => {
         });
 
         // The run of FORCED finishes; then the delivery of ELSEWHERE → TIP arrives late: FORCED was pushed on top of TIP.
-        await knex('gort_runs')
-          .where('id', second.runId)
-          .update({
-            state: 'done',
-            outcome: 'succeeded',
-            finished_at: new Date(),
-            lease_owner: null,
-          });
+        await knex('gort_runs').where('id', second.runId).update({
+          state: 'done',
+          outcome: 'succeeded',
+          finished_at: new Date(),
+          lease_owner: null,
+        });
         const late = await store.createRun(
           newRun({ sha: TIP, beforeSha: ELSEWHERE }),
         );

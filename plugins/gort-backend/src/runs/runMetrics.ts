@@ -6,6 +6,8 @@ export interface RunMetricsSink {
   runFinished(outcome: string, durationMs?: number): void;
   diagnosed(category: string): void;
   detected(delayMs: number): void;
+  /** A superseded run queued again: the push that superseded it was older (it was counted superseded then). */
+  requeued(): void;
 }
 
 /** States in which a run has its outcome (gort_runs_total). */
@@ -19,7 +21,8 @@ const VERDICT_STATES: RunState[] = [
 
 /**
  * Counts runs by outcome (superseded included, whoever superseded them),
- * diagnoses by category (once, when the change records the category) and
+ * superseded runs queued again (so that superseded minus requeued is what
+ * stayed superseded), diagnoses by category (once, when the change records the category) and
  * the detection delay of updates a Flux change caused.
  */
 export function recordRunMetrics(
@@ -37,6 +40,8 @@ export function recordRunMetrics(
         : undefined;
       metrics.runFinished(event.state, durationMs);
     }
+    if (event.state === 'queued' && event.previous === 'superseded')
+      metrics.requeued();
     if (event.change?.category) metrics.diagnosed(event.change.category);
     if (event.detectionDelayMs !== undefined)
       metrics.detected(event.detectionDelayMs);

@@ -2,6 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import type { Run } from '@gort-backstage/plugin-gort-common';
 import type { RunStore } from '../database/RunStore';
+import { LeaseLostError, SideEffectGuard } from '../runs/ports';
 import { RunNotifier } from './RunNotifier';
 import { notificationFor } from './runNotification';
 
@@ -150,14 +151,27 @@ describe('RunNotifier', () => {
     });
     return {
       sent,
-      notify: () =>
+      notify: (fence?: SideEffectGuard) =>
         notifier.onFinished({
           runId: 'run-1',
           entityRef: stored.entityRef,
           state: 'done',
+          ...(fence ? { fence } : {}),
         }),
     };
   }
+
+  it('sends nothing when the lease fence of the finishing change refuses, and sends when it holds', async () => {
+    const { sent, notify } = setup();
+    await notify(async what => {
+      throw new LeaseLostError(`run-1: lease lost before "${what}"`);
+    });
+    expect(sent).toHaveLength(0);
+    const asked: string[] = [];
+    await notify(async what => void asked.push(what));
+    expect(asked).toEqual(['notify the owners of component:default/podinfo']);
+    expect(sent).toHaveLength(1);
+  });
 
   it('sends to the owners and to the pusher the catalog knows by GitHub login', async () => {
     const { sent, notify } = setup({

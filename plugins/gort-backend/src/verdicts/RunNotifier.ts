@@ -3,6 +3,7 @@ import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { ANNOTATION_NOTIFICATIONS } from '@gort-backstage/plugin-gort-common';
 import type { RunStore } from '../database/RunStore';
 import type { RunLifecycle, RunLifecycleEvent } from '../runs/RunLifecycle';
+import { isLeaseLost } from '../runs/ports';
 import { runPageUrl } from './CommitVerdictPublisher';
 import type { VerdictEntityLookup } from './ports';
 import type { NotificationsConfig } from './readVerdictConfig';
@@ -23,7 +24,8 @@ export interface RunNotifierOptions {
 
 /**
  * Backstage notifications about finished runs, to the entity's owners and
- * to the pusher (when the catalog maps their GitHub login to a user).
+ * to the pusher (when the catalog maps their GitHub login to a user),
+ * behind the lease fence of the change that finished the run.
  */
 export class RunNotifier {
   private unsubscribe?: () => void;
@@ -67,6 +69,17 @@ export class RunNotifier {
       if (user) recipients.add(user);
     }
     if (recipients.size === 0) return;
+    // As for GitHub writes: a replica whose lease is in doubt sends nothing
+    // (the scope would fold a second copy into the first one anyway).
+    try {
+      await event.fence?.(`notify the owners of ${run.entityRef}`);
+    } catch (error) {
+      if (!isLeaseLost(error)) throw error;
+      options.logger.info(
+        `GORT did not send the notification of run ${run.id}: ${error.message}`,
+      );
+      return;
+    }
     await options.notifications.send({
       recipients: { type: 'entity', entityRef: [...recipients] },
       payload: notification.payload,

@@ -11,42 +11,26 @@ jest.setTimeout(900_000);
 
 const SLOW_AI_MS = 9_000;
 const REPO = '/repos/acme/podinfo-gitops';
-const done = (run: { state: string }) =>
-  ['done', 'error', 'superseded'].includes(run.state);
+const done = (run: { state: string }) => ['done', 'error', 'superseded'].includes(run.state);
 
 function github(env: GortEnvironment) {
   const call = (path: string, init: RequestInit = {}) =>
     fetch(`${env.sandbox.githubUrl}${path}`, {
       ...init,
-      headers: {
-        Authorization: `token ${env.sandbox.token}`,
-        'Content-Type': 'application/json',
-        ...(init.headers ?? {}),
-      },
+      headers: { Authorization: `token ${env.sandbox.token}`, 'Content-Type': 'application/json', ...(init.headers ?? {}) },
     }).then(async res => ({ status: res.status, body: await res.json() }));
   return {
     call,
-    gortPulls: async () =>
-      (
-        (await call(`${REPO}/pulls?state=all&per_page=100`)).body as any[]
-      ).filter(p => String(p.head.ref).startsWith('gort/')),
+    gortPulls: async () => ((await call(`${REPO}/pulls?state=all&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/')),
     closeOpenGortPulls: async () => {
-      for (const pull of (
-        (await call(`${REPO}/pulls?state=open&per_page=100`)).body as any[]
-      ).filter(p => String(p.head.ref).startsWith('gort/'))) {
-        await call(`${REPO}/pulls/${pull.number}`, {
-          method: 'PATCH',
-          body: JSON.stringify({ state: 'closed' }),
-        });
+      for (const pull of ((await call(`${REPO}/pulls?state=open&per_page=100`)).body as any[]).filter(p => String(p.head.ref).startsWith('gort/'))) {
+        await call(`${REPO}/pulls/${pull.number}`, { method: 'PATCH', body: JSON.stringify({ state: 'closed' }) });
       }
     },
   };
 }
 
-const workersOf = (env: GortEnvironment, runId: string) =>
-  env.backends
-    .filter(b => b.log.includes(`GORT run ${runId} `))
-    .map(b => b.name);
+const workersOf = (env: GortEnvironment, runId: string) => env.backends.filter(b => b.log.includes(`GORT run ${runId} `)).map(b => b.name);
 
 describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
   let env: GortEnvironment;
@@ -59,18 +43,11 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     await env?.close();
   });
 
-  it(`opens exactly one PR when the AI takes ${
-    SLOW_AI_MS / 1000
-  } s (three leases), and no run is worked by both`, async () => {
+  it(`opens exactly one PR when the AI takes ${SLOW_AI_MS / 1000} s (three leases), and no run is worked by both`, async () => {
     env.sandbox.anthropic.setResponseDelay({ slowMs: SLOW_AI_MS });
     try {
       const sha = await env.push('bad-image');
-      const run = await env.waitForRun(
-        sha,
-        r => done(r) && Boolean(r.fixPr),
-        PODINFO,
-        240_000,
-      );
+      const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
       expect(run.fixPr).toMatchObject({ status: 'opened' });
       expect(await github(env).gortPulls()).toHaveLength(1);
       expect(workersOf(env, run.id)).toHaveLength(1);
@@ -185,13 +162,7 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
   it('keeps one waiting run through 50 concurrent "Run now" requests and pushes; the rate limit holds across replicas and nothing else is refused', async () => {
     const before = env.sandbox.github.deliveries().length;
     const requests = Array.from({ length: 50 }, (_, i) =>
-      env
-        .api(
-          '/runs',
-          { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) },
-          env.backends[i % 2],
-        )
-        .then(r => r.status),
+      env.api('/runs', { method: 'POST', body: JSON.stringify({ entityRef: PODINFO }) }, env.backends[i % 2]).then(r => r.status),
     );
     // Two pushes in a row, concurrent with the requests: pushes from two clones at
     // once would race on the branch ref in Git itself.
@@ -204,22 +175,11 @@ describeWithPostgres('fault injection: two replicas on PostgreSQL', () => {
     const accepted = statuses.filter(s => s === 200 || s === 201);
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     expect(accepted.length).toBeLessThanOrEqual(5);
-    expect(statuses.filter(s => s !== 200 && s !== 201 && s !== 429)).toEqual(
-      [],
-    );
-    expect(
-      env.sandbox.github
-        .deliveries()
-        .slice(before)
-        .filter(d => d.event === 'push' && d.statusCode !== 202),
-    ).toEqual([]);
+    expect(statuses.filter(s => s !== 200 && s !== 201 && s !== 429)).toEqual([]);
+    expect(env.sandbox.github.deliveries().slice(before).filter(d => d.event === 'push' && d.statusCode !== 202)).toEqual([]);
     const db = env.pluginDatabase();
     try {
-      const waiting = await db('gort_runs')
-        .where('entity_ref', PODINFO)
-        .whereIn('state', ['queued', 'waiting_for_source', 'reconciling'])
-        .count({ n: '*' })
-        .first();
+      const waiting = await db('gort_runs').where('entity_ref', PODINFO).whereIn('state', ['queued', 'waiting_for_source', 'reconciling']).count({ n: '*' }).first();
       expect(Number(waiting?.n)).toBeLessThanOrEqual(1);
     } finally {
       await db.destroy();
@@ -240,11 +200,7 @@ describe('fault injection: kill -9 at each step of a fix, then restart', () => {
     await env?.close();
   });
 
-  async function crashDuring(
-    arm: () => void,
-    crashPoint: (run: Run) => boolean,
-    disarm: () => void,
-  ) {
+  async function crashDuring(arm: () => void, crashPoint: (run: Run) => boolean, disarm: () => void) {
     const gh = github(env);
     await gh.closeOpenGortPulls();
     await env.waitForRun(await env.push('fix'), done, PODINFO, 240_000);
@@ -258,45 +214,26 @@ describe('fault injection: kill -9 at each step of a fix, then restart', () => {
       disarm();
     }
     await env.backend.start();
-    const run = await env.waitForRun(
-      sha,
-      r => done(r) && Boolean(r.fixPr),
-      PODINFO,
-      240_000,
-    );
+    const run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
     expect(run.id).toBe(crashed.id);
     expect(run.fixPr).toMatchObject({ status: 'opened' });
-    const forBranch = (await gh.gortPulls()).filter(
-      p => p.head.ref === run.fixPr!.branch,
-    );
+    const forBranch = (await gh.gortPulls()).filter(p => p.head.ref === run.fixPr!.branch);
     expect(forBranch).toHaveLength(1);
-    expect((await gh.gortPulls()).filter(p => p.state === 'open')).toHaveLength(
-      1,
-    );
+    expect((await gh.gortPulls()).filter(p => p.state === 'open')).toHaveLength(1);
     return run;
   }
 
-  const diagnosed = (run: Run) =>
-    run.timeline.some(e => /^Diagnosed as /.test(e.message));
+  const diagnosed = (run: Run) => run.timeline.some(e => /^Diagnosed as /.test(e.message));
   const ai = () => env.sandbox.anthropic;
   const gitHub = () => env.sandbox.github;
-  const pullsPost = (r: { method: string; path: string }) =>
-    r.method === 'POST' && r.path === `${REPO}/pulls`;
+  const pullsPost = (r: { method: string; path: string }) => r.method === 'POST' && r.path === `${REPO}/pulls`;
 
   it('after the diagnosis', async () => {
-    await crashDuring(
-      () => ai().setResponseDelay('hang'),
-      diagnosed,
-      () => ai().setResponseDelay(undefined),
-    );
+    await crashDuring(() => ai().setResponseDelay('hang'), diagnosed, () => ai().setResponseDelay(undefined));
   });
 
   it('during the AI call', async () => {
-    await crashDuring(
-      () => ai().setResponseDelay('hang'),
-      run => diagnosed(run) && ai().hangingRequests() > 0,
-      () => ai().setResponseDelay(undefined),
-    );
+    await crashDuring(() => ai().setResponseDelay('hang'), run => diagnosed(run) && ai().hangingRequests() > 0, () => ai().setResponseDelay(undefined));
   });
 
   it('after the branch push, before the pull request', async () => {
@@ -330,18 +267,10 @@ describe('fault injection: a push whose webhook never arrives', () => {
   it('is found through Flux: a catch-up run follows the commit', async () => {
     env.sandbox.github.setWebhook(undefined);
     const sha = await env.push('oom');
-    const run = await env.waitForRun(
-      sha,
-      r => r.state !== 'queued',
-      PODINFO,
-      120_000,
-    );
+    const run = await env.waitForRun(sha, r => r.state !== 'queued', PODINFO, 120_000);
     expect(run.trigger).toBe('catch-up');
     expect(run.timeline[0].message).toMatch(/push never arrived/);
-    env.sandbox.github.setWebhook({
-      url: `${env.backend.baseUrl}/api/gort/webhook`,
-      secret: SANDBOX_DEFAULTS.webhookSecret,
-    });
+    env.sandbox.github.setWebhook({ url: `${env.backend.baseUrl}/api/gort/webhook`, secret: SANDBOX_DEFAULTS.webhookSecret });
     const finished = await env.waitForRun(sha, done, PODINFO, 240_000);
     expect(finished.outcome).toBe('failed');
   });

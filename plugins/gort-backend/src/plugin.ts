@@ -88,8 +88,7 @@ export const gortPlugin = createBackendPlugin({
     });
     const clusterSources: ClusterSource[] = [];
     env.registerExtensionPoint(gortClustersExtensionPoint, {
-      addClusterSupplier: supplier =>
-        clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
+      addClusterSupplier: supplier => clusterSources.push({ supplier, origin: 'a cluster supplier module' }),
     });
 
     env.registerInit({
@@ -123,23 +122,16 @@ export const gortPlugin = createBackendPlugin({
         // Flux: one watch per cluster and kind, shared by every run.
         const configuredClusters = readClusterDefinitions(config);
         if (usesCatalogClusters(config)) {
-          clusterSources.push({
-            supplier: new CatalogClusterSupplier(deps.catalog),
-            origin: 'catalog (kubernetes.clusterLocatorMethods)',
-          });
+          clusterSources.push({ supplier: new CatalogClusterSupplier(deps.catalog), origin: 'catalog (kubernetes.clusterLocatorMethods)' });
         }
         if (configuredClusters.length === 0 && clusterSources.length === 0) {
-          logger.warn(
-            'No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error',
-          );
+          logger.warn('No cluster is configured for GORT (gort.clusters or kubernetes.clusterLocatorMethods): runs will end in error');
         }
         const observer = new FluxObserver({
           clusters: configuredClusters,
           logger,
-          onRequest: (cluster, _kind, verb) =>
-            metrics.kubernetesRequest(cluster, verb),
-          onWatchRestart: (cluster, kind, reason) =>
-            metrics.watchRestart(cluster, kind, reason),
+          onRequest: (cluster, _kind, verb) => metrics.kubernetesRequest(cluster, verb),
+          onWatchRestart: (cluster, kind, reason) => metrics.watchRestart(cluster, kind, reason),
           rediscoverEveryMs: gortConfig.flux.discoveryIntervalMs,
           maxBackoffMs: gortConfig.flux.maxWatchRetryDelayMs,
         });
@@ -149,8 +141,7 @@ export const gortPlugin = createBackendPlugin({
           watches: observer,
           auth: deps.auth,
           logger,
-          onRequest: (cluster, verb) =>
-            metrics.kubernetesRequest(cluster, verb),
+          onRequest: (cluster, verb) => metrics.kubernetesRequest(cluster, verb),
         });
         const { followUps, prStates, scm } = createGortFollowUps({
           config,
@@ -168,19 +159,12 @@ export const gortPlugin = createBackendPlugin({
         recordRunMetrics(lifecycle, metrics);
         const runSignals = new RunSignalPublisher({
           signals: deps.signals,
-          ownersOf: async entityRef =>
-            (await watcherStore.get(entityRef))?.owners ?? [],
+          ownersOf: async entityRef => (await watcherStore.get(entityRef))?.owners ?? [],
           logger,
         });
         runSignals.follow(lifecycle);
         // Check runs or statuses on the pushed commit, and notifications to owners.
-        const verdictChannels = createVerdictChannels({
-          ...deps,
-          db,
-          runStore,
-          watcherStore,
-          lifecycle,
-        });
+        const verdictChannels = createVerdictChannels({ ...deps, db, runStore, watcherStore, lifecycle });
         const processor = new RunProcessor({
           runStore,
           lookup: observer,
@@ -190,29 +174,12 @@ export const gortPlugin = createBackendPlugin({
           maxConcurrent: gortConfig.runs.maxConcurrent,
           maxConcurrentFollowUps: gortConfig.runs.maxConcurrentFollowUps,
           shutdownGraceMs: gortConfig.runs.shutdownGraceMs,
-          diagnoser: new ClusterEvidenceCollector({
-            lookup: observer,
-            readerFor: name => clusters.readerFor(name),
-            logger,
-            branchHead: run => followUps.branchHead(run),
-            served: observer,
-          }),
+          diagnoser: new ClusterEvidenceCollector({ lookup: observer, readerFor: name => clusters.readerFor(name), logger, branchHead: run => followUps.branchHead(run), served: observer }),
           followUps,
           reconcileRequester: gortConfig.flux.requestReconcile
-            ? new AuditedReconcileRequester(
-                new FluxReconcileRequester(
-                  name => clusters.readerFor(name),
-                  undefined,
-                  undefined,
-                  observer,
-                ),
-                deps.auditor,
-              )
+            ? new AuditedReconcileRequester(new FluxReconcileRequester(name => clusters.readerFor(name), undefined, undefined, observer), deps.auditor)
             : undefined,
-          liveReader: new LiveFluxObjects(
-            name => clusters.readerFor(name),
-            observer,
-          ),
+          liveReader: new LiveFluxObjects(name => clusters.readerFor(name), observer),
           lifecycle,
           commitComparer: new ScmCommitComparer(scm),
         });
@@ -240,9 +207,7 @@ export const gortPlugin = createBackendPlugin({
           onOutcome: (outcome, via) => metrics.webhookDelivery(outcome, via),
         });
         if (gortConfig.webhook.secrets.length === 0) {
-          logger.warn(
-            'gort.webhook.secret is not set: POST /api/gort/webhook answers 503 until it is',
-          );
+          logger.warn('gort.webhook.secret is not set: POST /api/gort/webhook answers 503 until it is');
         }
         const statusService = new GortStatusService({
           watcherStore,
@@ -257,11 +222,7 @@ export const gortPlugin = createBackendPlugin({
           store: watcherStore,
           logger,
           knownClusters: () => observer.clusterNames,
-          tenancy: {
-            policy: gortConfig.tenancy,
-            factsOf: observedFacts(observer),
-            defaultCluster: () => observer.defaultCluster,
-          },
+          tenancy: { policy: gortConfig.tenancy, factsOf: observedFacts(observer), defaultCluster: () => observer.defaultCluster },
         });
         logger.info(
           gortConfig.tenancy.mapped
@@ -288,11 +249,7 @@ export const gortPlugin = createBackendPlugin({
         const redelivery = redeliveryConfig
           ? new FailedDeliveryRedelivery({
               ...redeliveryConfig,
-              api: new GitHubHookDeliveries(
-                GitHubClientFactory.fromConfig(config, {
-                  onRateLimited: message => logger.warn(`GitHub: ${message}`),
-                }),
-              ),
+              api: new GitHubHookDeliveries(GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub: ${message}`) })),
               knownDeliveryIds: ids => runStore.knownDeliveryIds(ids),
               logger,
             })
@@ -332,37 +289,19 @@ export const gortPlugin = createBackendPlugin({
               ingestion.drainLeftBehind(abortSignal).then(() => undefined),
           },
           // Each replica works on its own leased runs, so this task is local.
-          {
-            id: 'gort-run-processor',
-            scope: 'local',
-            schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } },
-            run: abortSignal => processor.tick(abortSignal),
-          },
+          { id: 'gort-run-processor', scope: 'local', schedule: { frequency: { seconds: 1 }, timeout: { minutes: 5 } }, run: abortSignal => processor.tick(abortSignal) },
           {
             id: 'gort-retention',
             configKey: 'gort.retention.schedule',
-            schedule: {
-              frequency: { hours: 1 },
-              timeout: { minutes: 15 },
-              initialDelay: { minutes: 1 },
-            },
+            schedule: { frequency: { hours: 1 }, timeout: { minutes: 15 }, initialDelay: { minutes: 1 } },
             run: abortSignal => retention.clean(abortSignal),
           },
-          {
-            id: 'gort-fix-pr-states',
-            configKey: 'gort.fixPr.refresh',
-            schedule: DEFAULT_FIX_PR_REFRESH,
-            run: () => prStates.refresh(),
-          },
+          { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
           // Each replica keeps its own watches, so it reads the cluster suppliers itself.
           {
             id: 'gort-clusters-refresh',
             scope: 'local',
-            schedule: {
-              frequency: { seconds: 30 },
-              timeout: { minutes: 1 },
-              initialDelay: { seconds: 30 },
-            },
+            schedule: { frequency: { seconds: 30 }, timeout: { minutes: 1 }, initialDelay: { seconds: 30 } },
             run: () => clusters.refresh(),
           },
         ]);
@@ -381,30 +320,15 @@ export const gortPlugin = createBackendPlugin({
         });
 
         // One authorization for every channel: the HTTP API and the MCP actions.
-        const access = new EntityAccess({
-          permissions: deps.permissions,
-          catalog: deps.catalog,
-        });
+        const access = new EntityAccess({ permissions: deps.permissions, catalog: deps.catalog });
         const manualRuns = new ManualRuns({
           access,
-          limiter: new DatabaseManualRunLimiter(
-            db,
-            gortConfig.runs.manualRateLimit,
-          ),
+          limiter: new DatabaseManualRunLimiter(db, gortConfig.runs.manualRateLimit),
           statusService,
         });
-        registerGortActions({
-          actionsRegistry: deps.actionsRegistry,
-          access,
-          statusService,
-          runStore,
-          manualRuns,
-        });
+        registerGortActions({ actionsRegistry: deps.actionsRegistry, access, statusService, runStore, manualRuns });
 
-        deps.httpRouter.addAuthPolicy({
-          path: '/webhook',
-          allow: 'unauthenticated',
-        });
+        deps.httpRouter.addAuthPolicy({ path: '/webhook', allow: 'unauthenticated' });
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

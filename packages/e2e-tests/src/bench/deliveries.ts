@@ -3,37 +3,19 @@ import { sign } from '@octokit/webhooks-methods';
 import { SANDBOX_DEFAULTS } from '@gort-backstage/sandbox';
 
 /** A GitHub push payload with the fields GORT reads (docs.github.com, "push" webhook event). */
-export function pushBody(
-  repo: string,
-  after: string,
-  before = randomBytes(20).toString('hex'),
-): string {
+export function pushBody(repo: string, after: string, before = randomBytes(20).toString('hex')): string {
   const [owner, name] = repo.split('/');
   return JSON.stringify({
     ref: 'refs/heads/main',
     before,
     after,
     commits: [],
-    head_commit: {
-      id: after,
-      message: 'bench',
-      timestamp: new Date().toISOString(),
-      author: { name: 'bench' },
-    },
-    repository: {
-      name,
-      full_name: repo,
-      default_branch: 'main',
-      owner: { login: owner },
-    },
+    head_commit: { id: after, message: 'bench', timestamp: new Date().toISOString(), author: { name: 'bench' } },
+    repository: { name, full_name: repo, default_branch: 'main', owner: { login: owner } },
   });
 }
 
-const PING_BODY = JSON.stringify({
-  zen: 'Keep it logically awesome.',
-  hook_id: 1,
-  hook: { type: 'Repository', events: ['push'] },
-});
+const PING_BODY = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1, hook: { type: 'Repository', events: ['push'] } });
 
 let counter = 0;
 
@@ -43,9 +25,7 @@ export async function deliver(
   event: 'push' | 'ping',
   body: string = PING_BODY,
 ): Promise<{ status: number; ms: number }> {
-  const id = `bench-${process.pid}-${++counter}-${randomBytes(4).toString(
-    'hex',
-  )}`;
+  const id = `bench-${process.pid}-${++counter}-${randomBytes(4).toString('hex')}`;
   const signature = await sign(SANDBOX_DEFAULTS.webhookSecret, body);
   const started = performance.now();
   const res = await fetch(`${baseUrl}/api/gort/webhook`, {
@@ -77,11 +57,7 @@ export function followedPush(repo: string): () => string {
 }
 
 /** Closed loop: `concurrency` senders back to back for `total` deliveries; deliveries per second. */
-export async function saturation(
-  send: () => Promise<{ status: number }>,
-  total: number,
-  concurrency: number,
-): Promise<number> {
+export async function saturation(send: () => Promise<{ status: number }>, total: number, concurrency: number): Promise<number> {
   let next = 0;
   const statuses = new Map<number, number>();
   const started = performance.now();
@@ -104,11 +80,7 @@ export async function saturation(
  * slow answer delays none of the later sends (no coordinated omission).
  * Latency counts from the planned send time.
  */
-export async function openLoop(
-  send: () => Promise<{ status: number }>,
-  ratePerSecond: number,
-  seconds: number,
-): Promise<number[]> {
+export async function openLoop(send: () => Promise<{ status: number }>, ratePerSecond: number, seconds: number): Promise<number[]> {
   const interval = 1000 / ratePerSecond;
   const count = Math.round(ratePerSecond * seconds);
   const start = performance.now() + 50;

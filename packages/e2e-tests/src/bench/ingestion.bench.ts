@@ -7,13 +7,7 @@
  *   4. runs API p95 with many runs seeded in bulk.
  */
 import { GortEnvironment, PODINFO } from '../harness/gortEnvironment';
-import {
-  deliver,
-  followedPush,
-  openLoop,
-  pushBody,
-  saturation,
-} from './deliveries';
+import { deliver, followedPush, openLoop, pushBody, saturation } from './deliveries';
 import { seedRuns } from './seedRuns';
 import { loadNote, ms, percentile, processCpuMs } from './stats';
 import { randomBytes } from 'node:crypto';
@@ -37,10 +31,7 @@ export interface EngineFigures {
   runsApi: Record<string, { p50: number; p95: number }>;
 }
 
-async function timeRequests(
-  count: number,
-  request: () => Promise<{ status: number }>,
-) {
+async function timeRequests(count: number, request: () => Promise<{ status: number }>) {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
@@ -51,13 +42,8 @@ async function timeRequests(
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
 }
 
-export async function engineFigures(
-  engine: 'sqlite' | 'postgres',
-  seedCount: number,
-  withRunsApi = true,
-): Promise<EngineFigures> {
-  const log = (line: string) =>
-    console.log(`[${engine}] ${line} — ${loadNote()}`);
+export async function engineFigures(engine: 'sqlite' | 'postgres', seedCount: number, withRunsApi = true): Promise<EngineFigures> {
+  const log = (line: string) => console.log(`[${engine}] ${line} — ${loadNote()}`);
   const env = await GortEnvironment.start({
     database: engine,
     extraEntities: FANOUT_WATCHERS,
@@ -105,42 +91,17 @@ export async function engineFigures(
 
     const RATE = 100;
     const latencies = await openLoop(push, RATE, 10);
-    const open = {
-      rate: RATE,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: Math.max(...latencies),
-    };
-    log(
-      `followed pushes open-loop at ${RATE}/s for 10 s: p50 ${ms(
-        open.p50,
-      )}, p99 ${ms(open.p99)}, max ${ms(open.max)}`,
-    );
+    const open = { rate: RATE, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
+    log(`followed pushes open-loop at ${RATE}/s for 10 s: p50 ${ms(open.p50)}, p99 ${ms(open.p99)}, max ${ms(open.max)}`);
 
     let seedSeconds = 0;
     const runsApi: EngineFigures['runsApi'] = {};
-    if (withRunsApi)
-      seedSeconds = await runsApiFigures(env, seedCount, runsApi, log);
+    if (withRunsApi) seedSeconds = await runsApiFigures(env, seedCount, runsApi, log);
 
-    const fanout = await deliver(
-      base,
-      'push',
-      pushBody(FANOUT_REPO, randomBytes(20).toString('hex')),
-    );
-    if (fanout.status !== 202)
-      throw new Error(`the fan-out push was answered ${fanout.status}`);
-    const fanoutRuns = (
-      await env.api<{ items: unknown[] }>(
-        `/runs?entityRef=component:default/podinfo-copy-${
-          FANOUT_WATCHERS - 1
-        }&limit=5`,
-      )
-    ).body.items.length;
-    log(
-      `one push followed by ${FANOUT_WATCHERS} watchers acknowledged in ${ms(
-        fanout.ms,
-      )}`,
-    );
+    const fanout = await deliver(base, 'push', pushBody(FANOUT_REPO, randomBytes(20).toString('hex')));
+    if (fanout.status !== 202) throw new Error(`the fan-out push was answered ${fanout.status}`);
+    const fanoutRuns = (await env.api<{ items: unknown[] }>(`/runs?entityRef=component:default/podinfo-copy-${FANOUT_WATCHERS - 1}&limit=5`)).body.items.length;
+    log(`one push followed by ${FANOUT_WATCHERS} watchers acknowledged in ${ms(fanout.ms)}`);
 
     return {
       engine,
@@ -197,50 +158,28 @@ async function runsApiFigures(
   const db = env.pluginDatabase();
   let seedSeconds = 0;
   try {
-    const template = await db('gort_runs')
-      .whereIn('state', ['superseded', 'done'])
-      .first('id');
+    const template = await db('gort_runs').whereIn('state', ['superseded', 'done']).first('id');
     const seedStarted = performance.now();
     // over the followed fan-out entities: the runs API answers only for entities GORT follows
-    await seedRuns(
-      db,
-      template.id,
-      seedCount,
-      FANOUT_WATCHERS,
-      'component:default/podinfo-copy-',
-    );
+    await seedRuns(db, template.id, seedCount, FANOUT_WATCHERS, 'component:default/podinfo-copy-');
     seedSeconds = (performance.now() - seedStarted) / 1000;
     const total = Number((await db('gort_runs').count({ n: '*' }).first())?.n);
-    log(
-      `seeded ${seedCount} runs in bulk in ${seedSeconds.toFixed(
-        1,
-      )} s (${total} runs in the table)`,
-    );
+    log(`seeded ${seedCount} runs in bulk in ${seedSeconds.toFixed(1)} s (${total} runs in the table)`);
   } finally {
     await db.destroy();
   }
-  const page = await env.api<{
-    nextCursor?: string;
-    items: Array<{ id: string }>;
-  }>(`/runs?entityRef=component:default/podinfo-copy-7&limit=20`);
+  const page = await env.api<{ nextCursor?: string; items: Array<{ id: string }> }>(`/runs?entityRef=component:default/podinfo-copy-7&limit=20`);
   if (page.status !== 200 || !page.body?.items?.length) {
-    throw new Error(
-      `the runs API answered ${
-        page.status
-      } for the seeded entity: ${JSON.stringify(page.body).slice(0, 500)}`,
-    );
+    throw new Error(`the runs API answered ${page.status} for the seeded entity: ${JSON.stringify(page.body).slice(0, 500)}`);
   }
   const runId = page.body.items[0].id;
   const queries: Record<string, string> = {
     'GET /runs?limit=20': '/runs?limit=20',
-    'GET /runs?entityRef=…&limit=20':
-      '/runs?entityRef=component:default/podinfo-copy-7&limit=20',
+    'GET /runs?entityRef=…&limit=20': '/runs?entityRef=component:default/podinfo-copy-7&limit=20',
     'GET /runs?entityRef=…&cursor=…': `/runs?entityRef=component:default/podinfo-copy-7&limit=20&cursor=${page.body.nextCursor}`,
     'GET /runs?outcome=failed&limit=20': '/runs?outcome=failed&limit=20',
     'GET /runs/:id': `/runs/${runId}`,
-    [`GET /runs?entityRef=${PODINFO}`]: `/runs?entityRef=${encodeURIComponent(
-      PODINFO,
-    )}&limit=20`,
+    [`GET /runs?entityRef=${PODINFO}`]: `/runs?entityRef=${encodeURIComponent(PODINFO)}&limit=20`,
   };
   for (const [name, path] of Object.entries(queries)) {
     await timeRequests(5, () => env.api(path));
@@ -282,11 +221,7 @@ export function printSummary(figures: EngineFigures[]) {
       )} (target < 2000 ms)`,
     );
     if (api95s.length > 0) {
-      console.log(
-        `  runs API with ${f.seededRuns} seeded runs: worst p95 ${ms(
-          Math.max(...api95s),
-        )} (target < 50 ms)`,
-      );
+      console.log(`  runs API with ${f.seededRuns} seeded runs: worst p95 ${ms(Math.max(...api95s))} (target < 50 ms)`);
     }
   }
   console.log(loadNote());

@@ -16,36 +16,18 @@ import { pipelineFigures } from './pipeline.bench';
 async function main() {
   const part = process.env.GORT_BENCH ?? 'all';
   if (part === 'all' || part === 'ingestion' || part === 'webhook') {
-    const engines = (process.env.GORT_BENCH_ENGINES ?? 'sqlite,postgres')
-      .split(',')
-      .map(e => e.trim());
+    const engines = (process.env.GORT_BENCH_ENGINES ?? 'sqlite,postgres').split(',').map(e => e.trim());
     const runsApi = part !== 'webhook';
     const figures: EngineFigures[] = [];
     if (engines.includes('sqlite')) {
-      figures.push(
-        await engineFigures(
-          'sqlite',
-          Number(process.env.GORT_BENCH_RUNS_SQLITE ?? 100_000),
-          runsApi,
-        ),
-      );
+      figures.push(await engineFigures('sqlite', Number(process.env.GORT_BENCH_RUNS_SQLITE ?? 100_000), runsApi));
     }
     if (!engines.includes('postgres')) {
       // not asked for
-    } else if (
-      process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
-    ) {
-      figures.push(
-        await engineFigures(
-          'postgres',
-          Number(process.env.GORT_BENCH_RUNS_POSTGRES ?? 1_000_000),
-          runsApi,
-        ),
-      );
+    } else if (process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) {
+      figures.push(await engineFigures('postgres', Number(process.env.GORT_BENCH_RUNS_POSTGRES ?? 1_000_000), runsApi));
     } else {
-      console.log(
-        'PostgreSQL figures skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set',
-      );
+      console.log('PostgreSQL figures skipped: BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is not set');
     }
     printSummary(figures);
   }

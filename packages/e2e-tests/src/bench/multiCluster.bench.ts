@@ -11,8 +11,7 @@ const CLUSTERS = ['staging', 'prod', 'edge'];
 
 type Counts = Record<string, number>;
 const sum = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
-const minus = (a: Counts, b: Counts) =>
-  Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
+const minus = (a: Counts, b: Counts) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
 
 export interface ScaleFigures {
   watchers: number;
@@ -29,14 +28,10 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
   const extra = watchers - 1;
   const env = await GortEnvironment.start(
     {
-      clusters: CLUSTERS.map(name => ({
-        name,
-        path: `clusters/${name}/podinfo`,
-      })),
+      clusters: CLUSTERS.map(name => ({ name, path: `clusters/${name}/podinfo` })),
       extraEntities: extra,
       // Spread over the three clusters: watcher i follows app-i in cluster i mod 3.
-      extraEntityObject: i =>
-        `${CLUSTERS[i % CLUSTERS.length]}:flux-system/app-${i}`,
+      extraEntityObject: i => `${CLUSTERS[i % CLUSTERS.length]}:flux-system/app-${i}`,
       reconcileTimeout: '5m',
       backendStartTimeoutMs: 600_000,
     },
@@ -44,35 +39,23 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
       for (let i = 0; i < extra; i++) {
         const cluster = sandbox.cluster(CLUSTERS[i % CLUSTERS.length]);
         cluster.kube.store.create(
-          {
-            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-            kind: 'Kustomization',
-          },
+          { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' },
           {
             apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
             kind: 'Kustomization',
             metadata: { name: `app-${i}`, namespace: 'flux-system' },
-            spec: {
-              suspend: true,
-              interval: '10m',
-              path: `./${cluster.path}`,
-              sourceRef: { kind: 'GitRepository', name: 'flux-system' },
-            },
+            spec: { suspend: true, interval: '10m', path: `./${cluster.path}`, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
           },
         );
       }
     },
   );
   try {
-    const counts = () =>
-      Object.fromEntries(
-        env.sandbox.clusters.map(c => [c.name, sum(c.kube.requestCounts())]),
-      );
+    const counts = () => Object.fromEntries(env.sandbox.clusters.map(c => [c.name, sum(c.kube.requestCounts())]));
     const verbs = () => {
       const all: Counts = {};
       for (const c of env.sandbox.clusters) {
-        for (const [verb, n] of Object.entries(c.kube.requestCounts()))
-          all[verb] = (all[verb] ?? 0) + n;
+        for (const [verb, n] of Object.entries(c.kube.requestCounts())) all[verb] = (all[verb] ?? 0) + n;
       }
       return all;
     };
@@ -88,53 +71,27 @@ async function scale(watchers: number, windowS: number): Promise<ScaleFigures> {
     await new Promise(r => setTimeout(r, windowS * 1000));
     const afterPush = minus(counts(), pushedAt);
     const afterPushByVerb = minus(verbs(), verbsAtPush);
-    const perMinute = Object.fromEntries(
-      Object.entries(idle).map(([k, v]) => [k, Math.round((v * 60) / windowS)]),
-    );
-    return {
-      watchers,
-      windowS,
-      idlePerMinute: perMinute,
-      afterPush,
-      afterPushByVerb,
-    };
+    const perMinute = Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, Math.round((v * 60) / windowS)]));
+    return { watchers, windowS, idlePerMinute: perMinute, afterPush, afterPushByVerb };
   } finally {
     await env.close();
   }
 }
 
 export function printMultiCluster(figures: ScaleFigures[]) {
-  console.log(
-    '\nKubernetes requests across three clusters (one list+watch per cluster and kind, not per entity):',
-  );
-  console.log(
-    'watchers | idle requests/min per cluster (staging, prod, edge) | total/min | after a push, per cluster | after a push, by verb',
-  );
+  console.log('\nKubernetes requests across three clusters (one list+watch per cluster and kind, not per entity):');
+  console.log('watchers | idle requests/min per cluster (staging, prod, edge) | total/min | after a push, per cluster | after a push, by verb');
   for (const f of figures) {
     const idle = CLUSTERS.map(c => f.idlePerMinute[c] ?? 0);
     const push = CLUSTERS.map(c => f.afterPush[c] ?? 0);
-    const byVerb = Object.entries(f.afterPushByVerb)
-      .filter(([, n]) => n > 0)
-      .map(([verb, n]) => `${verb} ${n}`)
-      .join(', ');
-    console.log(
-      `${String(f.watchers).padStart(8)} | ${idle
-        .join(', ')
-        .padEnd(50)} | ${String(idle.reduce((a, b) => a + b, 0)).padStart(
-        9,
-      )} | ${push.join(', ')} (${f.windowS} s) | ${byVerb}`,
-    );
+    const byVerb = Object.entries(f.afterPushByVerb).filter(([, n]) => n > 0).map(([verb, n]) => `${verb} ${n}`).join(', ');
+    console.log(`${String(f.watchers).padStart(8)} | ${idle.join(', ').padEnd(50)} | ${String(idle.reduce((a, b) => a + b, 0)).padStart(9)} | ${push.join(', ')} (${f.windowS} s) | ${byVerb}`);
   }
-  console.log(
-    '(patch: one reconcile request per distinct Flux object and pushed commit, when gort.flux.requestReconcile is on; lists and watches do not grow with watchers)',
-  );
+  console.log('(patch: one reconcile request per distinct Flux object and pushed commit, when gort.flux.requestReconcile is on; lists and watches do not grow with watchers)');
 }
 
 export async function multiClusterFigures(): Promise<ScaleFigures[]> {
-  const scales = (process.env.GORT_BENCH_MULTICLUSTER_SCALES ?? '10,1000')
-    .split(',')
-    .map(Number)
-    .filter(n => n >= 1);
+  const scales = (process.env.GORT_BENCH_MULTICLUSTER_SCALES ?? '10,1000').split(',').map(Number).filter(n => n >= 1);
   const windowS = Number(process.env.GORT_BENCH_WINDOW_S ?? 60);
   const figures: ScaleFigures[] = [];
   for (const watchers of scales) {

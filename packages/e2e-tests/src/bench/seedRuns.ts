@@ -8,18 +8,10 @@ const VARYING = new Set(['seq', 'id', 'entity_ref']);
  * batch on the database side. Copying a row GORT wrote keeps every column's
  * encoding (timestamps, JSON) exactly as the store writes it.
  */
-export async function seedRuns(
-  db: Knex,
-  templateRunId: string,
-  count: number,
-  entities: number,
-  prefix = 'component:default/seed-',
-): Promise<void> {
+export async function seedRuns(db: Knex, templateRunId: string, count: number, entities: number, prefix = 'component:default/seed-'): Promise<void> {
   const client = db.client.config.client as string;
   const postgres = client === 'pg';
-  const columns = Object.keys(await db('gort_runs').columnInfo()).filter(
-    c => !VARYING.has(c),
-  );
+  const columns = Object.keys(await db('gort_runs').columnInfo()).filter(c => !VARYING.has(c));
   const copied = columns.map(c => db.raw('??', [c]).toQuery()).join(', ');
   const batch = postgres ? 200_000 : 50_000;
   for (let offset = 0; offset < count; offset += batch) {

@@ -13,9 +13,7 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() =>
-        resolvePort(typeof address === 'object' && address ? address.port : 0),
-      );
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
     });
   });
 }
@@ -67,12 +65,7 @@ export class BackendProcess {
     ];
     const child = spawn(process.execPath, args, {
       cwd: BACKEND_DIR,
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-        FORCE_COLOR: '0',
-      },
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -81,16 +74,10 @@ export class BackendProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new Error(
-          `backend ${this.name} exited with ${
-            child.exitCode
-          }:\n${this.log.slice(-4000)}`,
-        );
+        throw new Error(`backend ${this.name} exited with ${child.exitCode}:\n${this.log.slice(-4000)}`);
       }
       try {
-        const res = await fetch(
-          `${this.baseUrl}/.backstage/health/v1/readiness`,
-        );
+        const res = await fetch(`${this.baseUrl}/.backstage/health/v1/readiness`);
         if (res.ok) return;
       } catch {
         // not listening yet
@@ -99,15 +86,10 @@ export class BackendProcess {
     }
     const problems = this.log
       .split('\n')
-      .filter(
-        line =>
-          /\b(error|warn)\b/i.test(line) && !line.includes('incomingRequest'),
-      )
+      .filter(line => /\b(error|warn)\b/i.test(line) && !line.includes('incomingRequest'))
       .slice(-20)
       .join('\n');
-    throw new Error(
-      `backend ${this.name} not ready after ${timeoutMs} ms; warnings and errors:\n${problems}`,
-    );
+    throw new Error(`backend ${this.name} not ready after ${timeoutMs} ms; warnings and errors:\n${problems}`);
   }
 
   /** Stops the process; SIGKILL simulates a crash (no shutdown hooks run). */

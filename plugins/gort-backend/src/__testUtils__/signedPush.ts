@@ -5,9 +5,7 @@ import request from 'supertest';
 /** Waits (up to 10 s) until the catalog sync has stored `count` watchers. */
 export async function untilWatchers(server: any, count: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const res = await request(server)
-      .get('/api/gort/watchers')
-      .set('Authorization', mockCredentials.service.header());
+    const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.service.header());
     if (res.body.items?.length === count) return;
     await new Promise(r => setTimeout(r, 50));
   }
@@ -20,31 +18,15 @@ export async function untilWatchers(server: any, count: number): Promise<void> {
  */
 export async function deliverSignedPush(
   server: any,
-  options: {
-    secret: string;
-    after: string;
-    before: string;
-    deliveryId: string;
-    runs: number;
-  },
+  options: { secret: string; after: string; before: string; deliveryId: string; runs: number },
 ): Promise<void> {
   const body = JSON.stringify({
     ref: 'refs/heads/main',
     before: options.before,
     after: options.after,
     commits: [],
-    head_commit: {
-      id: options.after,
-      message: 'Bump',
-      timestamp: '2026-12-01T10:00:00Z',
-      author: { name: 'Ada' },
-    },
-    repository: {
-      name: 'gitops',
-      full_name: 'acme/gitops',
-      default_branch: 'main',
-      owner: { login: 'acme' },
-    },
+    head_commit: { id: options.after, message: 'Bump', timestamp: '2026-12-01T10:00:00Z', author: { name: 'Ada' } },
+    repository: { name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { login: 'acme' } },
   });
   const push = await request(server)
     .post('/api/gort/webhook')

@@ -33,28 +33,15 @@ export class DatabaseManualRunLimiter implements ManualRunLimiter {
     const { max, windowMs } = this.limit;
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const rows = await this.db(TABLE)
-      .insert({
-        entity_ref: entityRef,
-        user_ref: userRef,
-        window_start: windowStart,
-        count: 1,
-      })
+      .insert({ entity_ref: entityRef, user_ref: userRef, window_start: windowStart, count: 1 })
       .onConflict(['entity_ref', 'user_ref', 'window_start'])
       .merge({ count: this.db.raw('??.?? + 1', [TABLE, 'count']) })
       .returning('count');
     const count = Number((rows[0] as { count: number | string }).count);
     // Old windows are never read again.
-    await this.db(TABLE)
-      .where('window_start', '<', windowStart - windowMs)
-      .delete();
+    await this.db(TABLE).where('window_start', '<', windowStart - windowMs).delete();
     if (count > max) {
-      return {
-        allowed: false,
-        retryAfterSeconds: Math.max(
-          1,
-          Math.ceil((windowStart + windowMs - now) / 1000),
-        ),
-      };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)) };
     }
     return { allowed: true, remaining: max - count };
   }

@@ -73,19 +73,8 @@ interface EventRow {
   at: Date | number | string;
 }
 
-type RunDetails = Pick<
-  Run,
-  'verdicts' | 'failure' | 'evidence' | 'diagnosis' | 'ai' | 'fixPr' | 'intent'
->;
-const DETAIL_KEYS = [
-  'verdicts',
-  'failure',
-  'evidence',
-  'diagnosis',
-  'ai',
-  'fixPr',
-  'intent',
-] as const;
+type RunDetails = Pick<Run, 'verdicts' | 'failure' | 'evidence' | 'diagnosis' | 'ai' | 'fixPr' | 'intent'>;
+const DETAIL_KEYS = ['verdicts', 'failure', 'evidence', 'diagnosis', 'ai', 'fixPr', 'intent'] as const;
 
 function fixPrSummary(fixPr: RunFixPr): string {
   const { status, url, number, prState } = fixPr;
@@ -110,14 +99,10 @@ function toSummary(row: RunRow): RunSummary {
     trigger: row.trigger as RunSummary['trigger'],
     state: row.state as RunState,
     ...(row.outcome ? { outcome: row.outcome as RunSummary['outcome'] } : {}),
-    ...(row.category
-      ? { category: row.category as RunSummary['category'] }
-      : {}),
+    ...(row.category ? { category: row.category as RunSummary['category'] } : {}),
     ...(row.commit ? { commit: JSON.parse(row.commit) } : {}),
     ...(row.superseded_by ? { supersededBy: row.superseded_by } : {}),
-    ...(row.intent_met !== null && row.intent_met !== undefined
-      ? { intentMet: Boolean(row.intent_met) }
-      : {}),
+    ...(row.intent_met !== null && row.intent_met !== undefined ? { intentMet: Boolean(row.intent_met) } : {}),
     ...(row.fix_pr ? { fixPr: JSON.parse(row.fix_pr) } : {}),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
@@ -128,9 +113,7 @@ function toSummary(row: RunRow): RunSummary {
 
 /** The verdicts by cluster, once they name their clusters (runs judged before they did carry none). */
 function clustersOf(verdicts: RunObjectVerdict[]): Pick<Run, 'clusters'> {
-  return verdicts.some(v => v.cluster)
-    ? { clusters: groupVerdictsByCluster(verdicts) }
-    : {};
+  return verdicts.some(v => v.cluster) ? { clusters: groupVerdictsByCluster(verdicts) } : {};
 }
 
 function toRun(row: RunRow, events: EventRow[]): Run {
@@ -177,8 +160,7 @@ interface ActiveRow {
   created_at: Date | number | string;
 }
 
-const isWaiting = (state: string) =>
-  (WAITING_RUN_STATES as string[]).includes(state);
+const isWaiting = (state: string) => (WAITING_RUN_STATES as string[]).includes(state);
 
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
@@ -186,10 +168,8 @@ function* chunks<T>(items: T[], size: number): Generator<T[]> {
 
 function queuedMessage(run: NewRun): string {
   const at = `${run.sha.slice(0, 7)} on ${run.repo}@${run.branch}`;
-  if (run.trigger === 'push')
-    return `Push of ${run.sha.slice(0, 7)} to ${run.repo}@${run.branch}`;
-  if (run.trigger === 'catch-up')
-    return `Flux moved to ${at}, a commit no run knew (its push never arrived)`;
+  if (run.trigger === 'push') return `Push of ${run.sha.slice(0, 7)} to ${run.repo}@${run.branch}`;
+  if (run.trigger === 'catch-up') return `Flux moved to ${at}, a commit no run knew (its push never arrived)`;
   return `Run requested for ${at}`;
 }
 
@@ -247,11 +227,8 @@ export class DatabaseRunStore implements RunStore {
    * Each caller gets its own result once its batch committed. A batch that
    * fails is retried delivery by delivery, so one bad delivery fails alone.
    */
-  async ingestDelivery(
-    delivery: DeliveryIngestion,
-  ): Promise<DeliveryIngestionResult> {
-    if (delivery.runs.length > MAX_BATCH_RUNS)
-      return this.ingestAlone(delivery);
+  async ingestDelivery(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
+    if (delivery.runs.length > MAX_BATCH_RUNS) return this.ingestAlone(delivery);
     return new Promise((resolve, reject) => {
       this.waitingDeliveries.push({ delivery, resolve, reject });
       this.startBatch();
@@ -278,15 +255,10 @@ export class DatabaseRunStore implements RunStore {
     const ids = new Set<string>();
     const hashes = new Set<string>();
     let runs = 0;
-    for (
-      let i = 0;
-      i < this.waitingDeliveries.length && batch.length < MAX_BATCH_DELIVERIES;
-
-    ) {
+    for (let i = 0; i < this.waitingDeliveries.length && batch.length < MAX_BATCH_DELIVERIES; ) {
       const queued = this.waitingDeliveries[i];
       const { deliveryId, bodyHash, runs: its } = queued.delivery;
-      const clash =
-        ids.has(deliveryId) || (bodyHash !== undefined && hashes.has(bodyHash));
+      const clash = ids.has(deliveryId) || (bodyHash !== undefined && hashes.has(bodyHash));
       if (clash || (batch.length > 0 && runs + its.length > MAX_BATCH_RUNS)) {
         i++;
         continue;
@@ -304,14 +276,7 @@ export class DatabaseRunStore implements RunStore {
   private async ingestBatch(batch: QueuedDelivery[]): Promise<void> {
     if (batch.length > 1) {
       try {
-        const results = await this.retryOnRace(() =>
-          this.db.transaction(tx =>
-            this.storeNewDeliveries(
-              tx,
-              batch.map(q => q.delivery),
-            ),
-          ),
-        );
+        const results = await this.retryOnRace(() => this.db.transaction(tx => this.storeNewDeliveries(tx, batch.map(q => q.delivery))));
         batch.forEach((queued, i) => queued.resolve(results[i]));
         return;
       } catch {
@@ -334,10 +299,7 @@ export class DatabaseRunStore implements RunStore {
    * the same body under another id) are answered as duplicates, the others
    * stored with their runs.
    */
-  private async storeNewDeliveries(
-    tx: Knex.Transaction,
-    deliveries: DeliveryIngestion[],
-  ): Promise<DeliveryIngestionResult[]> {
+  private async storeNewDeliveries(tx: Knex.Transaction, deliveries: DeliveryIngestion[]): Promise<DeliveryIngestionResult[]> {
     const ids = deliveries.map(d => d.deliveryId);
     const hashes = deliveries.flatMap(d => (d.bodyHash ? [d.bodyHash] : []));
     const known = (await tx(DELIVERIES)
@@ -345,59 +307,38 @@ export class DatabaseRunStore implements RunStore {
       .modify(query => {
         if (hashes.length > 0) query.orWhereIn('body_hash', hashes);
       })
-      .select('delivery_id', 'body_hash')) as Array<{
-      delivery_id: string;
-      body_hash: string | null;
-    }>;
+      .select('delivery_id', 'body_hash')) as Array<{ delivery_id: string; body_hash: string | null }>;
     const knownIds = new Set(known.map(row => String(row.delivery_id)));
-    const byHash = new Map(
-      known
-        .filter(row => row.body_hash)
-        .map(row => [String(row.body_hash), String(row.delivery_id)]),
-    );
-    const duplicates = deliveries.map(
-      (d): DeliveryIngestionResult | undefined => {
-        if (knownIds.has(d.deliveryId)) return { duplicate: true };
-        const replayOf = d.bodyHash ? byHash.get(d.bodyHash) : undefined;
-        return replayOf ? { duplicate: true, replayOf } : undefined;
-      },
-    );
+    const byHash = new Map(known.filter(row => row.body_hash).map(row => [String(row.body_hash), String(row.delivery_id)]));
+    const duplicates = deliveries.map((d): DeliveryIngestionResult | undefined => {
+      if (knownIds.has(d.deliveryId)) return { duplicate: true };
+      const replayOf = d.bodyHash ? byHash.get(d.bodyHash) : undefined;
+      return replayOf ? { duplicate: true, replayOf } : undefined;
+    });
     const fresh = deliveries.filter((_, i) => !duplicates[i]);
-    const stored =
-      fresh.length > 0 ? await this.storeDeliveries(tx, fresh) : [];
+    const stored = fresh.length > 0 ? await this.storeDeliveries(tx, fresh) : [];
     let next = 0;
     return duplicates.map(duplicate => duplicate ?? stored[next++]);
   }
 
   /** Deliveries and their runs, in order, in `tx`; results in the same order. */
-  private async storeDeliveries(
-    tx: Knex.Transaction,
-    deliveries: DeliveryIngestion[],
-  ): Promise<DeliveryIngestionResult[]> {
+  private async storeDeliveries(tx: Knex.Transaction, deliveries: DeliveryIngestion[]): Promise<DeliveryIngestionResult[]> {
     const now = this.clock();
-    const results = await this.createRunsIn(
-      tx,
-      deliveries.flatMap(d => d.runs),
-      now,
-      created => {
-        let offset = 0;
-        return deliveries.map(delivery => {
-          const runIds = created
-            .slice(offset, offset + delivery.runs.length)
-            .filter(r => r.created)
-            .map(r => r.runId);
-          offset += delivery.runs.length;
-          return {
-            delivery_id: delivery.deliveryId,
-            source: delivery.source,
-            body_hash: delivery.bodyHash ?? null,
-            result: runIds.length > 0 ? 'accepted' : 'ignored',
-            run_ids: JSON.stringify(runIds),
-            received_at: now,
-          };
-        });
-      },
-    );
+    const results = await this.createRunsIn(tx, deliveries.flatMap(d => d.runs), now, created => {
+      let offset = 0;
+      return deliveries.map(delivery => {
+        const runIds = created.slice(offset, offset + delivery.runs.length).filter(r => r.created).map(r => r.runId);
+        offset += delivery.runs.length;
+        return {
+          delivery_id: delivery.deliveryId,
+          source: delivery.source,
+          body_hash: delivery.bodyHash ?? null,
+          result: runIds.length > 0 ? 'accepted' : 'ignored',
+          run_ids: JSON.stringify(runIds),
+          received_at: now,
+        };
+      });
+    });
     let offset = 0;
     return deliveries.map(delivery => {
       const runs = results.slice(offset, offset + delivery.runs.length);
@@ -406,32 +347,15 @@ export class DatabaseRunStore implements RunStore {
     });
   }
 
-  private async ingestAlone(
-    delivery: DeliveryIngestion,
-  ): Promise<DeliveryIngestionResult> {
+  private async ingestAlone(delivery: DeliveryIngestion): Promise<DeliveryIngestionResult> {
     return this.retryOnRace(async () => {
       try {
-        return await this.db.transaction(
-          async tx => (await this.storeDeliveries(tx, [delivery]))[0],
-        );
+        return await this.db.transaction(async tx => (await this.storeDeliveries(tx, [delivery]))[0]);
       } catch (error) {
         if (isUniqueViolation(error)) {
-          if (
-            await this.db(DELIVERIES)
-              .where('delivery_id', delivery.deliveryId)
-              .first('delivery_id')
-          )
-            return { duplicate: true as const };
-          const replayed = delivery.bodyHash
-            ? await this.db(DELIVERIES)
-                .where('body_hash', delivery.bodyHash)
-                .first('delivery_id')
-            : undefined;
-          if (replayed)
-            return {
-              duplicate: true as const,
-              replayOf: String(replayed.delivery_id),
-            };
+          if (await this.db(DELIVERIES).where('delivery_id', delivery.deliveryId).first('delivery_id')) return { duplicate: true as const };
+          const replayed = delivery.bodyHash ? await this.db(DELIVERIES).where('body_hash', delivery.bodyHash).first('delivery_id') : undefined;
+          if (replayed) return { duplicate: true as const, replayOf: String(replayed.delivery_id) };
         }
         throw error;
       }
@@ -450,13 +374,7 @@ export class DatabaseRunStore implements RunStore {
   }
 
   async pruneRuns(before: Date, limit: number): Promise<number> {
-    const ids = (
-      await this.db<RunRow>(RUNS)
-        .where('finished_at', '<', before)
-        .orderBy('finished_at')
-        .limit(limit)
-        .select('id')
-    ).map(r => r.id);
+    const ids = (await this.db<RunRow>(RUNS).where('finished_at', '<', before).orderBy('finished_at').limit(limit).select('id')).map(r => r.id);
     if (ids.length === 0) return 0;
     return this.db.transaction(async tx => {
       await tx(EVENTS).whereIn('run_id', ids).delete();
@@ -476,21 +394,14 @@ export class DatabaseRunStore implements RunStore {
     for (const row of rows) {
       const details = parseJson<Partial<RunDetails>>(row.details, {});
       details.evidence = [];
-      if (details.diagnosis)
-        details.diagnosis = { ...details.diagnosis, evidence: [] };
-      await this.db(RUNS)
-        .where('id', row.id)
-        .update({ details: JSON.stringify(details) });
+      if (details.diagnosis) details.diagnosis = { ...details.diagnosis, evidence: [] };
+      await this.db(RUNS).where('id', row.id).update({ details: JSON.stringify(details) });
     }
     return rows.length;
   }
 
   async createRun(run: NewRun): Promise<CreateRunResult> {
-    return this.retryOnRace(() =>
-      this.db.transaction(
-        async tx => (await this.createRunsIn(tx, [run], this.clock()))[0],
-      ),
-    );
+    return this.retryOnRace(() => this.db.transaction(async tx => (await this.createRunsIn(tx, [run], this.clock()))[0]));
   }
 
   /**
@@ -503,12 +414,7 @@ export class DatabaseRunStore implements RunStore {
       try {
         return await work();
       } catch (error) {
-        if (
-          attempt >= 5 ||
-          !isUniqueViolation(error) ||
-          !String((error as Error).message).includes(ONE_WAITING_INDEX_HINT)
-        )
-          throw error;
+        if (attempt >= 5 || !isUniqueViolation(error) || !String((error as Error).message).includes(ONE_WAITING_INDEX_HINT)) throw error;
       }
     }
   }
@@ -571,28 +477,12 @@ export class DatabaseRunStore implements RunStore {
       const mine = active.get(run.entityRef) ?? [];
       const same = mine.find(r => r.sha === sha);
       if (same) {
-        results.push({
-          runId: same.id,
-          entityRef: run.entityRef,
-          created: false,
-          reason: 'same-commit',
-          superseded: [],
-          createdAt: iso(same.created_at),
-        });
+        results.push({ runId: same.id, entityRef: run.entityRef, created: false, reason: 'same-commit', superseded: [], createdAt: iso(same.created_at) });
         continue;
       }
-      const newer = mine.find(
-        r => isWaiting(r.state) && !r.forced && r.before_sha === sha,
-      );
+      const newer = mine.find(r => isWaiting(r.state) && !r.forced && r.before_sha === sha);
       if (newer) {
-        results.push({
-          runId: newer.id,
-          entityRef: run.entityRef,
-          created: false,
-          reason: 'older-commit',
-          superseded: [],
-          createdAt: iso(newer.created_at),
-        });
+        results.push({ runId: newer.id, entityRef: run.entityRef, created: false, reason: 'older-commit', superseded: [], createdAt: iso(newer.created_at) });
         continue;
       }
       const id = randomUUID();
@@ -601,18 +491,8 @@ export class DatabaseRunStore implements RunStore {
         const pending = insertsById.get(older.id);
         if (pending) {
           // created earlier in this call: stored superseded right away
-          Object.assign(pending, {
-            state: 'superseded',
-            outcome: 'superseded',
-            superseded_by: id,
-            finished_at: now,
-          });
-          events.push({
-            run_id: older.id,
-            state: 'superseded',
-            message: supersededMessage(sha),
-            at: now,
-          });
+          Object.assign(pending, { state: 'superseded', outcome: 'superseded', superseded_by: id, finished_at: now });
+          events.push({ run_id: older.id, state: 'superseded', message: supersededMessage(sha), at: now });
           supersededHere.add(older.id);
         } else {
           supersede.set(older.id, { by: id, sha });
@@ -654,15 +534,7 @@ export class DatabaseRunStore implements RunStore {
       });
       active.set(run.entityRef, [
         ...mine.filter(r => !isWaiting(r.state)),
-        {
-          id,
-          entity_ref: run.entityRef,
-          sha,
-          before_sha: beforeSha,
-          forced: run.forced ?? false,
-          state: 'queued',
-          created_at: now,
-        },
+        { id, entity_ref: run.entityRef, sha, before_sha: beforeSha, forced: run.forced ?? false, state: 'queued', created_at: now },
       ]);
     }
     const delivery = deliveryRows?.(results);
@@ -672,26 +544,16 @@ export class DatabaseRunStore implements RunStore {
     // the events of the runs it changed.
     let superseded: Set<string>;
     if (pg) {
-      [superseded] = await Promise.all([
-        this.supersede(tx, supersede, now, true),
-        this.insertAll(tx, inserts, events, delivery),
-      ]);
+      [superseded] = await Promise.all([this.supersede(tx, supersede, now, true), this.insertAll(tx, inserts, events, delivery)]);
     } else {
       superseded = await this.supersede(tx, supersede, now, false);
       for (const [olderId, { sha }] of supersede) {
-        if (superseded.has(olderId))
-          events.push({
-            run_id: olderId,
-            state: 'superseded',
-            message: supersededMessage(sha),
-            at: now,
-          });
+        if (superseded.has(olderId)) events.push({ run_id: olderId, state: 'superseded', message: supersededMessage(sha), at: now });
       }
       await this.insertAll(tx, inserts, events, delivery);
     }
     for (const id of supersededHere) superseded.add(id);
-    for (const result of results)
-      result.superseded = result.superseded.filter(id => superseded.has(id));
+    for (const result of results) result.superseded = result.superseded.filter(id => superseded.has(id));
     return results;
   }
 
@@ -708,10 +570,7 @@ export class DatabaseRunStore implements RunStore {
   ): Promise<Set<string>> {
     const superseded = new Set<string>();
     for (const ids of chunks([...supersede.keys()], 200)) {
-      const byCase = tx.raw(
-        `CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-        ids.flatMap(id => [id, supersede.get(id)!.by]),
-      );
+      const byCase = tx.raw(`CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END`, ids.flatMap(id => [id, supersede.get(id)!.by]));
       const update = tx(RUNS)
         .whereIn('id', ids)
         .whereIn('state', WAITING_RUN_STATES as RunState[])
@@ -736,26 +595,11 @@ export class DatabaseRunStore implements RunStore {
         const rows = await tx
           .with('gort_superseded', update)
           .insert(function selectSuperseded(this: Knex.QueryBuilder) {
-            this.select(
-              'id',
-              tx.raw("'superseded'"),
-              messageCase,
-              tx.raw('?::timestamptz', [now]),
-            ).from('gort_superseded');
+            this.select('id', tx.raw("'superseded'"), messageCase, tx.raw('?::timestamptz', [now])).from('gort_superseded');
           })
-          .into(
-            tx.raw('?? (??, ??, ??, ??)', [
-              EVENTS,
-              'run_id',
-              'state',
-              'message',
-              'at',
-            ]),
-          )
+          .into(tx.raw('?? (??, ??, ??, ??)', [EVENTS, 'run_id', 'state', 'message', 'at']))
           .returning('run_id');
-        changed = (rows as Array<{ run_id: string }>).map(row => ({
-          id: row.run_id,
-        }));
+        changed = (rows as Array<{ run_id: string }>).map(row => ({ id: row.run_id }));
       } else {
         changed = (await update) as unknown as Array<{ id: string }>;
       }
@@ -775,11 +619,7 @@ export class DatabaseRunStore implements RunStore {
     events: Record<string, unknown>[],
     deliveries: Record<string, unknown>[] = [],
   ): Promise<void> {
-    if (
-      this.db.client.config.client === 'pg' &&
-      inserts.length <= RUN_BATCH &&
-      events.length <= EVENT_BATCH
-    ) {
+    if (this.db.client.config.client === 'pg' && inserts.length <= RUN_BATCH && events.length <= EVENT_BATCH) {
       const statements = [
         ...(inserts.length > 0 ? [tx(RUNS).insert(inserts)] : []),
         ...(events.length > 0 ? [tx(EVENTS).insert(events)] : []),
@@ -787,23 +627,15 @@ export class DatabaseRunStore implements RunStore {
       ];
       const last = statements.pop();
       if (!last) return;
-      await statements.reduce(
-        (query, statement, i) => query.with(`gort_write_${i}`, statement),
-        last,
-      );
+      await statements.reduce((query, statement, i) => query.with(`gort_write_${i}`, statement), last);
       return;
     }
     for (const rows of chunks(inserts, RUN_BATCH)) await tx(RUNS).insert(rows);
-    for (const rows of chunks(events, EVENT_BATCH))
-      await tx(EVENTS).insert(rows);
+    for (const rows of chunks(events, EVENT_BATCH)) await tx(EVENTS).insert(rows);
     if (deliveries.length > 0) await tx(DELIVERIES).insert(deliveries);
   }
 
-  async claimRuns(
-    owner: string,
-    leaseMs: number,
-    limit: number,
-  ): Promise<Run[]> {
+  async claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]> {
     const now = this.clock();
     const candidates = await this.db<RunRow>(RUNS)
       .whereIn('state', ACTIVE_RUN_STATES as RunState[])
@@ -815,35 +647,17 @@ export class DatabaseRunStore implements RunStore {
     // Compare-and-set on all candidates at once: only runs whose lease is
     // still free change, so each run goes to one replica.
     const claimed = (await this.db(RUNS)
-      .whereIn(
-        'id',
-        candidates.map(c => c.id),
-      )
+      .whereIn('id', candidates.map(c => c.id))
       .whereIn('state', ACTIVE_RUN_STATES as RunState[])
       .andWhere(leaseFree(now))
-      .update(
-        {
-          lease_owner: owner,
-          lease_expires_at: new Date(now.getTime() + leaseMs),
-        },
-        ['id'],
-      )) as unknown as Array<{ id: string }>;
+      .update({ lease_owner: owner, lease_expires_at: new Date(now.getTime() + leaseMs) }, ['id'])) as unknown as Array<{ id: string }>;
     if (claimed.length === 0) return [];
-    const rows = await this.db<RunRow>(RUNS)
-      .whereIn(
-        'id',
-        claimed.map(c => c.id),
-      )
-      .orderBy('seq');
+    const rows = await this.db<RunRow>(RUNS).whereIn('id', claimed.map(c => c.id)).orderBy('seq');
     // The processor reads a run's state and details, not its timeline.
     return rows.map(row => toRun(row, []));
   }
 
-  async renewLeases(
-    owner: string,
-    runIds: string[],
-    leaseMs: number,
-  ): Promise<string[]> {
+  async renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]> {
     if (runIds.length === 0) return [];
     const now = this.clock();
     await this.db(RUNS)
@@ -865,11 +679,7 @@ export class DatabaseRunStore implements RunStore {
       .update({ lease_owner: null, lease_expires_at: null });
   }
 
-  async transition(
-    runId: string,
-    owner: string,
-    change: RunTransition,
-  ): Promise<boolean> {
+  async transition(runId: string, owner: string, change: RunTransition): Promise<boolean> {
     const now = this.clock();
     return this.db.transaction(async tx => {
       const row = await tx<RunRow>(RUNS)
@@ -911,11 +721,7 @@ export class DatabaseRunStore implements RunStore {
     });
   }
 
-  async recordVerdicts(
-    runId: string,
-    owner: string,
-    verdicts: RunObjectVerdict[],
-  ): Promise<boolean> {
+  async recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean> {
     return this.db.transaction(async tx => {
       const row = await tx<RunRow>(RUNS)
         .where({ id: runId, lease_owner: owner })
@@ -965,11 +771,7 @@ export class DatabaseRunStore implements RunStore {
   }
 
   async hasRunForCommit(entityRef: string, sha: string): Promise<boolean> {
-    return Boolean(
-      await this.db<RunRow>(RUNS)
-        .where({ entity_ref: entityRef, sha: sha.toLowerCase() })
-        .first('id'),
-    );
+    return Boolean(await this.db<RunRow>(RUNS).where({ entity_ref: entityRef, sha: sha.toLowerCase() }).first('id'));
   }
 
   async latestRunPerEntity(): Promise<Map<string, RunSummary>> {
@@ -981,35 +783,16 @@ export class DatabaseRunStore implements RunStore {
   }
 
   async listRuns(query: RunListQuery): Promise<RunList> {
-    let builder = this.db<RunRow>(RUNS)
-      .orderBy('seq', 'desc')
-      .limit(query.limit + 1);
+    let builder = this.db<RunRow>(RUNS).orderBy('seq', 'desc').limit(query.limit + 1);
     if (query.entityRef) builder = builder.where('entity_ref', query.entityRef);
-    if (query.entityRefs)
-      builder = builder.whereIn('entity_ref', query.entityRefs);
+    if (query.entityRefs) builder = builder.whereIn('entity_ref', query.entityRefs);
     if (query.sha) builder = builder.where('sha', query.sha.toLowerCase());
     if (query.state) builder = builder.where('state', query.state);
     if (query.outcome) builder = builder.where('outcome', query.outcome);
     if (query.cursor) builder = builder.where('seq', '<', Number(query.cursor));
     const rows = await builder.select(
-      'seq',
-      'id',
-      'entity_ref',
-      'repo',
-      'branch',
-      'sha',
-      'trigger',
-      'commit',
-      'state',
-      'outcome',
-      'category',
-      'superseded_by',
-      'intent_met',
-      'fix_pr',
-      'created_at',
-      'updated_at',
-      'deadline_at',
-      'finished_at',
+      'seq', 'id', 'entity_ref', 'repo', 'branch', 'sha', 'trigger', 'commit', 'state',
+      'outcome', 'category', 'superseded_by', 'intent_met', 'fix_pr', 'created_at', 'updated_at', 'deadline_at', 'finished_at',
     );
     const page = rows.slice(0, query.limit) as RunRow[];
     return {
@@ -1056,9 +839,7 @@ export class DatabaseRunStore implements RunStore {
        )
        SELECT entity_ref FROM refs WHERE entity_ref IS NOT NULL`,
     );
-    const rows: { entity_ref: string }[] = Array.isArray(result)
-      ? result
-      : result.rows;
+    const rows: { entity_ref: string }[] = Array.isArray(result) ? result : result.rows;
     return rows.map(row => row.entity_ref);
   }
 
@@ -1070,11 +851,7 @@ export class DatabaseRunStore implements RunStore {
       details.fixPr = fixPr;
       await tx(RUNS)
         .where('id', runId)
-        .update({
-          details: JSON.stringify(details),
-          fix_pr: fixPrSummary(fixPr),
-          updated_at: this.clock(),
-        });
+        .update({ details: JSON.stringify(details), fix_pr: fixPrSummary(fixPr), updated_at: this.clock() });
     });
   }
 
@@ -1084,39 +861,22 @@ export class DatabaseRunStore implements RunStore {
       .groupBy('state')
       .select('state')
       .count({ count: '*' });
-    return Object.fromEntries(
-      rows.map((row: any) => [row.state, Number(row.count)]),
-    );
+    return Object.fromEntries(rows.map((row: any) => [row.state, Number(row.count)]));
   }
 
   // ---- push order (compare in the processor) ------------------------------
 
   async pushOrderContext(runId: string): Promise<PushOrderContext | undefined> {
-    const columns = [
-      'seq',
-      'id',
-      'entity_ref',
-      'sha',
-      'before_sha',
-      'forced',
-      'trigger',
-      'state',
-      'superseded_by',
-    ];
+    const columns = ['seq', 'id', 'entity_ref', 'sha', 'before_sha', 'forced', 'trigger', 'state', 'superseded_by'];
     const row = await this.db(RUNS).where('id', runId).first(columns);
     if (!row) return undefined;
     const previous = await this.db(RUNS)
       .where('entity_ref', row.entity_ref)
       .where('seq', '<', row.seq)
-      .where(query =>
-        query.whereNot('state', 'superseded').orWhere('superseded_by', runId),
-      )
+      .where(query => query.whereNot('state', 'superseded').orWhere('superseded_by', runId))
       .orderBy('seq', 'desc')
       .first(columns);
-    return {
-      run: toPushOrderRun(row),
-      ...(previous ? { previous: toPushOrderRun(previous) } : {}),
-    };
+    return { run: toPushOrderRun(row), ...(previous ? { previous: toPushOrderRun(previous) } : {}) };
   }
 
   async endAsOlderCommit(
@@ -1144,12 +904,7 @@ export class DatabaseRunStore implements RunStore {
           finished_at: now,
         });
       if (ended !== 1) return { ended: false, restored: false };
-      await tx(EVENTS).insert({
-        run_id: runId,
-        state: 'superseded',
-        message: input.message,
-        at: now,
-      });
+      await tx(EVENTS).insert({ run_id: runId, state: 'superseded', message: input.message, at: now });
       // Put back the run this one wrongly superseded on arrival, unless a
       // newer push already waits (the index allows one waiting run).
       const othersWaiting = await tx(RUNS)
@@ -1158,11 +913,7 @@ export class DatabaseRunStore implements RunStore {
         .first('id');
       if (othersWaiting) return { ended: true, restored: false };
       const restored = await tx(RUNS)
-        .where({
-          id: input.newerRunId,
-          state: 'superseded',
-          superseded_by: runId,
-        })
+        .where({ id: input.newerRunId, state: 'superseded', superseded_by: runId })
         .update({
           state: 'queued',
           outcome: null,
@@ -1173,12 +924,7 @@ export class DatabaseRunStore implements RunStore {
           finished_at: null,
         });
       if (restored === 1) {
-        await tx(EVENTS).insert({
-          run_id: input.newerRunId,
-          state: 'queued',
-          message: input.restoredMessage,
-          at: now,
-        });
+        await tx(EVENTS).insert({ run_id: input.newerRunId, state: 'queued', message: input.restoredMessage, at: now });
       }
       return { ended: true, restored: restored === 1 };
     });

@@ -47,17 +47,10 @@ describe('DatabaseWatcherStore', () => {
         watcher('c', { mode: 'diagnose-only' }),
         watcher('b', { branch: 'release' }),
       ]);
-      expect(result).toEqual({
-        added: 1,
-        updated: 1,
-        removed: 0,
-        unchanged: 1,
-      });
+      expect(result).toEqual({ added: 1, updated: 1, removed: 0, unchanged: 1 });
       expect(await store.get('component:default/a')).toEqual(firstA);
 
-      expect(
-        await store.replaceAll([watcher('c', { mode: 'diagnose-only' })]),
-      ).toEqual({
+      expect(await store.replaceAll([watcher('c', { mode: 'diagnose-only' })])).toEqual({
         added: 0,
         updated: 0,
         removed: 2,
@@ -67,9 +60,7 @@ describe('DatabaseWatcherStore', () => {
       expect(all.map(w => w.entityRef)).toEqual(['component:default/c']);
       expect(all[0]).toMatchObject({
         mode: 'diagnose-only',
-        objects: [
-          { kind: 'Kustomization', namespace: 'flux-system', name: 'c' },
-        ],
+        objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'c' }],
         docsPaths: ['docs/plans/'],
       });
       expect(Date.parse(all[0].updatedAt)).not.toBeNaN();
@@ -84,72 +75,41 @@ describe('DatabaseWatcherStore', () => {
         watcher('follows-default'),
         watcher('follows-release', { branch: 'release' }),
         watcher('other-repo', { targetRepo: { owner: 'acme', repo: 'other' } }),
-        watcher('no-repo', {
-          targetRepo: undefined,
-          problems: [
-            { annotation: 'gort.io/target-repo', value: '', message: 'x' },
-          ],
-        }),
+        watcher('no-repo', { targetRepo: undefined, problems: [{ annotation: 'gort.io/target-repo', value: '', message: 'x' }] }),
       ]);
       const refs = async (branch: string, isDefault: boolean) =>
-        (
-          await store.findByPush(
-            { owner: 'acme', repo: 'gitops' },
-            branch,
-            isDefault,
-          )
-        ).map(w => w.entityRef);
-      expect(await refs('main', true)).toEqual([
-        'component:default/follows-default',
-      ]);
-      expect(await refs('release', false)).toEqual([
-        'component:default/follows-release',
-      ]);
+        (await store.findByPush({ owner: 'acme', repo: 'gitops' }, branch, isDefault)).map(
+          w => w.entityRef,
+        );
+      expect(await refs('main', true)).toEqual(['component:default/follows-default']);
+      expect(await refs('release', false)).toEqual(['component:default/follows-release']);
       expect(await refs('feature', false)).toEqual([]);
     },
   );
 
   it.each(databases.eachSupportedId())(
-    "reads the watchers of a pushed repository once per TTL, at once after its own sync, and another replica's after the TTL, on %p",
+    'reads the watchers of a pushed repository once per TTL, at once after its own sync, and another replica\'s after the TTL, on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       await knex.migrate.latest({ directory: migrationsDir });
       let now = 1_000_000;
-      const store = new DatabaseWatcherStore(knex, {
-        pushIndexTtlMs: 5000,
-        now: () => now,
-      });
+      const store = new DatabaseWatcherStore(knex, { pushIndexTtlMs: 5000, now: () => now });
       const otherReplica = new DatabaseWatcherStore(knex);
       await store.replaceAll([watcher('a')]);
-      const refs = async () =>
-        (
-          await store.findByPush(
-            { owner: 'acme', repo: 'gitops' },
-            'main',
-            true,
-          )
-        ).map(w => w.entityRef);
+      const refs = async () => (await store.findByPush({ owner: 'acme', repo: 'gitops' }, 'main', true)).map(w => w.entityRef);
       const queries: string[] = [];
       const onQuery = (q: { sql: string }) => queries.push(q.sql);
       knex.on('query', onQuery);
       expect(await refs()).toEqual(['component:default/a']);
       expect(await refs()).toEqual(['component:default/a']);
-      expect(queries.filter(sql => sql.includes('gort_watchers'))).toHaveLength(
-        1,
-      );
+      expect(queries.filter(sql => sql.includes('gort_watchers'))).toHaveLength(1);
       // this process's sync is seen at once
       await store.replaceAll([watcher('a'), watcher('b')]);
-      expect(await refs()).toEqual([
-        'component:default/a',
-        'component:default/b',
-      ]);
+      expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
       // another replica's after the TTL
       await otherReplica.replaceAll([watcher('b')]);
       now += 4000;
-      expect(await refs()).toEqual([
-        'component:default/a',
-        'component:default/b',
-      ]);
+      expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
       now += 1001;
       expect(await refs()).toEqual(['component:default/b']);
       knex.removeListener('query', onQuery);

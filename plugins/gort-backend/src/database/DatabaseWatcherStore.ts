@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RepoRef, Watcher } from '@gort-backstage/plugin-gort-common';
-import { WatcherInput, WatcherStore, WatcherSyncResult } from './WatcherStore';
+import {
+  WatcherInput,
+  WatcherStore,
+  WatcherSyncResult,
+} from './WatcherStore';
 
 const TABLE = 'gort_watchers';
 const CHUNK = 200;
@@ -68,18 +72,12 @@ export class DatabaseWatcherStore implements WatcherStore {
    * of pushes reads them once: dropped when this process syncs, and reread
    * after a short TTL, because another replica may have synced.
    */
-  private readonly pushIndex = new Map<
-    string,
-    { at: number; generation: number; watchers: Promise<Watcher[]> }
-  >();
+  private readonly pushIndex = new Map<string, { at: number; generation: number; watchers: Promise<Watcher[]> }>();
   private generation = 0;
 
   constructor(
     private readonly db: Knex,
-    private readonly options: {
-      pushIndexTtlMs?: number;
-      now?: () => number;
-    } = {},
+    private readonly options: { pushIndexTtlMs?: number; now?: () => number } = {},
   ) {}
 
   async replaceAll(watchers: WatcherInput[]): Promise<WatcherSyncResult> {
@@ -92,9 +90,7 @@ export class DatabaseWatcherStore implements WatcherStore {
     }
   }
 
-  private async replaceAllIn(
-    watchers: WatcherInput[],
-  ): Promise<WatcherSyncResult> {
+  private async replaceAllIn(watchers: WatcherInput[]): Promise<WatcherSyncResult> {
     const now = new Date();
     const wanted = new Map(watchers.map(w => [w.entityRef, toRow(w, now)]));
     return this.db.transaction(async tx => {
@@ -155,22 +151,13 @@ export class DatabaseWatcherStore implements WatcherStore {
     isDefaultBranch: boolean,
   ): Promise<Watcher[]> {
     const watchers = await this.watchersOfRepo(repoKey(repo));
-    return watchers.filter(w =>
-      w.branch === undefined || w.branch === null
-        ? isDefaultBranch
-        : w.branch === branch,
-    );
+    return watchers.filter(w => (w.branch === undefined || w.branch === null ? isDefaultBranch : w.branch === branch));
   }
 
   private watchersOfRepo(key: string): Promise<Watcher[]> {
     const now = (this.options.now ?? Date.now)();
     const cached = this.pushIndex.get(key);
-    if (
-      cached &&
-      cached.generation === this.generation &&
-      now - cached.at <
-        (this.options.pushIndexTtlMs ?? DEFAULT_PUSH_INDEX_TTL_MS)
-    ) {
+    if (cached && cached.generation === this.generation && now - cached.at < (this.options.pushIndexTtlMs ?? DEFAULT_PUSH_INDEX_TTL_MS)) {
       return cached.watchers;
     }
     if (this.pushIndex.size >= PUSH_INDEX_LIMIT) this.pushIndex.clear();

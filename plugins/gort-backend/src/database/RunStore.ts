@@ -89,10 +89,7 @@ export interface DeliveryIngestion {
 }
 
 export type DeliveryIngestionResult =
-  | {
-      duplicate: true;
-      /** The delivery id that brought the same body first. */ replayOf?: string;
-    }
+  | { duplicate: true; /** The delivery id that brought the same body first. */ replayOf?: string }
   | { duplicate: false; runs: CreateRunResult[] };
 
 /** Durable runs, shared by every backend replica through the database. */
@@ -126,11 +123,7 @@ export interface RunStore {
    */
   claimRuns(owner: string, leaseMs: number, limit: number): Promise<Run[]>;
   /** Extends the leases `owner` still holds; returns the ids still held. */
-  renewLeases(
-    owner: string,
-    runIds: string[],
-    leaseMs: number,
-  ): Promise<string[]>;
+  renewLeases(owner: string, runIds: string[], leaseMs: number): Promise<string[]>;
   releaseLease(owner: string, runId: string): Promise<void>;
 
   /**
@@ -138,17 +131,9 @@ export interface RunStore {
    * has not ended; returns false otherwise (another replica took over, or a
    * newer push superseded it).
    */
-  transition(
-    runId: string,
-    owner: string,
-    change: RunTransition,
-  ): Promise<boolean>;
+  transition(runId: string, owner: string, change: RunTransition): Promise<boolean>;
   /** Records verdicts without a state change (progress while waiting). */
-  recordVerdicts(
-    runId: string,
-    owner: string,
-    verdicts: RunObjectVerdict[],
-  ): Promise<boolean>;
+  recordVerdicts(runId: string, owner: string, verdicts: RunObjectVerdict[]): Promise<boolean>;
 
   /** One run; `timeline: false` leaves its timeline empty and saves reading it. */
   getRun(

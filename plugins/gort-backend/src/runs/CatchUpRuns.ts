@@ -11,12 +11,7 @@ import type { RunLifecycle } from './RunLifecycle';
 /** Sources whose artifact revision names a Git commit (`<branch>@sha1:<sha>`). */
 const GIT_SOURCE_KINDS = new Set(['GitRepository']);
 
-const keyOf = (
-  cluster: string,
-  kind: string,
-  namespace: string,
-  name: string,
-) => `${cluster}\u0000${kind}\u0000${namespace}\u0000${name}`;
+const keyOf = (cluster: string, kind: string, namespace: string, name: string) => `${cluster}\u0000${kind}\u0000${namespace}\u0000${name}`;
 
 /**
  * GitHub does not redeliver a failed delivery by itself, so a push can be
@@ -47,16 +42,13 @@ export class CatchUpRuns {
 
   follow(source: FluxChangeSource): () => void {
     return source.subscribe(change => {
-      this.onChange(change).catch(error =>
-        this.deps.logger.warn(`GORT catch-up check failed: ${error}`),
-      );
+      this.onChange(change).catch(error => this.deps.logger.warn(`GORT catch-up check failed: ${error}`));
     });
   }
 
   /** Returns the ids of the runs it started. */
   async onChange(change: ObservedFluxChange): Promise<string[]> {
-    if (!GIT_SOURCE_KINDS.has(change.kind) || change.type === 'delete')
-      return [];
+    if (!GIT_SOURCE_KINDS.has(change.kind) || change.type === 'delete') return [];
     const revision = change.object.status?.artifact?.revision;
     const sha = revisionSha(revision);
     if (!sha) return [];
@@ -69,19 +61,12 @@ export class CatchUpRuns {
 
     const branch = /^(.+)@sha1:/.exec(String(revision))?.[1];
     const graceMs = this.deps.graceMs ?? 20_000;
-    if (graceMs > 0)
-      await new Promise(resolve => setTimeout(resolve, graceMs).unref?.());
+    if (graceMs > 0) await new Promise(resolve => setTimeout(resolve, graceMs).unref?.());
     const started: string[] = [];
     for (const watcher of await this.deps.watcherStore.list()) {
-      if (
-        !this.follows(watcher, key, change.cluster) ||
-        watcherSkipReason(watcher) ||
-        !watcher.targetRepo
-      )
-        continue;
+      if (!this.follows(watcher, key, change.cluster) || watcherSkipReason(watcher) || !watcher.targetRepo) continue;
       if (watcher.branch && branch && watcher.branch !== branch) continue;
-      if (await this.deps.runStore.hasRunForCommit(watcher.entityRef, sha))
-        continue;
+      if (await this.deps.runStore.hasRunForCommit(watcher.entityRef, sha)) continue;
       const result = await this.deps.runStore.createRun({
         entityRef: watcher.entityRef,
         objects: watcher.objects,
@@ -94,45 +79,22 @@ export class CatchUpRuns {
       if (!result.created) continue;
       started.push(result.runId);
       this.deps.logger.info(
-        `GORT catch-up: Flux moved ${
-          change.kind
-        }/${namespace}/${name} to ${sha.slice(0, 7)}, which no run of ${
-          watcher.entityRef
-        } knew (its push never arrived); run ${result.runId} follows it`,
+        `GORT catch-up: Flux moved ${change.kind}/${namespace}/${name} to ${sha.slice(0, 7)}, which no run of ${watcher.entityRef} knew (its push never arrived); run ${result.runId} follows it`,
       );
-      this.deps.lifecycle?.runCreated({
-        runId: result.runId,
-        entityRef: watcher.entityRef,
-        trigger: 'catch-up',
-        createdAt: result.createdAt,
-        superseded: result.superseded,
-      });
+      this.deps.lifecycle?.runCreated({ runId: result.runId, entityRef: watcher.entityRef, trigger: 'catch-up', createdAt: result.createdAt, superseded: result.superseded });
     }
     return started;
   }
 
   /** Whether one of the watcher's objects reads the source `sourceKey`. */
-  private follows(
-    watcher: Watcher,
-    sourceKey: string,
-    cluster: string,
-  ): boolean {
+  private follows(watcher: Watcher, sourceKey: string, cluster: string): boolean {
     const { lookup } = this.deps;
     return watcher.objects.some(watched => {
       const resolved = lookup.resolveCluster(watched.cluster);
       if (resolved !== cluster) return false;
-      const object = lookup.get(
-        resolved,
-        watched.kind,
-        watched.namespace,
-        watched.name,
-      );
+      const object = lookup.get(resolved, watched.kind, watched.namespace, watched.name);
       const source = object ? sourceLocationOf(resolved, object) : undefined;
-      return (
-        source !== undefined &&
-        keyOf(source.cluster, source.kind, source.namespace, source.name) ===
-          sourceKey
-      );
+      return source !== undefined && keyOf(source.cluster, source.kind, source.namespace, source.name) === sourceKey;
     });
   }
 }

@@ -2,9 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { RunLifecycle, RunLifecycleEvent } from './RunLifecycle';
 import { recordRunMetrics, RunMetricsSink } from './runMetrics';
 
-const event = (
-  overrides: Partial<RunLifecycleEvent> = {},
-): RunLifecycleEvent => ({
+const event = (overrides: Partial<RunLifecycleEvent> = {}): RunLifecycleEvent => ({
   runId: 'r1',
   entityRef: 'component:default/podinfo',
   state: 'reconciling',
@@ -33,9 +31,7 @@ describe('RunLifecycle', () => {
     await new Promise(r => setImmediate(r));
     expect(seen).toEqual(['reconciling']);
     expect(logger.warn).toHaveBeenCalledTimes(4);
-    expect(String((logger.warn as jest.Mock).mock.calls[0][0])).toContain(
-      'run r1 (reconciling): Error: boom',
-    );
+    expect(String((logger.warn as jest.Mock).mock.calls[0][0])).toContain('run r1 (reconciling): Error: boom');
   });
 });
 
@@ -125,27 +121,10 @@ describe('RunLifecycle.runCreated', () => {
     lifecycle.subscribe(e => {
       seen.push(e);
     });
-    lifecycle.runCreated({
-      runId: 'r2',
-      entityRef: 'component:default/podinfo',
-      trigger: 'push',
-      createdAt: '2026-12-01T10:00:00.000Z',
-      superseded: ['r1'],
-    });
+    lifecycle.runCreated({ runId: 'r2', entityRef: 'component:default/podinfo', trigger: 'push', createdAt: '2026-12-01T10:00:00.000Z', superseded: ['r1'] });
     expect(seen).toEqual([
-      {
-        runId: 'r2',
-        entityRef: 'component:default/podinfo',
-        state: 'queued',
-        trigger: 'push',
-        createdAt: '2026-12-01T10:00:00.000Z',
-      },
-      {
-        runId: 'r1',
-        entityRef: 'component:default/podinfo',
-        state: 'superseded',
-        supersededBy: 'r2',
-      },
+      { runId: 'r2', entityRef: 'component:default/podinfo', state: 'queued', trigger: 'push', createdAt: '2026-12-01T10:00:00.000Z' },
+      { runId: 'r1', entityRef: 'component:default/podinfo', state: 'superseded', supersededBy: 'r2' },
     ]);
   });
 });

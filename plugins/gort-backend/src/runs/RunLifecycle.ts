@@ -29,9 +29,7 @@ export interface RunLifecycleEvent {
   fence?: SideEffectGuard;
 }
 
-export type RunLifecycleListener = (
-  event: RunLifecycleEvent,
-) => void | Promise<void>;
+export type RunLifecycleListener = (event: RunLifecycleEvent) => void | Promise<void>;
 
 /**
  * The one place run state changes are announced. Metrics, live-update
@@ -50,27 +48,10 @@ export class RunLifecycle {
   }
 
   /** A run was stored (push, "Run now", catch-up), superseding `superseded`. */
-  runCreated(run: {
-    runId: string;
-    entityRef: string;
-    trigger: RunTrigger;
-    createdAt: string;
-    superseded: string[];
-  }): void {
-    this.emit({
-      runId: run.runId,
-      entityRef: run.entityRef,
-      state: 'queued',
-      trigger: run.trigger,
-      createdAt: run.createdAt,
-    });
+  runCreated(run: { runId: string; entityRef: string; trigger: RunTrigger; createdAt: string; superseded: string[] }): void {
+    this.emit({ runId: run.runId, entityRef: run.entityRef, state: 'queued', trigger: run.trigger, createdAt: run.createdAt });
     for (const older of run.superseded) {
-      this.emit({
-        runId: older,
-        entityRef: run.entityRef,
-        state: 'superseded',
-        supersededBy: run.runId,
-      });
+      this.emit({ runId: older, entityRef: run.entityRef, state: 'superseded', supersededBy: run.runId });
     }
   }
 
@@ -88,8 +69,6 @@ export class RunLifecycle {
   }
 
   private warn(event: RunLifecycleEvent, error: unknown) {
-    this.logger.warn(
-      `A run lifecycle listener failed on run ${event.runId} (${event.state}): ${error}`,
-    );
+    this.logger.warn(`A run lifecycle listener failed on run ${event.runId} (${event.state}): ${error}`);
   }
 }

@@ -3,29 +3,11 @@ import { formatDuration } from '@gort-backstage/plugin-gort-common';
 import type { Run, RunObjectVerdict } from '@gort-backstage/plugin-gort-common';
 import type { KubeObject } from '@gort-backstage/plugin-gort-node';
 import { RunStore, RunTransition } from '../database/RunStore';
-import {
-  combineVerdicts,
-  isForwardMove,
-  ObjectJudgement,
-} from './combineVerdicts';
-import {
-  FluxObjectLookup,
-  judgeRunObject,
-  ObjectLocation,
-} from './judgeRunObject';
+import { combineVerdicts, isForwardMove, ObjectJudgement } from './combineVerdicts';
+import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObject';
 import { decidePushOrder, orderFromPushes } from './pushOrder';
 import type { CommitComparison } from './pushOrder';
-import {
-  CommitComparer,
-  FailureDiagnoser,
-  FluxChangeSource,
-  isLeaseLost,
-  LeaseLostError,
-  LiveObjectReader,
-  ReconcileRequester,
-  RunFollowUps,
-  SideEffectGuard,
-} from './ports';
+import { CommitComparer, FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
 import { leaseFence, sealedFence } from './leaseFence';
 import { RunLifecycle } from './RunLifecycle';
 
@@ -77,20 +59,13 @@ const FULL_SWEEP_MS = 15_000;
 /** How long a follow-up waits for the watch cache after a restart. */
 const WATCH_SYNC_WAIT_MS = 30_000;
 
-async function withTimeout<T>(
-  work: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       work,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} took longer than ${ms} ms`)),
-          ms,
-        );
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
       }),
     ]);
   } finally {
@@ -143,10 +118,7 @@ export class RunProcessor {
   /** Starts the heartbeat: leases are renewed every third of a lease, whatever the runs are waiting on. */
   start(): void {
     if (this.heartbeatTimer) return;
-    this.heartbeatTimer = setInterval(
-      () => void this.heartbeat(),
-      Math.max(100, Math.floor(this.options.leaseMs / 3)),
-    );
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
     this.heartbeatTimer.unref?.();
   }
 
@@ -158,9 +130,7 @@ export class RunProcessor {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.all(
-      [...this.held.values()].filter(h => !h.busy).map(h => this.release(h)),
-    );
+    await Promise.all([...this.held.values()].filter(h => !h.busy).map(h => this.release(h)));
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       this.idle(),
@@ -177,13 +147,9 @@ export class RunProcessor {
   private async release(held: HeldRun): Promise<void> {
     if (this.held.get(held.run.id) !== held) return;
     this.held.delete(held.run.id);
-    await this.options.runStore
-      .releaseLease(this.options.ownerId, held.run.id)
-      .catch(error =>
-        this.options.logger.warn(
-          `Could not release the lease of run ${held.run.id}: ${error}`,
-        ),
-      );
+    await this.options.runStore.releaseLease(this.options.ownerId, held.run.id).catch(error =>
+      this.options.logger.warn(`Could not release the lease of run ${held.run.id}: ${error}`),
+    );
   }
 
   /** Renews the leases of every held run; runs whose lease was lost are dropped (and fenced). */
@@ -194,18 +160,14 @@ export class RunProcessor {
     const sentAt = this.clock().getTime();
     const ids = [...this.held.keys()];
     try {
-      const stillHeld = new Set(
-        await runStore.renewLeases(ownerId, ids, leaseMs),
-      );
+      const stillHeld = new Set(await runStore.renewLeases(ownerId, ids, leaseMs));
       for (const id of ids) {
         const held = this.held.get(id);
         if (!held) continue;
         if (stillHeld.has(id)) {
           held.renewedAt = Math.max(held.renewedAt, sentAt);
         } else {
-          logger.info(
-            `GORT run ${id}: the lease is no longer ours (finished, superseded or taken over); letting it go`,
-          );
+          logger.info(`GORT run ${id}: the lease is no longer ours (finished, superseded or taken over); letting it go`);
           this.held.delete(id);
         }
       }
@@ -222,18 +184,11 @@ export class RunProcessor {
     const sentAt = this.clock().getTime();
     if (sentAt - held.renewedAt <= leaseMs / 3) return;
     try {
-      const renewed = await runStore.renewLeases(
-        ownerId,
-        [held.run.id],
-        leaseMs,
-      );
-      if (renewed.includes(held.run.id))
-        held.renewedAt = Math.max(held.renewedAt, sentAt);
+      const renewed = await runStore.renewLeases(ownerId, [held.run.id], leaseMs);
+      if (renewed.includes(held.run.id)) held.renewedAt = Math.max(held.renewedAt, sentAt);
     } catch (error) {
       // The transition below is refused too if the lease is gone; otherwise the fence decides.
-      this.options.logger.warn(
-        `GORT could not renew the lease of run ${held.run.id} before finishing it: ${error}`,
-      );
+      this.options.logger.warn(`GORT could not renew the lease of run ${held.run.id} before finishing it: ${error}`);
     }
   }
 
@@ -291,10 +246,7 @@ export class RunProcessor {
   }
 
   /** A watched Flux object changed: re-judge the runs that depend on it. */
-  onFluxChange(
-    location: ObjectLocation,
-    receivedAt: number = Date.now(),
-  ): void {
+  onFluxChange(location: ObjectLocation, receivedAt: number = Date.now()): void {
     if (this.stopped) return;
     const key = locationKey(location);
     for (const held of this.held.values()) {
@@ -319,23 +271,12 @@ export class RunProcessor {
       const capacity = maxConcurrent - this.held.size;
       const fresh = new Set<HeldRun>();
       if (capacity > 0) {
-        for (const run of await runStore.claimRuns(
-          ownerId,
-          leaseMs,
-          capacity,
-        )) {
+        for (const run of await runStore.claimRuns(ownerId, leaseMs, capacity)) {
           if (this.stopped) {
             await runStore.releaseLease(ownerId, run.id);
             continue;
           }
-          const held: HeldRun = {
-            run,
-            watchKeys: new Set(),
-            busy: false,
-            again: false,
-            reconcileRequested: false,
-            renewedAt: now,
-          };
+          const held: HeldRun = { run, watchKeys: new Set(), busy: false, again: false, reconcileRequested: false, renewedAt: now };
           this.held.set(run.id, held);
           fresh.add(held);
         }
@@ -375,46 +316,28 @@ export class RunProcessor {
         this.options.logger.info(`GORT run ${held.run.id}: ${error.message}`);
         if (this.held.get(held.run.id) === held) this.held.delete(held.run.id);
       } else {
-        this.options.logger.error(
-          `GORT run ${held.run.id} failed to advance: ${error}`,
-        );
+        this.options.logger.error(`GORT run ${held.run.id} failed to advance: ${error}`);
       }
     } finally {
       held.busy = false;
     }
   }
 
-  private async transition(
-    held: HeldRun,
-    change: RunTransition,
-  ): Promise<boolean> {
+  private async transition(held: HeldRun, change: RunTransition): Promise<boolean> {
     const final = ['done', 'error', 'superseded'].includes(change.state);
     // The verdict of a final transition is written to GitHub under a fence
     // decided right after it: renewed at least a heartbeat ago, the fence could
     // refuse, and the finished run is held by nobody who would write it later.
     if (final) await this.renewBeforeFinishing(held);
-    const ok = await this.options.runStore.transition(
-      held.run.id,
-      this.options.ownerId,
-      change,
-    );
+    const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, change);
     if (!ok) {
       // Superseded by a newer push, or another replica holds it now.
       this.held.delete(held.run.id);
       return false;
     }
     const from = held.run.state;
-    held.run = {
-      ...held.run,
-      state: change.state,
-      ...(change.outcome ? { outcome: change.outcome } : {}),
-    };
-    this.options.logger.info(
-      `GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(
-        0,
-        7,
-      )}): ${from} → ${change.state}: ${change.message}`,
-    );
+    held.run = { ...held.run, state: change.state, ...(change.outcome ? { outcome: change.outcome } : {}) };
+    this.options.logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${held.run.sha.slice(0, 7)}): ${from} → ${change.state}: ${change.message}`);
     const { state, ...recorded } = change;
     this.options.lifecycle?.emit({
       runId: held.run.id,
@@ -424,13 +347,9 @@ export class RunProcessor {
       trigger: held.run.trigger,
       createdAt: held.run.createdAt,
       change: recorded,
-      ...(held.changeReceivedAt !== undefined
-        ? { detectionDelayMs: Date.now() - held.changeReceivedAt }
-        : {}),
+      ...(held.changeReceivedAt !== undefined ? { detectionDelayMs: Date.now() - held.changeReceivedAt } : {}),
       // Check runs, statuses and verdict comments go through the lease fence.
-      fence: final
-        ? sealedFence(this.guardFor(held), `finish as ${change.state}`)
-        : this.guardFor(held),
+      fence: final ? sealedFence(this.guardFor(held), `finish as ${change.state}`) : this.guardFor(held),
     });
     held.changeReceivedAt = undefined;
     if (final) {
@@ -445,11 +364,7 @@ export class RunProcessor {
       judgeRunObject(object, held.run.sha, this.options.lookup, now),
     );
     held.watchKeys = new Set(
-      judgements.flatMap(j =>
-        [j.location, j.sourceLocation]
-          .filter(Boolean)
-          .map(l => locationKey(l!)),
-      ),
+      judgements.flatMap(j => [j.location, j.sourceLocation].filter(Boolean).map(l => locationKey(l!))),
     );
     return judgements;
   }
@@ -468,12 +383,7 @@ export class RunProcessor {
       case 'failed':
       case 'timed_out':
         await this.withFollowUpSlot(async () => {
-          if (
-            await this.transition(held, {
-              state: 'diagnosing',
-              message: 'Collecting evidence and diagnosing',
-            })
-          ) {
+          if (await this.transition(held, { state: 'diagnosing', message: 'Collecting evidence and diagnosing' })) {
             await this.diagnose(held);
           }
         });
@@ -505,12 +415,7 @@ export class RunProcessor {
     const { runStore, ownerId, commitComparer, logger } = this.options;
     const context = await runStore.pushOrderContext(held.run.id);
     const previous = context?.previous;
-    if (
-      !context ||
-      !previous ||
-      previous.sha.toLowerCase() === context.run.sha.toLowerCase()
-    )
-      return false;
+    if (!context || !previous || previous.sha.toLowerCase() === context.run.sha.toLowerCase()) return false;
     let comparison: CommitComparison | undefined;
     let compareError: string | undefined;
     if (orderFromPushes(context.run, previous) === undefined) {
@@ -518,24 +423,13 @@ export class RunProcessor {
       if (!commitComparer) return false;
       try {
         comparison = await withTimeout(
-          commitComparer.compare({
-            repo: held.run.repo,
-            base: previous.sha,
-            head: context.run.sha,
-          }),
+          commitComparer.compare({ repo: held.run.repo, base: previous.sha, head: context.run.sha }),
           this.options.compareTimeoutMs ?? 10_000,
           'the compare',
         );
       } catch (error) {
         compareError = String((error as Error)?.message ?? error).slice(0, 300);
-        logger.warn(
-          `GORT run ${held.run.id}: could not compare ${previous.sha.slice(
-            0,
-            7,
-          )}...${context.run.sha.slice(0, 7)} on ${
-            held.run.repo
-          }: ${compareError}`,
-        );
+        logger.warn(`GORT run ${held.run.id}: could not compare ${previous.sha.slice(0, 7)}...${context.run.sha.slice(0, 7)} on ${held.run.repo}: ${compareError}`);
       }
     }
     let branchHead: string | undefined;
@@ -566,13 +460,8 @@ export class RunProcessor {
       return false;
     }
     const sha = held.run.sha.slice(0, 7);
-    const why =
-      decision.note ??
-      `${previous.sha.slice(0, 7)} was pushed on top of this commit`;
-    const message = `Superseded by ${previous.sha.slice(
-      0,
-      7,
-    )}, a newer commit: ${why}`;
+    const why = decision.note ?? `${previous.sha.slice(0, 7)} was pushed on top of this commit`;
+    const message = `Superseded by ${previous.sha.slice(0, 7)}, a newer commit: ${why}`;
     const result = await runStore.endAsOlderCommit(held.run.id, ownerId, {
       newerRunId: previous.id,
       message,
@@ -580,9 +469,7 @@ export class RunProcessor {
     });
     this.held.delete(held.run.id);
     if (!result.ended) return true;
-    logger.info(
-      `GORT run ${held.run.id} (${held.run.entityRef} @ ${sha}): queued → superseded: ${message}`,
-    );
+    logger.info(`GORT run ${held.run.id} (${held.run.entityRef} @ ${sha}): queued → superseded: ${message}`);
     const { lifecycle } = this.options;
     lifecycle?.emit({
       runId: held.run.id,
@@ -595,13 +482,7 @@ export class RunProcessor {
       change: { outcome: 'superseded', message },
     });
     if (result.restored) {
-      lifecycle?.emit({
-        runId: previous.id,
-        entityRef: held.run.entityRef,
-        state: 'queued',
-        previous: 'superseded',
-        trigger: previous.trigger,
-      });
+      lifecycle?.emit({ runId: previous.id, entityRef: held.run.entityRef, state: 'queued', previous: 'superseded', trigger: previous.trigger });
       this.wake();
     }
     return true;
@@ -612,12 +493,9 @@ export class RunProcessor {
     const unknown = judged.find(j => j.state === 'unknown');
     // A cluster GORT does not know fails the run only when it is all there is; otherwise its
     // objects are not judged (the watcher shows the annotation problem) and the others proceed.
-    const judgements =
-      unknown && !judged.every(j => j.state === 'unknown')
-        ? judged.map(j =>
-            j.state === 'unknown' ? { ...j, state: 'unreachable' as const } : j,
-          )
-        : judged;
+    const judgements = unknown && !judged.every(j => j.state === 'unknown')
+      ? judged.map(j => (j.state === 'unknown' ? { ...j, state: 'unreachable' as const } : j))
+      : judged;
     if (unknown && judgements === judged) {
       await this.transition(held, {
         state: 'error',
@@ -628,87 +506,39 @@ export class RunProcessor {
       return;
     }
     await this.requestReconcileOnce(held, judgements);
-    const verdicts: RunObjectVerdict[] = judgements.map(
-      ({
-        object,
-        state,
-        detail,
-        at,
-        health,
-        because,
-        cluster,
-        clusterProblem,
-      }) => ({
-        object,
-        state,
-        detail,
-        at,
-        ...(health ? { health } : {}),
-        ...(because ? { because } : {}),
-        ...(cluster ? { cluster } : {}),
-        ...(clusterProblem ? { clusterProblem } : {}),
-      }),
-    );
-    const verdictsKey = JSON.stringify(
-      verdicts.map(v => [v.object, v.state, v.detail]),
-    );
+    const verdicts: RunObjectVerdict[] = judgements.map(({ object, state, detail, at, health, because, cluster, clusterProblem }) => ({
+      object, state, detail, at, ...(health ? { health } : {}), ...(because ? { because } : {}),
+      ...(cluster ? { cluster } : {}), ...(clusterProblem ? { clusterProblem } : {}),
+    }));
+    const verdictsKey = JSON.stringify(verdicts.map(v => [v.object, v.state, v.detail]));
     const now = this.clock();
     const overdue = now.getTime() >= Date.parse(held.run.deadlineAt);
     const combined = combineVerdicts(judgements, { final: overdue });
 
     if (combined.state === 'failed') {
-      if (
-        await this.transition(held, {
-          state: 'failed',
-          outcome: 'failed',
-          message: combined.message,
-          failure: combined.failure,
-          verdicts,
-        })
-      ) {
+      if (await this.transition(held, { state: 'failed', outcome: 'failed', message: combined.message, failure: combined.failure, verdicts })) {
         await this.step(held);
       }
       return;
     }
     if (combined.state === 'partial') {
       // Some clusters could not be read by the deadline: say what was not judged, diagnose nothing.
-      await this.transition(held, {
-        state: 'done',
-        outcome: 'partial',
-        message: combined.message,
-        verdicts,
-      });
+      await this.transition(held, { state: 'done', outcome: 'partial', message: combined.message, verdicts });
       return;
     }
     if (combined.state === 'unobservable') {
-      await this.transition(held, {
-        state: 'done',
-        outcome: 'unobservable',
-        message: combined.message,
-        verdicts,
-      });
+      await this.transition(held, { state: 'done', outcome: 'unobservable', message: combined.message, verdicts });
       return;
     }
     if (combined.state === 'succeeded') {
       const live = await this.confirmedLive(held);
       if (live && live.state !== 'succeeded') {
         if (isForwardMove(held.run.state, 'reconciling')) {
-          await this.transition(held, {
-            state: 'reconciling',
-            message: `Confirmed with the API server: ${live.message}`,
-            verdicts,
-          });
+          await this.transition(held, { state: 'reconciling', message: `Confirmed with the API server: ${live.message}`, verdicts });
         }
         return;
       }
-      if (
-        await this.transition(held, {
-          state: 'succeeded',
-          outcome: 'succeeded',
-          message: combined.message,
-          verdicts,
-        })
-      ) {
+      if (await this.transition(held, { state: 'succeeded', outcome: 'succeeded', message: combined.message, verdicts })) {
         await this.step(held);
       }
       return;
@@ -718,150 +548,88 @@ export class RunProcessor {
       await this.transition(held, {
         state: 'done',
         outcome: 'suspended',
-        message: `Still suspended at the deadline: ${combined.suspended.join(
-          ', ',
-        )}`,
+        message: `Still suspended at the deadline: ${combined.suspended.join(', ')}`,
         verdicts,
       });
       return;
     }
     if (overdue) {
-      const waited = formatDuration(
-        now.getTime() - Date.parse(held.run.createdAt),
-      );
-      if (
-        await this.transition(held, {
-          state: 'timed_out',
-          outcome: 'timed_out',
-          message: `No verdict after ${waited}; still ${combined.state.replace(
-            /_/g,
-            ' ',
-          )}: ${combined.message}`,
-          verdicts,
-        })
-      ) {
+      const waited = formatDuration(now.getTime() - Date.parse(held.run.createdAt));
+      if (await this.transition(held, {
+        state: 'timed_out',
+        outcome: 'timed_out',
+        message: `No verdict after ${waited}; still ${combined.state.replace(/_/g, ' ')}: ${combined.message}`,
+        verdicts,
+      })) {
         await this.step(held);
       }
       return;
     }
     if (isForwardMove(held.run.state, combined.state)) {
-      await this.transition(held, {
-        state: combined.state,
-        message: combined.message,
-        verdicts,
-      });
+      await this.transition(held, { state: combined.state, message: combined.message, verdicts });
       held.verdictsKey = verdictsKey;
       return;
     }
     if (verdictsKey !== held.verdictsKey) {
       held.verdictsKey = verdictsKey;
-      const ok = await this.options.runStore.recordVerdicts(
-        held.run.id,
-        this.options.ownerId,
-        verdicts,
-      );
+      const ok = await this.options.runStore.recordVerdicts(held.run.id, this.options.ownerId, verdicts);
       if (!ok) this.held.delete(held.run.id);
     }
     held.changeReceivedAt = undefined;
   }
 
-  private async requestReconcileOnce(
-    held: HeldRun,
-    judgements: ObjectJudgement[],
-  ) {
+  private async requestReconcileOnce(held: HeldRun, judgements: ObjectJudgement[]) {
     const requester = this.options.reconcileRequester;
-    if (!requester || held.reconcileRequested || held.run.state !== 'queued')
-      return;
+    if (!requester || held.reconcileRequested || held.run.state !== 'queued') return;
     held.reconcileRequested = true;
     await this.guardFor(held)('request a Flux reconcile');
-    const j = judgements as Array<
-      ObjectJudgement & {
-        location?: ObjectLocation;
-        sourceLocation?: ObjectLocation;
-      }
-    >;
-    const locations = j
-      .flatMap(x => [x.sourceLocation, x.location])
-      .filter((l): l is ObjectLocation => Boolean(l));
+    const j = judgements as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
+    const locations = j.flatMap(x => [x.sourceLocation, x.location]).filter((l): l is ObjectLocation => Boolean(l));
     try {
       await requester.request(locations, held.run.sha);
     } catch (error) {
-      this.options.logger.warn(
-        `Could not request an immediate Flux reconcile for run ${held.run.id}: ${error}`,
-      );
+      this.options.logger.warn(`Could not request an immediate Flux reconcile for run ${held.run.id}: ${error}`);
     }
   }
 
   /** A progress note on the timeline; throws LeaseLostError when the run is no longer ours. */
   private async progress(held: HeldRun, message: string): Promise<void> {
-    const ok = await this.options.runStore.transition(
-      held.run.id,
-      this.options.ownerId,
-      { state: held.run.state, message },
-    );
+    const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, { state: held.run.state, message });
     if (!ok) {
       if (this.held.get(held.run.id) === held) this.held.delete(held.run.id);
-      throw new LeaseLostError(
-        `Stopped at "${message}": run ${held.run.id} was superseded or taken over`,
-      );
+      throw new LeaseLostError(`Stopped at "${message}": run ${held.run.id} was superseded or taken over`);
     }
   }
 
   private async validate(held: HeldRun): Promise<void> {
     const followUps = this.options.followUps;
     if (!followUps?.validateIntent) {
-      await this.transition(held, {
-        state: 'done',
-        message: 'The push landed',
-      });
+      await this.transition(held, { state: 'done', message: 'The push landed' });
       return;
     }
-    if (
-      held.run.state !== 'validating' &&
-      !(await this.transition(held, {
-        state: 'validating',
-        message: 'Validating the deployment against its plan documents',
-      }))
-    ) {
+    if (held.run.state !== 'validating' && !(await this.transition(held, { state: 'validating', message: 'Validating the deployment against its plan documents' }))) {
       return;
     }
     await this.untilWatchesSynced(held);
-    const judgements = this.judge(held) as Array<
-      ObjectJudgement & { location?: ObjectLocation }
-    >;
+    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation }>;
     try {
       const result = await followUps.validateIntent({
         run: (await this.options.runStore.getRun(held.run.id)) ?? held.run,
-        locations: judgements
-          .map(j => j.location)
-          .filter((l): l is ObjectLocation => Boolean(l)),
+        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
         progress: message => this.progress(held, message),
         guard: this.guardFor(held),
       });
-      await this.transition(held, {
-        state: 'done',
-        message: result.message,
-        intent: result.intent,
-        ai: result.ai,
-        fixPr: result.fixPr,
-      });
+      await this.transition(held, { state: 'done', message: result.message, intent: result.intent, ai: result.ai, fixPr: result.fixPr });
     } catch (error) {
       if (isLeaseLost(error)) throw error;
-      await this.transition(held, {
-        state: 'done',
-        message: `Intent validation failed: ${error}`,
-        error: `Intent validation failed: ${String(error).slice(0, 500)}`,
-      });
+      await this.transition(held, { state: 'done', message: `Intent validation failed: ${error}`, error: `Intent validation failed: ${String(error).slice(0, 500)}` });
     }
   }
 
   private async diagnose(held: HeldRun): Promise<void> {
     const diagnoser = this.options.diagnoser;
     if (!diagnoser) {
-      await this.transition(held, {
-        state: 'done',
-        message: 'No diagnoser configured',
-      });
+      await this.transition(held, { state: 'done', message: 'No diagnoser configured' });
       return;
     }
     await this.untilWatchesSynced(held);
@@ -869,38 +637,20 @@ export class RunProcessor {
     // A run taken over in `diagnosing` (its worker crashed or lost the lease)
     // keeps the rules' diagnosis stored then: the cluster may have moved on, or
     // this process's watch cache may not have synced yet.
-    const stored =
-      fresh?.state === 'diagnosing' && fresh.category
-        ? {
-            category: fresh.category,
-            diagnosis: fresh.diagnosis,
-            evidence: fresh.evidence,
-          }
-        : undefined;
+    const stored = fresh?.state === 'diagnosing' && fresh.category ? { category: fresh.category, diagnosis: fresh.diagnosis, evidence: fresh.evidence } : undefined;
     const result = stored ?? (await this.diagnoseNow(held, fresh, diagnoser));
     if (!result) return;
     const message = result.diagnosis
       ? `Diagnosed as ${result.category}: ${result.diagnosis.summary}`
       : `Diagnosed as ${result.category}`;
-    const diagnosed = {
-      category: result.category,
-      diagnosis: result.diagnosis,
-      evidence: result.evidence,
-    };
+    const diagnosed = { category: result.category, diagnosis: result.diagnosis, evidence: result.evidence };
     const followUps = this.options.followUps;
     if (!followUps?.afterDiagnosis) {
       await this.transition(held, { state: 'done', message, ...diagnosed });
       return;
     }
     // The rules' diagnosis is stored first: whatever happens next keeps it.
-    if (
-      !stored &&
-      !(await this.transition(held, {
-        state: 'diagnosing',
-        message,
-        ...diagnosed,
-      }))
-    ) {
+    if (!stored && !(await this.transition(held, { state: 'diagnosing', message, ...diagnosed }))) {
       return;
     }
     try {
@@ -910,18 +660,10 @@ export class RunProcessor {
         progress: progressMessage => this.progress(held, progressMessage),
         guard: this.guardFor(held),
       });
-      await this.transition(held, {
-        state: 'done',
-        message: after.message,
-        ai: after.ai,
-        fixPr: after.fixPr,
-      });
+      await this.transition(held, { state: 'done', message: after.message, ai: after.ai, fixPr: after.fixPr });
     } catch (error) {
       if (isLeaseLost(error)) throw error;
-      this.options.logger.error(
-        `GORT run ${held.run.id}: follow-up after diagnosis failed`,
-        error as Error,
-      );
+      this.options.logger.error(`GORT run ${held.run.id}: follow-up after diagnosis failed`, error as Error);
       await this.transition(held, {
         state: 'done',
         message: `Diagnosed as ${result.category}; the fix step failed: ${error}`,
@@ -931,31 +673,17 @@ export class RunProcessor {
   }
 
   /** The rules' diagnosis from the cluster as it is now; undefined when it failed (the run is then done). */
-  private async diagnoseNow(
-    held: HeldRun,
-    fresh: Run | undefined,
-    diagnoser: FailureDiagnoser,
-  ): Promise<Awaited<ReturnType<FailureDiagnoser['diagnose']>> | undefined> {
-    const judgements = this.judge(held) as Array<
-      ObjectJudgement & {
-        location?: ObjectLocation;
-        sourceLocation?: ObjectLocation;
-      }
-    >;
+  private async diagnoseNow(held: HeldRun, fresh: Run | undefined, diagnoser: FailureDiagnoser): Promise<Awaited<ReturnType<FailureDiagnoser['diagnose']>> | undefined> {
+    const judgements = this.judge(held) as Array<ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation }>;
     try {
       return await diagnoser.diagnose({
         run: fresh ?? held.run,
         failure: fresh?.failure ?? held.run.failure,
         judgements,
-        locations: judgements
-          .map(j => j.location)
-          .filter((l): l is ObjectLocation => Boolean(l)),
+        locations: judgements.map(j => j.location).filter((l): l is ObjectLocation => Boolean(l)),
       });
     } catch (error) {
-      this.options.logger.error(
-        `GORT run ${held.run.id}: diagnosis failed`,
-        error as Error,
-      );
+      this.options.logger.error(`GORT run ${held.run.id}: diagnosis failed`, error as Error);
       await this.transition(held, {
         state: 'done',
         message: `Diagnosis failed: ${error}`,
@@ -973,15 +701,10 @@ export class RunProcessor {
    */
   private async untilWatchesSynced(held: HeldRun): Promise<void> {
     const { lookup } = this.options;
-    const synced = () =>
-      held.run.objects.every(o => {
-        const cluster = lookup.resolveCluster(o.cluster);
-        return (
-          !cluster ||
-          !lookup.hasCluster(cluster) ||
-          lookup.isSynced(cluster, o.kind)
-        );
-      });
+    const synced = () => held.run.objects.every(o => {
+      const cluster = lookup.resolveCluster(o.cluster);
+      return !cluster || !lookup.hasCluster(cluster) || lookup.isSynced(cluster, o.kind);
+    });
     const until = Date.now() + WATCH_SYNC_WAIT_MS;
     while (!synced() && Date.now() < until && !this.stopped) {
       await new Promise(resolve => setTimeout(resolve, 200));
@@ -997,9 +720,7 @@ export class RunProcessor {
    * the run keeps waiting for the watch (undefined: nothing to confirm, or the
    * read failed, and the cache's verdict stands).
    */
-  private async confirmedLive(
-    held: HeldRun,
-  ): Promise<ReturnType<typeof combineVerdicts> | undefined> {
+  private async confirmedLive(held: HeldRun): Promise<ReturnType<typeof combineVerdicts> | undefined> {
     const reader = this.options.liveReader;
     const releases = held.run.objects.filter(o => o.kind === 'HelmRelease');
     if (!reader || releases.length === 0) return undefined;
@@ -1009,18 +730,11 @@ export class RunProcessor {
       for (const o of releases) {
         const cluster = lookup.resolveCluster(o.cluster);
         if (!cluster) continue;
-        const location = {
-          cluster,
-          kind: o.kind,
-          namespace: o.namespace,
-          name: o.name,
-        };
+        const location = { cluster, kind: o.kind, namespace: o.namespace, name: o.name };
         live.set(locationKey(location), await reader.read(location));
       }
     } catch (error) {
-      this.options.logger.warn(
-        `GORT run ${held.run.id}: could not confirm its HelmReleases with the API server (${error}); the watch cache's verdict stands`,
-      );
+      this.options.logger.warn(`GORT run ${held.run.id}: could not confirm its HelmReleases with the API server (${error}); the watch cache's verdict stands`);
       return undefined;
     }
     const overlay: FluxObjectLookup = {
@@ -1031,25 +745,16 @@ export class RunProcessor {
       notServed: lookup.notServed?.bind(lookup),
       get: (cluster, kind, namespace, name) => {
         const key = locationKey({ cluster, kind, namespace, name });
-        return live.has(key)
-          ? live.get(key)
-          : lookup.get(cluster, kind, namespace, name);
+        return live.has(key) ? live.get(key) : lookup.get(cluster, kind, namespace, name);
       },
       list: (cluster, kind) =>
         lookup.list(cluster, kind).map(object => {
-          const key = locationKey({
-            cluster,
-            kind,
-            namespace: object.metadata?.namespace ?? '',
-            name: object.metadata?.name ?? '',
-          });
+          const key = locationKey({ cluster, kind, namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
           return (live.has(key) ? live.get(key) : object) ?? object;
         }),
     };
     const now = this.clock();
-    const again = held.run.objects.map(o =>
-      judgeRunObject(o, held.run.sha, overlay, now),
-    );
+    const again = held.run.objects.map(o => judgeRunObject(o, held.run.sha, overlay, now));
     return combineVerdicts(again);
   }
 }

@@ -1,17 +1,7 @@
-import type {
-  RunFailure,
-  RunObjectVerdict,
-  RunState,
-} from '@gort-backstage/plugin-gort-common';
+import type { RunFailure, RunObjectVerdict, RunState } from '@gort-backstage/plugin-gort-common';
 
 export interface CombinedVerdict {
-  state:
-    | Extract<
-        RunState,
-        'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed'
-      >
-    | 'unobservable'
-    | 'partial';
+  state: Extract<RunState, 'waiting_for_source' | 'reconciling' | 'succeeded' | 'failed'> | 'unobservable' | 'partial';
   message: string;
   failure?: RunFailure;
   /** Objects still suspended (the run ends `suspended`, not `timed_out`, if they stay so). */
@@ -29,12 +19,7 @@ export interface CombineOptions {
   final?: boolean;
 }
 
-const PENDING = new Set<RunObjectVerdict['state']>([
-  'waiting_for_source',
-  'reconciling',
-  'suspended',
-  'unknown',
-]);
+const PENDING = new Set<RunObjectVerdict['state']>(['waiting_for_source', 'reconciling', 'suspended', 'unknown']);
 
 const clusterOf = (j: ObjectJudgement) => j.cluster ?? '';
 
@@ -51,72 +36,44 @@ function problemsOf(unreachable: ObjectJudgement[]): string[] {
  * the deadline, then named as not judged (`partial`) instead of failing
  * everything; the other clusters' verdicts stand.
  */
-export function combineVerdicts(
-  judgements: ObjectJudgement[],
-  options: CombineOptions = {},
-): CombinedVerdict {
+export function combineVerdicts(judgements: ObjectJudgement[], options: CombineOptions = {}): CombinedVerdict {
   const several = new Set(judgements.map(clusterOf)).size > 1;
-  const inCluster = (j: ObjectJudgement) =>
-    several && j.cluster ? ` in cluster ${j.cluster}` : '';
+  const inCluster = (j: ObjectJudgement) => (several && j.cluster ? ` in cluster ${j.cluster}` : '');
   // A cluster that does not serve the kind never will during this run: not judged, like an
   // unreadable cluster, but nothing to wait for. Alone, it makes the run unobservable (below).
-  const notServedHere = (j: ObjectJudgement) =>
-    j.state === 'unobservable' && j.because === 'kind-not-served';
-  const onlyNotServed =
-    judgements.length > 0 && judgements.every(notServedHere);
-  const unreachable = judgements.filter(
-    j => j.state === 'unreachable' || (!onlyNotServed && notServedHere(j)),
-  );
+  const notServedHere = (j: ObjectJudgement) => j.state === 'unobservable' && j.because === 'kind-not-served';
+  const onlyNotServed = judgements.length > 0 && judgements.every(notServedHere);
+  const unreachable = judgements.filter(j => j.state === 'unreachable' || (!onlyNotServed && notServedHere(j)));
   const notJudged = problemsOf(unreachable);
   const notJudgedPart = notJudged.length ? { notJudged } : {};
-  const notJudgedText = notJudged.length
-    ? `; not judged: ${notJudged.join('; ')}`
-    : '';
+  const notJudgedText = notJudged.length ? `; not judged: ${notJudged.join('; ')}` : '';
   const landed = judgements.filter(j => j.state === 'succeeded');
-  const landedText =
-    several && landed.length
-      ? `; landed in ${[
-          ...new Set(landed.map(j => `cluster ${clusterOf(j)}`)),
-        ].join(', ')}`
-      : '';
+  const landedText = several && landed.length
+    ? `; landed in ${[...new Set(landed.map(j => `cluster ${clusterOf(j)}`))].join(', ')}`
+    : '';
 
   const failed = judgements.find(j => j.state === 'failed');
   if (failed) {
-    const failedClusters = new Set(
-      judgements.filter(j => j.state === 'failed').map(clusterOf),
-    );
-    const pendingElsewhere = judgements.find(
-      j => PENDING.has(j.state) && !failedClusters.has(clusterOf(j)),
-    );
+    const failedClusters = new Set(judgements.filter(j => j.state === 'failed').map(clusterOf));
+    const pendingElsewhere = judgements.find(j => PENDING.has(j.state) && !failedClusters.has(clusterOf(j)));
     if (!pendingElsewhere || options.final) {
       return {
         state: 'failed',
-        message: `${
-          several && failed.cluster
-            ? `Failed in cluster ${failed.cluster}: `
-            : ''
-        }${failed.object}: ${failed.detail}${landedText}${notJudgedText}`,
+        message: `${several && failed.cluster ? `Failed in cluster ${failed.cluster}: ` : ''}${failed.object}: ${failed.detail}${landedText}${notJudgedText}`,
         failure: failed.failure,
         ...notJudgedPart,
       };
     }
     return {
       state: 'reconciling',
-      message: `${failed.object} failed${inCluster(failed)}; waiting for ${
-        pendingElsewhere.object
-      }${inCluster(pendingElsewhere)}: ${pendingElsewhere.detail}`,
+      message: `${failed.object} failed${inCluster(failed)}; waiting for ${pendingElsewhere.object}${inCluster(pendingElsewhere)}: ${pendingElsewhere.detail}`,
       ...notJudgedPart,
     };
   }
   // Nothing will ever tell us about this commit: say so at once.
-  const unobservable = judgements.find(
-    j => j.state === 'unobservable' && (onlyNotServed || !notServedHere(j)),
-  );
+  const unobservable = judgements.find(j => j.state === 'unobservable' && (onlyNotServed || !notServedHere(j)));
   if (unobservable) {
-    return {
-      state: 'unobservable',
-      message: `${unobservable.object}: ${unobservable.detail}`,
-    };
+    return { state: 'unobservable', message: `${unobservable.object}: ${unobservable.detail}` };
   }
   if (judgements.length > 0 && judgements.every(j => j.state === 'succeeded')) {
     return {
@@ -124,44 +81,22 @@ export function combineVerdicts(
       message: judgements.map(j => `${j.object}: ${j.detail}`).join('; '),
     };
   }
-  if (
-    unreachable.length > 0 &&
-    judgements.every(j => j.state === 'succeeded' || unreachable.includes(j))
-  ) {
+  if (unreachable.length > 0 && judgements.every(j => j.state === 'succeeded' || unreachable.includes(j))) {
     // Waiting can help an unreachable cluster, not one without the kind.
     if (options.final || !unreachable.some(j => j.state === 'unreachable')) {
       return {
         state: 'partial',
-        message: `${
-          landed.length
-            ? `Landed: ${landed
-                .map(j => `${j.object}${inCluster(j)}`)
-                .join(', ')}; not`
-            : 'Not'
-        } judged: ${notJudged.join('; ')}`,
+        message: `${landed.length ? `Landed: ${landed.map(j => `${j.object}${inCluster(j)}`).join(', ')}; not` : 'Not'} judged: ${notJudged.join('; ')}`,
         notJudged,
       };
     }
-    return {
-      state: 'reconciling',
-      message: `Waiting for ${notJudged.join('; ')}`,
-      notJudged,
-    };
+    return { state: 'reconciling', message: `Waiting for ${notJudged.join('; ')}`, notJudged };
   }
-  const suspended = judgements
-    .filter(j => j.state === 'suspended')
-    .map(j => j.object);
+  const suspended = judgements.filter(j => j.state === 'suspended').map(j => j.object);
   const suspension = suspended.length ? { suspended } : {};
-  const waitingForSource = judgements.find(
-    j => j.state === 'waiting_for_source',
-  );
+  const waitingForSource = judgements.find(j => j.state === 'waiting_for_source');
   if (waitingForSource) {
-    return {
-      state: 'waiting_for_source',
-      message: `${waitingForSource.object}: ${waitingForSource.detail}${notJudgedText}`,
-      ...suspension,
-      ...notJudgedPart,
-    };
+    return { state: 'waiting_for_source', message: `${waitingForSource.object}: ${waitingForSource.detail}${notJudgedText}`, ...suspension, ...notJudgedPart };
   }
   const pending =
     judgements.find(j => j.state === 'suspended') ??
@@ -169,9 +104,7 @@ export function combineVerdicts(
     judgements[0];
   return {
     state: 'reconciling',
-    message: pending
-      ? `${pending.object}: ${pending.detail}${notJudgedText}`
-      : 'nothing to observe',
+    message: pending ? `${pending.object}: ${pending.detail}${notJudgedText}` : 'nothing to observe',
     ...suspension,
     ...notJudgedPart,
   };

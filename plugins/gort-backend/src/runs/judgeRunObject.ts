@@ -1,7 +1,4 @@
-import {
-  formatWatchedObject,
-  WatchedObject,
-} from '@gort-backstage/plugin-gort-common';
+import { formatWatchedObject, WatchedObject } from '@gort-backstage/plugin-gort-common';
 import {
   chartSourceKeyOf,
   judgeLanded,
@@ -17,12 +14,7 @@ import { ObjectJudgement } from './combineVerdicts';
 export interface FluxObjectLookup {
   resolveCluster(name: string | undefined): string | undefined;
   hasCluster(name: string): boolean;
-  get(
-    cluster: string,
-    kind: string,
-    namespace: string,
-    name: string,
-  ): KubeObject | undefined;
+  get(cluster: string, kind: string, namespace: string, name: string): KubeObject | undefined;
   list(cluster: string, kind: string): KubeObject[];
   isSynced(cluster: string, kind: string): boolean;
   /** Why `kind` cannot be read from `cluster` now (unreachable, 401/403, not served), if it cannot. */
@@ -42,19 +34,13 @@ export interface ObjectLocation {
 }
 
 /** The source object a watched Flux object reads, if it names one. */
-export function sourceLocationOf(
-  cluster: string,
-  object: KubeObject,
-): ObjectLocation | undefined {
+export function sourceLocationOf(cluster: string, object: KubeObject): ObjectLocation | undefined {
   const key = sourceKeyOf(object);
   return key ? { cluster, ...key } : undefined;
 }
 
 /** The watch cache of one cluster, as the pure rule's lookup. */
-function clusterLookup(
-  lookup: FluxObjectLookup,
-  cluster: string,
-): ObjectLookup {
+function clusterLookup(lookup: FluxObjectLookup, cluster: string): ObjectLookup {
   return {
     get: (kind, namespace, name) => lookup.get(cluster, kind, namespace, name),
     list: kind => lookup.list(cluster, kind),
@@ -68,11 +54,7 @@ export function judgeRunObject(
   lookup: FluxObjectLookup,
   now: Date,
   branch?: string,
-): ObjectJudgement & {
-  location?: ObjectLocation;
-  sourceLocation?: ObjectLocation;
-  chartSourceLocation?: ObjectLocation;
-} {
+): ObjectJudgement & { location?: ObjectLocation; sourceLocation?: ObjectLocation; chartSourceLocation?: ObjectLocation } {
   const label = formatWatchedObject(watched);
   const at = now.toISOString();
   const cluster = lookup.resolveCluster(watched.cluster);
@@ -86,12 +68,7 @@ export function judgeRunObject(
       at,
     };
   }
-  const location = {
-    cluster,
-    kind: watched.kind,
-    namespace: watched.namespace,
-    name: watched.name,
-  };
+  const location = { cluster, kind: watched.kind, namespace: watched.namespace, name: watched.name };
   const notServed = (kind: string, what: string) => {
     const reason = lookup.notServed?.(cluster, kind);
     return reason
@@ -107,17 +84,9 @@ export function judgeRunObject(
         }
       : undefined;
   };
-  const watchedNotServed = notServed(
-    watched.kind,
-    `${watched.kind} ${watched.namespace}/${watched.name}`,
-  );
+  const watchedNotServed = notServed(watched.kind, `${watched.kind} ${watched.namespace}/${watched.name}`);
   if (watchedNotServed) return watchedNotServed;
-  const object = lookup.get(
-    cluster,
-    watched.kind,
-    watched.namespace,
-    watched.name,
-  );
+  const object = lookup.get(cluster, watched.kind, watched.namespace, watched.name);
   const problem = lookup.clusterProblem?.(cluster, watched.kind);
   const unreachable = (p: ClusterProblem) => ({
     object: label,
@@ -142,31 +111,17 @@ export function judgeRunObject(
     };
   }
   const sourceLocation = sourceLocationOf(cluster, object);
-  const input = resolveLandedInput(
-    clusterLookup(lookup, cluster),
-    object,
-    sha,
-    { branch },
-  );
+  const input = resolveLandedInput(clusterLookup(lookup, cluster), object, sha, { branch });
   // A HelmChart's own source is watched too (flux reconcile --with-source asks it first).
-  const chartSourceKey =
-    input.source?.kind === 'HelmChart'
-      ? chartSourceKeyOf(input.source)
-      : undefined;
+  const chartSourceKey = input.source?.kind === 'HelmChart' ? chartSourceKeyOf(input.source) : undefined;
   // A source of a kind the cluster does not serve is never seen: say so at once.
   for (const ref of [sourceLocation, chartSourceKey]) {
-    const sourceNotServed =
-      ref &&
-      notServed(
-        ref.kind,
-        `its source ${ref.kind} ${ref.namespace}/${ref.name}`,
-      );
+    const sourceNotServed = ref && notServed(ref.kind, `its source ${ref.kind} ${ref.namespace}/${ref.name}`);
     if (sourceNotServed) return { ...sourceNotServed, sourceLocation };
   }
   const verdict = judgeLanded(input);
   // A cached object of a cluster that cannot be read is stale: only what was already settled stands.
-  if (problem && !SETTLED.has(verdict.state))
-    return { ...unreachable(problem), sourceLocation };
+  if (problem && !SETTLED.has(verdict.state)) return { ...unreachable(problem), sourceLocation };
   return {
     object: label,
     state: verdict.state,
@@ -175,19 +130,11 @@ export function judgeRunObject(
     cluster,
     location,
     sourceLocation,
-    ...(chartSourceKey
-      ? { chartSourceLocation: { cluster, ...chartSourceKey } }
-      : {}),
+    ...(chartSourceKey ? { chartSourceLocation: { cluster, ...chartSourceKey } } : {}),
     ...(verdict.state === 'succeeded' ? { health: verdict.health } : {}),
     ...(verdict.state === 'unobservable' ? { because: verdict.because } : {}),
     ...(verdict.state === 'failed'
-      ? {
-          failure: {
-            object: label,
-            reason: verdict.reason,
-            message: verdict.message,
-          },
-        }
+      ? { failure: { object: label, reason: verdict.reason, message: verdict.message } }
       : {}),
   };
 }

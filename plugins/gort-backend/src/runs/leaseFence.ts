@@ -18,15 +18,11 @@ export function leaseFence(input: {
   return async what => {
     const { runId, leaseMs } = input;
     if (!input.holds()) {
-      throw new LeaseLostError(
-        `Not doing "${what}" for run ${runId}: this replica no longer holds it`,
-      );
+      throw new LeaseLostError(`Not doing "${what}" for run ${runId}: this replica no longer holds it`);
     }
     const age = input.clock().getTime() - input.renewedAt();
     if (age > leaseMs / 2) {
-      throw new LeaseLostError(
-        `Not doing "${what}" for run ${runId}: its lease was last renewed ${age} ms ago, more than half the ${leaseMs} ms lease`,
-      );
+      throw new LeaseLostError(`Not doing "${what}" for run ${runId}: its lease was last renewed ${age} ms ago, more than half the ${leaseMs} ms lease`);
     }
   };
 }
@@ -38,19 +34,13 @@ export function leaseFence(input: {
  * written after the release, but only if the lease was fresh when the run
  * was finished.
  */
-export function sealedFence(
-  fence: SideEffectGuard,
-  decidedAs: string,
-): SideEffectGuard {
+export function sealedFence(fence: SideEffectGuard, decidedAs: string): SideEffectGuard {
   const decision = fence(decidedAs).then(
     () => undefined,
     (error: unknown) => error,
   );
   return async what => {
     const error = await decision;
-    if (error)
-      throw new LeaseLostError(
-        `Not doing "${what}": ${(error as Error).message}`,
-      );
+    if (error) throw new LeaseLostError(`Not doing "${what}": ${(error as Error).message}`);
   };
 }

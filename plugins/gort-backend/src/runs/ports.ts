@@ -20,11 +20,7 @@ export interface FailureDiagnoser {
     failure?: RunFailure;
     judgements: ObjectJudgement[];
     locations: ObjectLocation[];
-  }): Promise<{
-    category: FailureCategory;
-    diagnosis?: RunDiagnosis;
-    evidence: RunEvidenceItem[];
-  }>;
+  }): Promise<{ category: FailureCategory; diagnosis?: RunDiagnosis; evidence: RunEvidenceItem[] }>;
 }
 
 /**
@@ -69,12 +65,7 @@ export interface RunFollowUps {
     locations: ObjectLocation[];
     progress: (message: string) => Promise<void>;
     guard: SideEffectGuard;
-  }): Promise<{
-    intent: RunIntentVerdict;
-    ai?: RunAiAnalysis;
-    fixPr?: RunFixPr;
-    message: string;
-  }>;
+  }): Promise<{ intent: RunIntentVerdict; ai?: RunAiAnalysis; fixPr?: RunFixPr; message: string }>;
 }
 
 /** Asks Flux to act at once instead of at its next interval. */

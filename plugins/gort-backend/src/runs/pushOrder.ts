@@ -42,10 +42,7 @@ const short = (sha: string) => sha.slice(0, 7);
  * Anything else (a forced push from elsewhere, a missed delivery in between)
  * needs a compare.
  */
-export function orderFromPushes(
-  push: OrderedPush,
-  previous: OrderedPush,
-): PushOrderVerdict | undefined {
+export function orderFromPushes(push: OrderedPush, previous: OrderedPush): PushOrderVerdict | undefined {
   const sha = push.sha.toLowerCase();
   const previousSha = previous.sha.toLowerCase();
   if (push.beforeSha?.toLowerCase() === previousSha) return 'newer';
@@ -80,9 +77,7 @@ export function decidePushOrder(input: {
     return {
       verdict: 'newer',
       basis: 'fallback',
-      note: `Could not compare with ${against} (${
-        compareError ?? 'no compare available'
-      }); going by the order the pushes arrived in: this one is taken as the newer commit`,
+      note: `Could not compare with ${against} (${compareError ?? 'no compare available'}); going by the order the pushes arrived in: this one is taken as the newer commit`,
     };
   }
   switch (comparison.status) {
@@ -105,11 +100,7 @@ export function decidePushOrder(input: {
       return {
         verdict: 'newer',
         basis: 'compare',
-        note: `Compared with ${against}: diverged (ahead by ${
-          comparison.aheadBy
-        }, behind by ${comparison.behindBy})${
-          push.forced ? ' after a force-push' : ''
-        }; the later push is the branch's new tip`,
+        note: `Compared with ${against}: diverged (ahead by ${comparison.aheadBy}, behind by ${comparison.behindBy})${push.forced ? ' after a force-push' : ''}; the later push is the branch's new tip`,
       };
     case 'behind':
       return {

@@ -11,13 +11,7 @@ export interface RunMetricsSink {
 }
 
 /** States in which a run has its outcome (gort_runs_total). */
-const VERDICT_STATES: RunState[] = [
-  'succeeded',
-  'failed',
-  'timed_out',
-  'superseded',
-  'error',
-];
+const VERDICT_STATES: RunState[] = ['succeeded', 'failed', 'timed_out', 'superseded', 'error'];
 
 /**
  * Counts runs by outcome (superseded included, whoever superseded them),
@@ -25,25 +19,15 @@ const VERDICT_STATES: RunState[] = [
  * stayed superseded), diagnoses by category (once, when the change records the category) and
  * the detection delay of updates a Flux change caused.
  */
-export function recordRunMetrics(
-  lifecycle: RunLifecycle,
-  metrics: RunMetricsSink,
-  clock: () => number = Date.now,
-): () => void {
+export function recordRunMetrics(lifecycle: RunLifecycle, metrics: RunMetricsSink, clock: () => number = Date.now): () => void {
   return lifecycle.subscribe(event => {
-    if (
-      VERDICT_STATES.includes(event.state) &&
-      event.previous !== event.state
-    ) {
-      const durationMs = event.createdAt
-        ? clock() - Date.parse(event.createdAt)
-        : undefined;
+    if (VERDICT_STATES.includes(event.state) && event.previous !== event.state) {
+      const durationMs = event.createdAt ? clock() - Date.parse(event.createdAt) : undefined;
       metrics.runFinished(event.state, durationMs);
     }
     if (event.state === 'queued' && event.previous === 'superseded')
       metrics.requeued();
     if (event.change?.category) metrics.diagnosed(event.change.category);
-    if (event.detectionDelayMs !== undefined)
-      metrics.detected(event.detectionDelayMs);
+    if (event.detectionDelayMs !== undefined) metrics.detected(event.detectionDelayMs);
   });
 }

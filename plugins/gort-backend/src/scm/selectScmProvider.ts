@@ -8,16 +8,10 @@ import { GitHubScmProvider } from './github/GitHubScmProvider';
 export const DEFAULT_SCM_PROVIDER = 'github';
 
 /** The SCM `gort.scm.provider` names: the built-in GitHub or one a module added. */
-export function selectScmProvider(options: {
-  config: Config;
-  logger: LoggerService;
-  added?: GortScmProvider[];
-}): GortScmProvider {
+export function selectScmProvider(options: { config: Config; logger: LoggerService; added?: GortScmProvider[] }): GortScmProvider {
   const { config, logger } = options;
   const github = new GitHubScmProvider(
-    GitHubClientFactory.fromConfig(config, {
-      onRateLimited: message => logger.warn(`GitHub: ${message}`),
-    }),
+    GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub: ${message}`) }),
   );
   return selectProvider([github, ...(options.added ?? [])], {
     kind: 'SCM',

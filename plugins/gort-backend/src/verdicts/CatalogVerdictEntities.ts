@@ -15,14 +15,8 @@ const TTL_MS = 30_000;
  * emits several lifecycle events.
  */
 export class CatalogVerdictEntities {
-  private readonly entities = new Map<
-    string,
-    { at: number; value: Promise<VerdictEntityInfo | undefined> }
-  >();
-  private readonly users = new Map<
-    string,
-    { at: number; value: Promise<string | undefined> }
-  >();
+  private readonly entities = new Map<string, { at: number; value: Promise<VerdictEntityInfo | undefined> }>();
+  private readonly users = new Map<string, { at: number; value: Promise<string | undefined> }>();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -30,11 +24,7 @@ export class CatalogVerdictEntities {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private cached<T>(
-    cache: Map<string, { at: number; value: Promise<T> }>,
-    key: string,
-    load: () => Promise<T>,
-  ): Promise<T> {
+  private cached<T>(cache: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
     const hit = cache.get(key);
     if (hit && this.now() - hit.at < TTL_MS) return hit.value;
     if (cache.size > 5000) cache.clear();
@@ -46,26 +36,16 @@ export class CatalogVerdictEntities {
 
   entity(entityRef: string): Promise<VerdictEntityInfo | undefined> {
     return this.cached(this.entities, entityRef.toLowerCase(), async () => {
-      const entity = await this.catalog.getEntityByRef(entityRef, {
-        credentials: await this.auth.getOwnServiceCredentials(),
-      });
+      const entity = await this.catalog.getEntityByRef(entityRef, { credentials: await this.auth.getOwnServiceCredentials() });
       if (!entity) return undefined;
-      return {
-        annotations: entity.metadata.annotations ?? {},
-        owner: ownersOf(entity)[0],
-      };
+      return { annotations: entity.metadata.annotations ?? {}, owner: ownersOf(entity)[0] };
     });
   }
 
   userForGitHubLogin(login: string): Promise<string | undefined> {
     return this.cached(this.users, login.toLowerCase(), async () => {
       const { items } = await this.catalog.getEntities(
-        {
-          filter: {
-            kind: 'User',
-            [`metadata.annotations.${ANNOTATION_GITHUB_USER_LOGIN}`]: login,
-          },
-        },
+        { filter: { kind: 'User', [`metadata.annotations.${ANNOTATION_GITHUB_USER_LOGIN}`]: login } },
         { credentials: await this.auth.getOwnServiceCredentials() },
       );
       return items.length === 1 ? stringifyEntityRef(items[0]) : undefined;

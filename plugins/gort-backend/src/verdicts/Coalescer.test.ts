@@ -15,15 +15,7 @@ describe('Coalescer', () => {
       },
       { minIntervalMs, firstDelayMs, now: () => Date.now() },
     );
-    return {
-      coalescer,
-      published,
-      holdNext: () => (hold = true),
-      release: () => {
-        hold = false;
-        release?.();
-      },
-    };
+    return { coalescer, published, holdNext: () => (hold = true), release: () => { hold = false; release?.(); } };
   }
 
   it('publishes the first value at once, then only the latest within the interval', async () => {
@@ -36,13 +28,10 @@ describe('Coalescer', () => {
     await jest.advanceTimersByTimeAsync(999);
     expect(published).toEqual([['a', 1]]);
     await jest.advanceTimersByTimeAsync(1);
-    expect(published).toEqual([
-      ['a', 1],
-      ['a', 4],
-    ]);
+    expect(published).toEqual([['a', 1], ['a', 4]]);
   });
 
-  it("with a first delay, holds a new key's first value, and sends only the final one made within it", async () => {
+  it('with a first delay, holds a new key\'s first value, and sends only the final one made within it', async () => {
     const { coalescer, published } = setup(5000, 1000);
     coalescer.submit('a', 1);
     coalescer.submit('b', 1);
@@ -52,10 +41,7 @@ describe('Coalescer', () => {
     await jest.advanceTimersByTimeAsync(0);
     expect(published).toEqual([['a', 2]]);
     await jest.advanceTimersByTimeAsync(500);
-    expect(published).toEqual([
-      ['a', 2],
-      ['b', 1],
-    ]);
+    expect(published).toEqual([['a', 2], ['b', 1]]);
     await coalescer.idle();
   });
 
@@ -70,10 +56,7 @@ describe('Coalescer', () => {
     expect(published).toEqual([['a', 1]]);
     release();
     await jest.advanceTimersByTimeAsync(0);
-    expect(published).toEqual([
-      ['a', 1],
-      ['a', 3],
-    ]);
+    expect(published).toEqual([['a', 1], ['a', 3]]);
     await coalescer.idle();
   });
 
@@ -82,20 +65,12 @@ describe('Coalescer', () => {
     coalescer.submit('a', 1);
     coalescer.submit('b', 1);
     await jest.advanceTimersByTimeAsync(0);
-    expect(published).toEqual([
-      ['a', 1],
-      ['b', 1],
-    ]);
+    expect(published).toEqual([['a', 1], ['b', 1]]);
   });
 
   it('reports a failed publication and goes on', async () => {
     const errors: unknown[] = [];
-    const coalescer = new Coalescer<number>(
-      async () => {
-        throw new Error('GitHub refused');
-      },
-      { minIntervalMs: 0, onError: (_k, e) => errors.push(e) },
-    );
+    const coalescer = new Coalescer<number>(async () => { throw new Error('GitHub refused'); }, { minIntervalMs: 0, onError: (_k, e) => errors.push(e) });
     coalescer.submit('a', 1, true);
     await jest.advanceTimersByTimeAsync(0);
     await coalescer.idle();

@@ -8,15 +8,7 @@
  * it is urgent.
  */
 export class Coalescer<T> {
-  private readonly keys = new Map<
-    string,
-    {
-      pending?: { value: T; urgent: boolean };
-      inFlight: boolean;
-      lastAt: number;
-      timer?: ReturnType<typeof setTimeout>;
-    }
-  >();
+  private readonly keys = new Map<string, { pending?: { value: T; urgent: boolean }; inFlight: boolean; lastAt: number; timer?: ReturnType<typeof setTimeout> }>();
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -38,12 +30,7 @@ export class Coalescer<T> {
     const entry = this.keys.get(key) ?? {
       inFlight: false,
       // a first value waits as if the key had been published `firstDelay` before the interval ends
-      lastAt:
-        firstDelay > 0
-          ? (this.options.now ?? Date.now)() +
-            firstDelay -
-            this.options.minIntervalMs
-          : Number.NEGATIVE_INFINITY,
+      lastAt: firstDelay > 0 ? (this.options.now ?? Date.now)() + firstDelay - this.options.minIntervalMs : Number.NEGATIVE_INFINITY,
     };
     this.keys.set(key, entry);
     entry.pending = { value, urgent: urgent || Boolean(entry.pending?.urgent) };
@@ -66,9 +53,7 @@ export class Coalescer<T> {
   }
 
   private isIdle(): boolean {
-    return [...this.keys.values()].every(
-      entry => !entry.inFlight && !entry.pending,
-    );
+    return [...this.keys.values()].every(entry => !entry.inFlight && !entry.pending);
   }
 
   private notifyIdle() {

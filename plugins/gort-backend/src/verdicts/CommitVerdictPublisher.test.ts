@@ -28,9 +28,7 @@ function run(id: string, facts: Partial<Run> = {}): Run {
     createdAt: '2026-12-01T00:00:00Z',
     updatedAt: '2026-12-01T00:00:00Z',
     deadlineAt: '2026-12-01T00:10:00Z',
-    objects: [
-      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' },
-    ],
+    objects: [{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }],
     timeline: [],
     verdicts: [],
     evidence: [],
@@ -40,28 +38,16 @@ function run(id: string, facts: Partial<Run> = {}): Run {
 
 /** A GitHub that records check runs and statuses (the sandbox covers the wire format). */
 function fakeGitHub(channel: 'check-run' | 'status') {
-  const checks: Array<{
-    id: number;
-    name: string;
-    externalId: string;
-    history: CommitVerdict[];
-  }> = [];
-  const statuses: Array<{ context: string; state: string; targetUrl: string }> =
-    [];
+  const checks: Array<{ id: number; name: string; externalId: string; history: CommitVerdict[] }> = [];
+  const statuses: Array<{ context: string; state: string; targetUrl: string }> = [];
   let nextId = 1;
   const client: CommitVerdictClient = {
     channel,
-    findCheckRun: async (_sha, name, externalId) =>
-      checks.find(c => c.name === name && c.externalId === externalId)?.id,
+    findCheckRun: async (_sha, name, externalId) => checks.find(c => c.name === name && c.externalId === externalId)?.id,
     createCheckRun: async input => {
       // GitHub answers after a while: room for a second replica to ask meanwhile
       await new Promise(resolve => setTimeout(resolve, 20));
-      const check = {
-        id: nextId++,
-        name: input.name,
-        externalId: input.externalId,
-        history: [input.verdict],
-      };
+      const check = { id: nextId++, name: input.name, externalId: input.externalId, history: [input.verdict] };
       checks.push(check);
       return check.id;
     },
@@ -69,11 +55,7 @@ function fakeGitHub(channel: 'check-run' | 'status') {
       checks.find(c => c.id === id)!.history.push(input.verdict);
     },
     setStatus: async input => {
-      statuses.push({
-        context: input.context,
-        state: input.state,
-        targetUrl: input.targetUrl,
-      });
+      statuses.push({ context: input.context, state: input.state, targetUrl: input.targetUrl });
     },
     mergedPullRequestsOf: async () => [],
     upsertPullRequestComment: async () => undefined,
@@ -103,33 +85,20 @@ describe('CommitVerdictPublisher', () => {
     }),
   } as unknown as RunStore;
 
-  async function setup(
-    channel: 'check-run' | 'status' = 'check-run',
-    annotations: Record<string, string> = {},
-    replicas = 1,
-  ) {
+  async function setup(channel: 'check-run' | 'status' = 'check-run', annotations: Record<string, string> = {}, replicas = 1) {
     runs.clear();
     const knex = await databases.init('SQLITE_3');
     await knex.migrate.latest({ directory: migrationsDir });
     const github = fakeGitHub(channel);
     const store = new DatabaseVerdictCheckStore(knex);
-    const lifecycles = Array.from(
-      { length: replicas },
-      () => new RunLifecycle(mockServices.logger.mock()),
-    );
+    const lifecycles = Array.from({ length: replicas }, () => new RunLifecycle(mockServices.logger.mock()));
     const publishers = lifecycles.map(lifecycle => {
       const publisher = new CommitVerdictPublisher({
         runStore,
         store,
         clients: async () => github.client,
         entities: async () => ({ annotations }),
-        config: {
-          enabled: true,
-          aggregateAbove: DEFAULT_AGGREGATE_ABOVE,
-          evidence: false,
-          updateIntervalMs: 0,
-          mergedPrComment: false,
-        },
+        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs: 0, mergedPrComment: false },
         appBaseUrl: 'https://backstage.example',
         logger: mockServices.logger.mock(),
         retryDelayMs: 10,
@@ -139,12 +108,7 @@ describe('CommitVerdictPublisher', () => {
     });
     const emit = async (next: Run, replica = 0, fence?: SideEffectGuard) => {
       runs.set(next.id, next);
-      lifecycles[replica].emit({
-        runId: next.id,
-        entityRef: next.entityRef,
-        state: next.state,
-        ...(fence ? { fence } : {}),
-      });
+      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: next.state, ...(fence ? { fence } : {}) });
       await new Promise(resolve => setTimeout(resolve, 5));
     };
     const idle = async () => {
@@ -183,9 +147,7 @@ describe('CommitVerdictPublisher', () => {
       await emit(run('other', { state: 'reconciling' }), 0, fence);
       await idle();
       expect(github.checks).toHaveLength(1);
-      expect(github.checks[0].history.map(v => v.status)).toEqual([
-        'in_progress',
-      ]);
+      expect(github.checks[0].history.map(v => v.status)).toEqual(['in_progress']);
       // Renewed again: the next change is written.
       state.renewedAt = state.now;
       await emit(run('podinfo', { state: 'diagnosing' }), 0, fence);
@@ -222,23 +184,13 @@ describe('CommitVerdictPublisher', () => {
       // Released right after the final transition: a live fence would refuse from here on.
       fresh.state.holds = false;
       fresh.state.now = LEASE_MS;
-      await emit(
-        run('podinfo', { state: 'done', outcome: 'succeeded' }),
-        0,
-        sealed,
-      );
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0, sealed);
       await idle();
-      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([
-        ['success'],
-      ]);
+      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
       // Finished on a stale lease: not written.
       const stale = lease();
       stale.state.now = LEASE_MS;
-      await emit(
-        run('other', { state: 'done', outcome: 'failed' }),
-        0,
-        sealedFence(stale.fence, 'finish as done'),
-      );
+      await emit(run('other', { state: 'done', outcome: 'failed' }), 0, sealedFence(stale.fence, 'finish as done'));
       await idle();
       expect(github.checks).toHaveLength(1);
     });
@@ -250,34 +202,13 @@ describe('CommitVerdictPublisher', () => {
     await idle();
     await emit(run('podinfo', { state: 'reconciling' }));
     await idle();
-    const fixPr = {
-      status: 'opened' as const,
-      message: '',
-      url: 'https://github.example/acme/podinfo-gitops/pull/3',
-      number: 3,
-      prState: 'open' as const,
-      validation: [],
-    };
-    await emit(
-      run('podinfo', {
-        state: 'done',
-        outcome: 'failed',
-        category: 'image-pull',
-        fixPr,
-      }),
-    );
+    const fixPr = { status: 'opened' as const, message: '', url: 'https://github.example/acme/podinfo-gitops/pull/3', number: 3, prState: 'open' as const, validation: [] };
+    await emit(run('podinfo', { state: 'done', outcome: 'failed', category: 'image-pull', fixPr }));
     await idle();
     expect(github.checks).toHaveLength(1);
     const [check] = github.checks;
-    expect(check).toMatchObject({
-      name: 'gort/podinfo',
-      externalId: 'podinfo',
-    });
-    expect(check.history.map(v => v.conclusion ?? v.status)).toEqual([
-      'in_progress',
-      'in_progress',
-      'action_required',
-    ]);
+    expect(check).toMatchObject({ name: 'gort/podinfo', externalId: 'podinfo' });
+    expect(check.history.map(v => v.conclusion ?? v.status)).toEqual(['in_progress', 'in_progress', 'action_required']);
     expect(check.history[1].title).toBe('Waiting for Flux to apply the commit');
     expect(check.history[2].summary).toContain(fixPr.url);
   });
@@ -294,21 +225,12 @@ describe('CommitVerdictPublisher', () => {
 
   it('makes one check when two replicas announce the same run at once', async () => {
     const { github, emit, idle } = await setup('check-run', {}, 2);
-    await Promise.all([
-      emit(run('podinfo'), 0),
-      emit(run('podinfo', { state: 'waiting_for_source' }), 1),
-    ]);
+    await Promise.all([emit(run('podinfo'), 0), emit(run('podinfo', { state: 'waiting_for_source' }), 1)]);
     await idle();
-    await emit(
-      run('podinfo', { state: 'done', outcome: 'succeeded', intentMet: true }),
-      1,
-    );
+    await emit(run('podinfo', { state: 'done', outcome: 'succeeded', intentMet: true }), 1);
     await idle();
     expect(github.checks).toHaveLength(1);
-    expect(github.checks[0].history.at(-1)).toMatchObject({
-      status: 'completed',
-      conclusion: 'success',
-    });
+    expect(github.checks[0].history.at(-1)).toMatchObject({ status: 'completed', conclusion: 'success' });
   });
 
   it('makes one aggregate check for a push to more entities than aggregateAbove', async () => {
@@ -317,14 +239,10 @@ describe('CommitVerdictPublisher', () => {
     for (const r of all) runs.set(r.id, r);
     for (const r of all) await emit(r);
     await idle();
-    for (const r of all)
-      await emit({ ...r, state: 'done', outcome: 'succeeded' });
+    for (const r of all) await emit({ ...r, state: 'done', outcome: 'succeeded' });
     await idle();
     expect(github.checks.map(c => c.name)).toEqual(['gort/all']);
-    expect(github.checks[0].history.at(-1)).toMatchObject({
-      conclusion: 'success',
-      title: '50 entities: 50 success',
-    });
+    expect(github.checks[0].history.at(-1)).toMatchObject({ conclusion: 'success', title: '50 entities: 50 success' });
   });
 
   it('posts commit statuses with a token, pending then the verdict, linking the run page', async () => {
@@ -334,25 +252,13 @@ describe('CommitVerdictPublisher', () => {
     await emit(run('podinfo', { state: 'done', outcome: 'timed_out' }));
     await idle();
     expect(github.statuses).toEqual([
-      {
-        context: 'gort/podinfo',
-        state: 'pending',
-        targetUrl:
-          'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo',
-      },
-      {
-        context: 'gort/podinfo',
-        state: 'failure',
-        targetUrl:
-          'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo',
-      },
+      { context: 'gort/podinfo', state: 'pending', targetUrl: 'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo' },
+      { context: 'gort/podinfo', state: 'failure', targetUrl: 'https://backstage.example/catalog/default/component/podinfo/gitops/runs/podinfo' },
     ]);
   });
 
   it('posts nothing for an entity annotated gort.io/verdicts: off', async () => {
-    const { github, emit, idle } = await setup('check-run', {
-      'gort.io/verdicts': 'off',
-    });
+    const { github, emit, idle } = await setup('check-run', { 'gort.io/verdicts': 'off' });
     await emit(run('podinfo', { state: 'done', outcome: 'failed' }));
     await idle();
     expect(github.checks).toEqual([]);
@@ -360,28 +266,11 @@ describe('CommitVerdictPublisher', () => {
 
   it('splits a run over several clusters into one check per cluster', async () => {
     const { github, emit, idle } = await setup();
-    await emit(
-      run('podinfo', {
-        objects: [
-          {
-            kind: 'Kustomization',
-            namespace: 'flux-system',
-            name: 'podinfo',
-            cluster: 'eu',
-          },
-          {
-            kind: 'Kustomization',
-            namespace: 'flux-system',
-            name: 'podinfo',
-            cluster: 'us',
-          },
-        ],
-      }),
-    );
+    await emit(run('podinfo', { objects: [
+      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo', cluster: 'eu' },
+      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo', cluster: 'us' },
+    ] }));
     await idle();
-    expect(github.checks.map(c => c.name).sort()).toEqual([
-      'gort/podinfo/eu',
-      'gort/podinfo/us',
-    ]);
+    expect(github.checks.map(c => c.name).sort()).toEqual(['gort/podinfo/eu', 'gort/podinfo/us']);
   });
 });

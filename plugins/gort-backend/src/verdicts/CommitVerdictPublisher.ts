@@ -1,19 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  ANNOTATION_VERDICTS,
-  Run,
-  RunSummary,
-} from '@gort-backstage/plugin-gort-common';
+import { ANNOTATION_VERDICTS, Run, RunSummary } from '@gort-backstage/plugin-gort-common';
 import { entityPageUrl } from '../fixpr/prContent';
 import type { RunStore } from '../database/RunStore';
 import type { RunLifecycle, RunLifecycleEvent } from '../runs/RunLifecycle';
 import { isLeaseLost, SideEffectGuard } from '../runs/ports';
 import { Coalescer } from './Coalescer';
-import type {
-  CommitVerdictClient,
-  CommitVerdictClientFactory,
-  VerdictEntityLookup,
-} from './ports';
+import type { CommitVerdictClient, CommitVerdictClientFactory, VerdictEntityLookup } from './ports';
 import type { ChecksConfig } from './readVerdictConfig';
 import type { VerdictCheckKey, VerdictCheckStore } from './VerdictCheckStore';
 import {
@@ -56,14 +48,8 @@ export interface CommitVerdictPublisherOptions {
   retryDelayMs?: number;
 }
 
-export function runPageUrl(
-  appBaseUrl: string,
-  entityRef: string,
-  runId: string,
-): string {
-  return `${entityPageUrl(appBaseUrl, entityRef)}/runs/${encodeURIComponent(
-    runId,
-  )}`;
+export function runPageUrl(appBaseUrl: string, entityRef: string, runId: string): string {
+  return `${entityPageUrl(appBaseUrl, entityRef)}/runs/${encodeURIComponent(runId)}`;
 }
 
 /** The clusters a run's check is split by: none (one check) unless its objects are on several. */
@@ -93,19 +79,13 @@ export class CommitVerdictPublisher {
   private unsubscribe?: () => void;
 
   constructor(private readonly options: CommitVerdictPublisherOptions) {
-    this.coalescer = new Coalescer<Target>(
-      (_key, target) => this.publish(target),
-      {
-        minIntervalMs: options.config.updateIntervalMs,
-        // A run superseded or finished within this posts only its final check,
-        // not a "queued" one first (a burst of pushes supersedes most runs at once).
-        firstDelayMs: Math.min(
-          FIRST_UPDATE_DELAY_MS,
-          options.config.updateIntervalMs,
-        ),
-        onError: (key, error) => this.failed(key, error),
-      },
-    );
+    this.coalescer = new Coalescer<Target>((_key, target) => this.publish(target), {
+      minIntervalMs: options.config.updateIntervalMs,
+      // A run superseded or finished within this posts only its final check,
+      // not a "queued" one first (a burst of pushes supersedes most runs at once).
+      firstDelayMs: Math.min(FIRST_UPDATE_DELAY_MS, options.config.updateIntervalMs),
+      onError: (key, error) => this.failed(key, error),
+    });
   }
 
   follow(lifecycle: RunLifecycle): void {
@@ -142,20 +122,13 @@ export class CommitVerdictPublisher {
     const runs: RunSummary[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.options.runStore.listRuns({
-        sha,
-        limit: 200,
-        cursor,
-      });
-      runs.push(
-        ...page.items.filter(r => r.repo.toLowerCase() === repo.toLowerCase()),
-      );
+      const page = await this.options.runStore.listRuns({ sha, limit: 200, cursor });
+      runs.push(...page.items.filter(r => r.repo.toLowerCase() === repo.toLowerCase()));
       cursor = page.nextCursor;
     } while (cursor && runs.length < MAX_RUNS_PER_COMMIT);
     // The latest run of each entity stands for it.
     const latest = new Map<string, RunSummary>();
-    for (const run of runs)
-      if (!latest.has(run.entityRef)) latest.set(run.entityRef, run);
+    for (const run of runs) if (!latest.has(run.entityRef)) latest.set(run.entityRef, run);
     return [...latest.values()];
   }
 
@@ -230,55 +203,26 @@ export class CommitVerdictPublisher {
         }
       }
     }
-    if (isFinished(run) && this.fences.get(keyOf(target)) === fence)
-      this.fences.delete(keyOf(target));
+    if (isFinished(run) && this.fences.get(keyOf(target)) === fence) this.fences.delete(keyOf(target));
   }
 
-  private async publishAggregate(
-    repo: string,
-    sha: string,
-    fenced: SideEffectGuard,
-  ): Promise<void> {
+  private async publishAggregate(repo: string, sha: string, fenced: SideEffectGuard): Promise<void> {
     const runs = await this.runsOfCommit(repo, sha);
     if (runs.length === 0) return;
     const commitPage = `${this.options.appBaseUrl.replace(/\/+$/, '')}/gort`;
-    const verdict = aggregateVerdictOf(runs, run =>
-      runPageUrl(this.options.appBaseUrl, run.entityRef, run.id),
-    );
+    const verdict = aggregateVerdictOf(runs, run => runPageUrl(this.options.appBaseUrl, run.entityRef, run.id));
     const client = await this.options.clients(splitRepo(repo));
     const id = `commit:${repo}@${sha}`;
-    await this.post(client, fenced, {
-      key: { runId: id, cluster: '' },
-      repo,
-      sha,
-      name: AGGREGATE_CHECK_NAME,
-      externalId: id,
-      detailsUrl: commitPage,
-      verdict,
-    });
+    await this.post(client, fenced, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict });
     if (verdict.status === 'completed' && this.options.config.mergedPrComment) {
-      await this.commentMergedPullRequests(
-        client,
-        fenced,
-        sha,
-        'gort-verdict:commit',
-        `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`,
-      );
+      await this.commentMergedPullRequests(client, fenced, sha, 'gort-verdict:commit', `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`);
     }
   }
 
   private async post(
     client: CommitVerdictClient,
     fenced: SideEffectGuard,
-    input: {
-      key: VerdictCheckKey;
-      repo: string;
-      sha: string;
-      name: string;
-      externalId: string;
-      detailsUrl: string;
-      verdict: CommitVerdict;
-    },
+    input: { key: VerdictCheckKey; repo: string; sha: string; name: string; externalId: string; detailsUrl: string; verdict: CommitVerdict },
   ): Promise<void> {
     const { store } = this.options;
     const { key, verdict } = input;
@@ -286,13 +230,7 @@ export class CommitVerdictPublisher {
     // Before the claim too: a replica fenced out after claiming a new check
     // would make the holder wait for its claim to go stale.
     await fenced(`claim the check ${input.name}`);
-    const { record, created } = await store.claim({
-      ...key,
-      repo: input.repo,
-      sha: input.sha,
-      name: input.name,
-      channel: client.channel,
-    });
+    const { record, created } = await store.claim({ ...key, repo: input.repo, sha: input.sha, name: input.name, channel: client.channel });
     if (record.lastPosted === posted) return;
 
     if (client.channel === 'status') {
@@ -311,25 +249,12 @@ export class CommitVerdictPublisher {
     let checkRunId = record.checkRunId;
     if (checkRunId === undefined) {
       // A check this process may have created before it could store the id, or another replica's.
-      checkRunId = await client.findCheckRun(
-        input.sha,
-        input.name,
-        input.externalId,
-      );
+      checkRunId = await client.findCheckRun(input.sha, input.name, input.externalId);
       const claimIsLive = Date.now() - (record.claimedAt ?? 0) < STALE_CLAIM_MS;
-      if (checkRunId === undefined && !created && claimIsLive)
-        throw new CheckNotReady(
-          `the check ${input.name} is being created elsewhere`,
-        );
+      if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
       if (checkRunId === undefined) {
         await fenced(`create the check run ${input.name}`);
-        const createdId = await client.createCheckRun({
-          sha: input.sha,
-          name: input.name,
-          externalId: input.externalId,
-          detailsUrl: input.detailsUrl,
-          verdict,
-        });
+        const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);
         await store.markPosted(key, posted);
         return;
@@ -337,20 +262,11 @@ export class CommitVerdictPublisher {
       checkRunId = await store.setCheckRunId(key, checkRunId);
     }
     await fenced(`update the check run ${input.name}`);
-    await client.updateCheckRun(checkRunId, {
-      detailsUrl: input.detailsUrl,
-      verdict,
-    });
+    await client.updateCheckRun(checkRunId, { detailsUrl: input.detailsUrl, verdict });
     await store.markPosted(key, posted);
   }
 
-  private async commentMergedPullRequests(
-    client: CommitVerdictClient,
-    fenced: SideEffectGuard,
-    sha: string,
-    marker: string,
-    body: string,
-  ) {
+  private async commentMergedPullRequests(client: CommitVerdictClient, fenced: SideEffectGuard, sha: string, marker: string, body: string) {
     try {
       for (const number of await client.mergedPullRequestsOf(sha)) {
         await fenced(`comment the verdict on pull request #${number}`);
@@ -358,12 +274,7 @@ export class CommitVerdictPublisher {
       }
     } catch (error) {
       if (isLeaseLost(error)) throw error;
-      this.options.logger.warn(
-        `GORT could not comment the verdict on the pull request of ${sha.slice(
-          0,
-          7,
-        )}: ${error}`,
-      );
+      this.options.logger.warn(`GORT could not comment the verdict on the pull request of ${sha.slice(0, 7)}: ${error}`);
     }
   }
 
@@ -371,31 +282,18 @@ export class CommitVerdictPublisher {
     if (isLeaseLost(error)) {
       // Not retried here: the replica that holds the run now writes it.
       this.retries.delete(key);
-      this.options.logger.info(
-        `GORT did not post the verdict ${key} to GitHub: ${
-          (error as Error).message
-        }`,
-      );
+      this.options.logger.info(`GORT did not post the verdict ${key} to GitHub: ${(error as Error).message}`);
       return;
     }
     const target = targetOf(key);
     const tries = (this.retries.get(key) ?? 0) + 1;
-    if (
-      (error as Error)?.name === 'CheckNotReady' &&
-      target &&
-      tries <= NOT_READY_RETRIES
-    ) {
+    if ((error as Error)?.name === 'CheckNotReady' && target && tries <= NOT_READY_RETRIES) {
       this.retries.set(key, tries);
-      setTimeout(
-        () => this.coalescer.submit(key, target, true),
-        this.options.retryDelayMs ?? 1000,
-      ).unref?.();
+      setTimeout(() => this.coalescer.submit(key, target, true), this.options.retryDelayMs ?? 1000).unref?.();
       return;
     }
     this.retries.delete(key);
-    this.options.logger.warn(
-      `GORT could not post the verdict ${key} to GitHub: ${error}`,
-    );
+    this.options.logger.warn(`GORT could not post the verdict ${key} to GitHub: ${error}`);
   }
 }
 

@@ -33,9 +33,7 @@ export class RunNotifier {
   constructor(private readonly options: RunNotifierOptions) {}
 
   follow(lifecycle: RunLifecycle): void {
-    this.unsubscribe = lifecycle.subscribe(event =>
-      event.state === 'done' ? this.onFinished(event) : undefined,
-    );
+    this.unsubscribe = lifecycle.subscribe(event => (event.state === 'done' ? this.onFinished(event) : undefined));
   }
 
   stop(): void {
@@ -48,24 +46,15 @@ export class RunNotifier {
     const run = await options.runStore.getRun(event.runId);
     if (!run) return;
     const entity = await options.entities(run.entityRef);
-    if (
-      entity?.annotations[ANNOTATION_NOTIFICATIONS]?.trim().toLowerCase() ===
-      'off'
-    )
-      return;
+    if (entity?.annotations[ANNOTATION_NOTIFICATIONS]?.trim().toLowerCase() === 'off') return;
     // A relative link: the notifications frontend resolves it against the app.
-    const notification = notificationFor(
-      run,
-      runPageUrl('', run.entityRef, run.id),
-    );
+    const notification = notificationFor(run, runPageUrl('', run.entityRef, run.id));
     if (!notification) return;
     const recipients = new Set(await options.ownersOf(run.entityRef));
     if (recipients.size === 0 && entity?.owner) recipients.add(entity.owner);
     const login = run.commit?.author;
     if (login && /^[A-Za-z0-9-]{1,39}$/.test(login)) {
-      const user = await options
-        .userForGitHubLogin(login)
-        .catch(() => undefined);
+      const user = await options.userForGitHubLogin(login).catch(() => undefined);
       if (user) recipients.add(user);
     }
     if (recipients.size === 0) return;

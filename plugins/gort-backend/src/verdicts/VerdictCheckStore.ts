@@ -28,9 +28,7 @@ export interface VerdictCheckRecord extends VerdictCheckKey {
  */
 export interface VerdictCheckStore {
   /** The row for the key, inserted by this call (`created`) or found. */
-  claim(
-    record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>,
-  ): Promise<{ record: VerdictCheckRecord; created: boolean }>;
+  claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>): Promise<{ record: VerdictCheckRecord; created: boolean }>;
   get(key: VerdictCheckKey): Promise<VerdictCheckRecord | undefined>;
   /** Stores the GitHub id unless one is stored already; returns the id that holds. */
   setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number>;
@@ -60,13 +58,9 @@ function fromRow(row: Row): VerdictCheckRecord {
     sha: row.sha,
     name: row.name,
     channel: row.channel as VerdictChannelKind,
-    ...(row.check_run_id !== null && row.check_run_id !== undefined
-      ? { checkRunId: Number(row.check_run_id) }
-      : {}),
+    ...(row.check_run_id !== null && row.check_run_id !== undefined ? { checkRunId: Number(row.check_run_id) } : {}),
     ...(row.last_posted ? { lastPosted: row.last_posted } : {}),
-    ...(row.created_at
-      ? { claimedAt: new Date(row.created_at).getTime() }
-      : {}),
+    ...(row.created_at ? { claimedAt: new Date(row.created_at).getTime() } : {}),
   };
 }
 
@@ -77,15 +71,10 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
   ) {}
 
   private where(key: VerdictCheckKey) {
-    return this.db<Row>(TABLE).where({
-      run_id: key.runId,
-      cluster: key.cluster,
-    });
+    return this.db<Row>(TABLE).where({ run_id: key.runId, cluster: key.cluster });
   }
 
-  async claim(
-    record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>,
-  ) {
+  async claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>) {
     const now = this.clock();
     const inserted = await this.db(TABLE)
       .insert({
@@ -117,22 +106,14 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async setCheckRunId(
-    key: VerdictCheckKey,
-    checkRunId: number,
-  ): Promise<number> {
-    await this.where(key)
-      .whereNull('check_run_id')
-      .update({ check_run_id: checkRunId, updated_at: this.clock() });
+  async setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number> {
+    await this.where(key).whereNull('check_run_id').update({ check_run_id: checkRunId, updated_at: this.clock() });
     const row = await this.where(key).first();
     return Number(row?.check_run_id ?? checkRunId);
   }
 
   async markPosted(key: VerdictCheckKey, posted: string): Promise<void> {
-    await this.where(key).update({
-      last_posted: posted,
-      updated_at: this.clock(),
-    });
+    await this.where(key).update({ last_posted: posted, updated_at: this.clock() });
   }
 
   async prune(before: Date): Promise<number> {

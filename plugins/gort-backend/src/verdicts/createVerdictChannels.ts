@@ -39,9 +39,7 @@ export function createVerdictChannels(deps: {
     runStore: deps.runStore,
     store: checks,
     clients: gitHubCommitVerdictClients(
-      GitHubClientFactory.fromConfig(config, {
-        onRateLimited: message => logger.warn(`GitHub (verdicts): ${message}`),
-      }),
+      GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub (verdicts): ${message}`) }),
     ),
     entities: ref => entities.entity(ref),
     config: readChecksConfig(config),

@@ -25,36 +25,24 @@ function duration(config: Config, key: string, fallbackMs: number): number {
   const value = config.getOptionalString(key);
   if (value === undefined) return fallbackMs;
   const ms = parseDuration(value);
-  if (ms === undefined)
-    throw new Error(`Invalid ${key} "${value}": use a duration like 5s or 1m`);
+  if (ms === undefined) throw new Error(`Invalid ${key} "${value}": use a duration like 5s or 1m`);
   return ms;
 }
 
 export function readChecksConfig(config: Config): ChecksConfig {
-  const aggregateAbove =
-    config.getOptionalNumber('gort.checks.aggregateAbove') ??
-    DEFAULT_AGGREGATE_ABOVE;
+  const aggregateAbove = config.getOptionalNumber('gort.checks.aggregateAbove') ?? DEFAULT_AGGREGATE_ABOVE;
   if (!Number.isInteger(aggregateAbove) || aggregateAbove < 1) {
-    throw new Error(
-      `Invalid gort.checks.aggregateAbove ${aggregateAbove}: use a whole number of at least 1`,
-    );
+    throw new Error(`Invalid gort.checks.aggregateAbove ${aggregateAbove}: use a whole number of at least 1`);
   }
   return {
     enabled: config.getOptionalBoolean('gort.checks.enabled') ?? true,
     aggregateAbove,
     evidence: config.getOptionalBoolean('gort.checks.evidence') ?? false,
-    updateIntervalMs: duration(
-      config,
-      'gort.checks.updateInterval',
-      DEFAULT_UPDATE_INTERVAL_MS,
-    ),
-    mergedPrComment:
-      config.getOptionalBoolean('gort.checks.mergedPrComment') ?? false,
+    updateIntervalMs: duration(config, 'gort.checks.updateInterval', DEFAULT_UPDATE_INTERVAL_MS),
+    mergedPrComment: config.getOptionalBoolean('gort.checks.mergedPrComment') ?? false,
   };
 }
 
 export function readNotificationsConfig(config: Config): NotificationsConfig {
-  return {
-    enabled: config.getOptionalBoolean('gort.notifications.enabled') ?? true,
-  };
+  return { enabled: config.getOptionalBoolean('gort.notifications.enabled') ?? true };
 }

@@ -15,10 +15,7 @@ export interface RunNotification {
   payload: NotificationPayload;
 }
 
-const SEVERITY: Record<
-  RunNotification['kind'],
-  NotificationPayload['severity']
-> = {
+const SEVERITY: Record<RunNotification['kind'], NotificationPayload['severity']> = {
   failed: 'high',
   timed_out: 'high',
   intent_not_met: 'normal',
@@ -36,68 +33,37 @@ function clip(text: string, max: number): string {
  * the merge of a GORT fix PR applied cleanly. Text is redacted; the scope is
  * per watcher and failure fingerprint, so a repeat updates one notification.
  */
-export function notificationFor(
-  run: Run,
-  runUrl: string,
-): RunNotification | undefined {
+export function notificationFor(run: Run, runUrl: string): RunNotification | undefined {
   if (run.state !== 'done') return undefined;
   const entity = run.entityRef;
   const sha = run.sha.slice(0, 7);
-  const fix =
-    run.fixPr &&
-    (run.fixPr.status === 'opened' || run.fixPr.status === 'updated') &&
-    run.fixPr.url
-      ? run.fixPr
-      : undefined;
-  const fixLine = fix
-    ? ` Fix PR #${fix.number ?? ''} ${
-        fix.status === 'opened' ? 'opened' : 'updated'
-      }: ${fix.url}`
-    : '';
+  const fix = run.fixPr && (run.fixPr.status === 'opened' || run.fixPr.status === 'updated') && run.fixPr.url ? run.fixPr : undefined;
+  const fixLine = fix ? ` Fix PR #${fix.number ?? ''} ${fix.status === 'opened' ? 'opened' : 'updated'}: ${fix.url}` : '';
   let kind: RunNotification['kind'];
   let message: string;
   if (run.outcome === 'failed' || run.outcome === 'timed_out') {
     kind = run.outcome;
-    message = `${run.failure?.object ?? ''} ${run.failure?.reason ?? ''}: ${
-      run.diagnosis?.summary ?? run.failure?.message ?? ''
-    }`;
+    message = `${run.failure?.object ?? ''} ${run.failure?.reason ?? ''}: ${run.diagnosis?.summary ?? run.failure?.message ?? ''}`;
   } else if (run.outcome === 'succeeded' && run.intentMet === false) {
     kind = 'intent_not_met';
-    message = (run.intent?.findings ?? [])
-      .filter(f => f.status === 'not_met')
-      .map(f => f.expectation)
-      .join('; ');
-  } else if (
-    run.outcome === 'succeeded' &&
-    isGortFixMerge(run.commit?.message ?? '')
-  ) {
+    message = (run.intent?.findings ?? []).filter(f => f.status === 'not_met').map(f => f.expectation).join('; ');
+  } else if (run.outcome === 'succeeded' && isGortFixMerge(run.commit?.message ?? '')) {
     kind = 'fix_merged';
     message = 'The merged GORT fix was applied by Flux.';
   } else {
     return undefined;
   }
-  const category =
-    run.category ?? (kind === 'intent_not_met' ? 'intent' : 'unknown');
+  const category = run.category ?? (kind === 'intent_not_met' ? 'intent' : 'unknown');
   const fingerprint =
     kind === 'fix_merged'
       ? failureFingerprint(entity, 'fix-merged', '')
-      : run.fixPr?.fingerprint ??
-        failureFingerprint(
-          entity,
-          category,
-          `${run.failure?.object ?? ''} ${run.failure?.reason ?? ''}`,
-        );
+      : run.fixPr?.fingerprint ?? failureFingerprint(entity, category, `${run.failure?.object ?? ''} ${run.failure?.reason ?? ''}`);
   const { verdict } = conclusionOf(run);
   return {
     kind,
     fingerprint,
     payload: {
-      title: clip(
-        `${entity}: ${
-          kind === 'fix_merged' ? 'fix merged and applied' : verdict
-        } (${sha})`,
-        200,
-      ),
+      title: clip(`${entity}: ${kind === 'fix_merged' ? 'fix merged and applied' : verdict} (${sha})`, 200),
       description: clip(`${message}${fixLine}`, 1000),
       link: runUrl,
       severity: SEVERITY[kind],

@@ -56,17 +56,9 @@ export class WebhookReceiver {
     if (request.rawBody.length === 0) {
       // GitHub never sends an empty body; the signature library refuses one.
       this.deps.onOutcome?.('malformed', 'webhook');
-      throw new InputError(
-        'The body is empty; GitHub sends the event as a JSON body',
-      );
+      throw new InputError('The body is empty; GitHub sends the event as a JSON body');
     }
-    if (
-      !(await verifyWebhookSignature(
-        this.deps.secrets,
-        request.rawBody,
-        request.signature,
-      ))
-    ) {
+    if (!(await verifyWebhookSignature(this.deps.secrets, request.rawBody, request.signature))) {
       this.deps.onOutcome?.('invalid_signature', 'webhook');
       throw new AuthenticationError(
         request.signature
@@ -79,9 +71,7 @@ export class WebhookReceiver {
       payload = JSON.parse(request.rawBody.toString('utf8'));
     } catch {
       this.deps.onOutcome?.('malformed', 'webhook');
-      throw new InputError(
-        'The body is not JSON; configure the webhook with content type application/json',
-      );
+      throw new InputError('The body is not JSON; configure the webhook with content type application/json');
     }
     return this.handle(request.event, request.deliveryId, payload, 'webhook');
   }
@@ -124,9 +114,7 @@ export class WebhookReceiver {
     const parsed = parsePushPayload(payload);
     if (parsed.kind === 'invalid') {
       outcome('malformed', via);
-      throw new InputError(
-        `Malformed push payload: ${parsed.problems.join('; ')}`,
-      );
+      throw new InputError(`Malformed push payload: ${parsed.problems.join('; ')}`);
     }
     if (parsed.kind === 'ignored') {
       outcome('ignored', via);

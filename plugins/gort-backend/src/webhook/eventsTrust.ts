@@ -18,10 +18,7 @@ export interface EventsTrust {
  * signature only when its `webhookSecret` is set. Without it they are used
  * only when an admin says so with `gort.events.trustUnverified`.
  */
-export function decideEventsTrust(
-  root: Config,
-  trustUnverified: boolean,
-): EventsTrust {
+export function decideEventsTrust(root: Config, trustUnverified: boolean): EventsTrust {
   const secret = root.getOptionalString(GITHUB_EVENTS_SECRET_KEY);
   if (secret && secret.length > 0) {
     return {

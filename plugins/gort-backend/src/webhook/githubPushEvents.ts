@@ -39,20 +39,10 @@ export async function subscribeToGithubPushEvents(options: {
     async onEvent(params) {
       const deliveryId = metadataValue(params.metadata, 'x-github-delivery');
       try {
-        const response = await receiver.receiveFromEvents(
-          'push',
-          deliveryId,
-          params.eventPayload,
-        );
-        logger.debug(
-          `github.push event ${deliveryId}: ${response.body.status}`,
-        );
+        const response = await receiver.receiveFromEvents('push', deliveryId, params.eventPayload);
+        logger.debug(`github.push event ${deliveryId}: ${response.body.status}`);
       } catch (error) {
-        logger.warn(
-          `Ignored github.push event ${
-            deliveryId ?? '(no delivery id)'
-          }: ${error}`,
-        );
+        logger.warn(`Ignored github.push event ${deliveryId ?? '(no delivery id)'}: ${error}`);
       }
     },
   });

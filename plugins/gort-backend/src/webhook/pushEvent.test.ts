@@ -2,10 +2,7 @@ import { parsePushPayload } from './pushEvent';
 
 // Real GitHub webhook payloads, recorded by the Octokit project.
 // eslint-disable-next-line @backstage/no-undeclared-imports
-const examples: Array<{
-  name: string;
-  examples: any[];
-}> = require('@octokit/webhooks-examples/api.github.com/index.json');
+const examples: Array<{ name: string; examples: any[] }> = require('@octokit/webhooks-examples/api.github.com/index.json');
 
 const pushExamples = examples.find(e => e.name === 'push')!.examples;
 
@@ -23,9 +20,7 @@ describe('parsePushPayload', () => {
   });
 
   it('extracts what a run needs from a branch push', () => {
-    const example = pushExamples.find(
-      e => e.ref.startsWith('refs/heads/') && !e.deleted && e.head_commit,
-    );
+    const example = pushExamples.find(e => e.ref.startsWith('refs/heads/') && !e.deleted && e.head_commit);
     const result = parsePushPayload(example);
     expect(result.kind).toBe('push');
     if (result.kind !== 'push') return;
@@ -35,9 +30,7 @@ describe('parsePushPayload', () => {
       branch: example.ref.replace('refs/heads/', ''),
       after: example.after,
       before: example.before,
-      isDefaultBranch:
-        example.repository.default_branch ===
-        example.ref.replace('refs/heads/', ''),
+      isDefaultBranch: example.repository.default_branch === example.ref.replace('refs/heads/', ''),
       headCommit: { sha: example.head_commit.id },
     });
   });
@@ -48,46 +41,16 @@ describe('parsePushPayload', () => {
       before: 'a'.repeat(40),
       after: 'b'.repeat(40),
       commits: [
-        {
-          id: 'c'.repeat(40),
-          message: 'one',
-          timestamp: '2026-11-23T10:00:00Z',
-          author: { name: 'A' },
-          added: ['docs/plans/x.md'],
-          modified: ['apps/podinfo/deployment.yaml'],
-          removed: [],
-        },
-        {
-          id: 'b'.repeat(40),
-          message: 'two',
-          timestamp: '2026-11-23T10:01:00Z',
-          author: { name: 'A', username: 'ada' },
-          added: [],
-          modified: ['apps/podinfo/deployment.yaml'],
-          removed: ['old.yaml'],
-        },
+        { id: 'c'.repeat(40), message: 'one', timestamp: '2026-11-23T10:00:00Z', author: { name: 'A' }, added: ['docs/plans/x.md'], modified: ['apps/podinfo/deployment.yaml'], removed: [] },
+        { id: 'b'.repeat(40), message: 'two', timestamp: '2026-11-23T10:01:00Z', author: { name: 'A', username: 'ada' }, added: [], modified: ['apps/podinfo/deployment.yaml'], removed: ['old.yaml'] },
       ],
-      head_commit: {
-        id: 'b'.repeat(40),
-        message: 'two',
-        timestamp: '2026-11-23T10:01:00Z',
-        author: { name: 'A', username: 'ada' },
-      },
-      repository: {
-        name: 'gitops',
-        full_name: 'acme/gitops',
-        default_branch: 'main',
-        owner: { login: 'acme' },
-      },
+      head_commit: { id: 'b'.repeat(40), message: 'two', timestamp: '2026-11-23T10:01:00Z', author: { name: 'A', username: 'ada' } },
+      repository: { name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { login: 'acme' } },
     });
     expect(result).toMatchObject({
       kind: 'push',
       event: {
-        changedFiles: [
-          'apps/podinfo/deployment.yaml',
-          'docs/plans/x.md',
-          'old.yaml',
-        ],
+        changedFiles: ['apps/podinfo/deployment.yaml', 'docs/plans/x.md', 'old.yaml'],
         headCommit: { author: 'ada', message: 'two' },
         isDefaultBranch: true,
       },
@@ -95,11 +58,7 @@ describe('parsePushPayload', () => {
   });
 
   it('explains malformed payloads', () => {
-    const result = parsePushPayload({
-      ref: 'refs/heads/main',
-      after: 'nope',
-      repository: {},
-    });
+    const result = parsePushPayload({ ref: 'refs/heads/main', after: 'nope', repository: {} });
     expect(result.kind).toBe('invalid');
     if (result.kind !== 'invalid') return;
     expect(result.problems).toEqual(

@@ -40,14 +40,8 @@ export const pushPayloadSchema = z.object({
       name: z.string().nullish(),
     }),
   }),
-  pusher: z
-    .object({ name: z.string().max(500) })
-    .partial()
-    .optional(),
-  sender: z
-    .object({ login: z.string().max(200) })
-    .partial()
-    .optional(),
+  pusher: z.object({ name: z.string().max(500) }).partial().optional(),
+  sender: z.object({ login: z.string().max(200) }).partial().optional(),
 });
 
 export type PushPayload = z.infer<typeof pushPayloadSchema>;
@@ -106,23 +100,15 @@ export function parsePushPayload(body: unknown): PushParseResult {
   }
   const [owner, repo] = payload.repository.full_name.split('/');
   if (!owner || !repo) {
-    return {
-      kind: 'invalid',
-      problems: ['repository.full_name: expected owner/repo'],
-    };
+    return { kind: 'invalid', problems: ['repository.full_name: expected owner/repo'] };
   }
   const branch = payload.ref.slice('refs/heads/'.length);
   const defaultBranch =
     payload.repository.default_branch ?? payload.repository.master_branch;
-  const head =
-    payload.head_commit ?? payload.commits[payload.commits.length - 1];
+  const head = payload.head_commit ?? payload.commits[payload.commits.length - 1];
   const changed = new Set<string>();
   for (const commit of payload.commits) {
-    for (const file of [
-      ...(commit.added ?? []),
-      ...(commit.modified ?? []),
-      ...(commit.removed ?? []),
-    ]) {
+    for (const file of [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])]) {
       if (changed.size < MAX_CHANGED_FILES) changed.add(file);
     }
   }

@@ -36,27 +36,13 @@ function pushBody(after = SHA) {
     before: `${'0'.repeat(39)}1`,
     after,
     commits: [],
-    head_commit: {
-      id: after,
-      message: 'Bump podinfo',
-      timestamp: '2026-11-23T10:00:00Z',
-      author: { name: 'Ada', username: 'ada' },
-    },
-    repository: {
-      name: 'gitops',
-      full_name: 'acme/gitops',
-      default_branch: 'main',
-      owner: { login: 'acme' },
-    },
+    head_commit: { id: after, message: 'Bump podinfo', timestamp: '2026-11-23T10:00:00Z', author: { name: 'Ada', username: 'ada' } },
+    repository: { name: 'gitops', full_name: 'acme/gitops', default_branch: 'main', owner: { login: 'acme' } },
     pusher: { name: 'ada' },
   });
 }
 
-async function startBackend(
-  config: object = {
-    gort: { webhook: { secret: SECRET, maxBodyBytes: 4096 } },
-  },
-) {
+async function startBackend(config: object = { gort: { webhook: { secret: SECRET, maxBodyBytes: 4096 } } }) {
   const { server } = await startTestBackend({
     features: [
       gortPlugin,
@@ -66,20 +52,14 @@ async function startBackend(
   });
   // wait until the catalog read at start has stored the watcher
   for (let i = 0; i < 100; i++) {
-    const res = await request(server)
-      .get('/api/gort/watchers')
-      .set('Authorization', mockCredentials.user.header());
+    const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.user.header());
     if (res.body.items?.length) break;
     await new Promise(r => setTimeout(r, 50));
   }
   return server;
 }
 
-async function deliver(
-  server: any,
-  body: string,
-  headers: Record<string, string> = {},
-) {
+async function deliver(server: any, body: string, headers: Record<string, string> = {}) {
   return request(server)
     .post('/api/gort/webhook')
     .set('Content-Type', 'application/json')
@@ -90,9 +70,7 @@ async function deliver(
 }
 
 async function listRuns(server: any) {
-  const res = await request(server)
-    .get('/api/gort/runs')
-    .set('Authorization', mockCredentials.user.header());
+  const res = await request(server).get('/api/gort/runs').set('Authorization', mockCredentials.user.header());
   expect(res.status).toBe(200);
   return res.body.items;
 }
@@ -124,23 +102,15 @@ describe('POST /api/gort/webhook', () => {
         branch: 'main',
         sha: SHA,
         trigger: 'push',
-        commit: expect.objectContaining({
-          message: 'Bump podinfo',
-          author: 'ada',
-        }),
+        commit: expect.objectContaining({ message: 'Bump podinfo', author: 'ada' }),
       }),
     ]);
     const run = await request(server)
       .get(`/api/gort/runs/${runs[0].id}`)
       .set('Authorization', mockCredentials.user.header());
     expect(run.status).toBe(200);
-    expect(run.body.timeline[0]).toMatchObject({
-      state: 'queued',
-      message: expect.stringContaining('Push of 1111111'),
-    });
-    expect(run.body.objects).toEqual([
-      { kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' },
-    ]);
+    expect(run.body.timeline[0]).toMatchObject({ state: 'queued', message: expect.stringContaining('Push of 1111111') });
+    expect(run.body.objects).toEqual([{ kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' }]);
   });
 
   it('ignores a redelivery of the same delivery id', async () => {
@@ -162,14 +132,10 @@ describe('POST /api/gort/webhook', () => {
 
   it('rejects wrong and missing signatures with 401 and stores nothing', async () => {
     const server = await startBackend();
-    const wrong = await deliver(server, pushBody(), {
-      signature: await sign('another-secret', pushBody()),
-    });
+    const wrong = await deliver(server, pushBody(), { signature: await sign('another-secret', pushBody()) });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toMatchObject({ name: 'AuthenticationError' });
-    const tampered = await deliver(server, pushBody('2'.repeat(40)), {
-      signature: await sign(SECRET, pushBody()),
-    });
+    const tampered = await deliver(server, pushBody('2'.repeat(40)), { signature: await sign(SECRET, pushBody()) });
     expect(tampered.status).toBe(401);
     const missing = await request(server)
       .post('/api/gort/webhook')
@@ -186,15 +152,9 @@ describe('POST /api/gort/webhook', () => {
     const server = await startBackend();
     const notJson = await deliver(server, '{nope', { delivery: 'd-1' });
     expect(notJson.status).toBe(400);
-    const badPayload = await deliver(
-      server,
-      JSON.stringify({ ref: 'refs/heads/main', after: 'xyz' }),
-      { delivery: 'd-2' },
-    );
+    const badPayload = await deliver(server, JSON.stringify({ ref: 'refs/heads/main', after: 'xyz' }), { delivery: 'd-2' });
     expect(badPayload.status).toBe(400);
-    expect(badPayload.body.error.message).toMatch(
-      /Malformed push payload: .*after: expected a 40-hex commit SHA/,
-    );
+    expect(badPayload.body.error.message).toMatch(/Malformed push payload: .*after: expected a 40-hex commit SHA/);
     const noDelivery = await request(server)
       .post('/api/gort/webhook')
       .set('X-GitHub-Event', 'push')
@@ -206,13 +166,8 @@ describe('POST /api/gort/webhook', () => {
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.response).toEqual({ statusCode: 413 });
     // A well-formed signature over an empty body (the signing library refuses to make one).
-    const emptySignature = `sha256=${createHmac('sha256', SECRET)
-      .update('')
-      .digest('hex')}`;
-    const empty = await deliver(server, '', {
-      delivery: 'd-4',
-      signature: emptySignature,
-    });
+    const emptySignature = `sha256=${createHmac('sha256', SECRET).update('').digest('hex')}`;
+    const empty = await deliver(server, '', { delivery: 'd-4', signature: emptySignature });
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toMatch(/body is empty/);
     expect(await drainedRuns(server, 0)).toEqual([]);
@@ -220,10 +175,7 @@ describe('POST /api/gort/webhook', () => {
 
   it('answers ping, ignores other events and tag pushes', async () => {
     const server = await startBackend();
-    const body = JSON.stringify({
-      zen: 'Keep it logically awesome.',
-      hook_id: 1,
-    });
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
     const ping = await request(server)
       .post('/api/gort/webhook')
       .set('X-GitHub-Event', 'ping')
@@ -234,23 +186,13 @@ describe('POST /api/gort/webhook', () => {
     expect(ping.body.status).toBe('pong');
     const tag = JSON.parse(pushBody());
     tag.ref = 'refs/tags/v1';
-    const tagRes = await deliver(server, JSON.stringify(tag), {
-      delivery: 't-1',
-    });
+    const tagRes = await deliver(server, JSON.stringify(tag), { delivery: 't-1' });
     expect(tagRes.status).toBe(202);
-    expect(tagRes.body).toMatchObject({
-      status: 'ignored',
-      reason: 'refs/tags/v1 is not a branch',
-    });
+    expect(tagRes.body).toMatchObject({ status: 'ignored', reason: 'refs/tags/v1 is not a branch' });
     const otherBranch = JSON.parse(pushBody());
     otherBranch.ref = 'refs/heads/feature';
-    const otherRes = await deliver(server, JSON.stringify(otherBranch), {
-      delivery: 'b-1',
-    });
-    expect(otherRes.body).toMatchObject({
-      status: 'ignored',
-      reason: 'no entity follows acme/gitops@feature',
-    });
+    const otherRes = await deliver(server, JSON.stringify(otherBranch), { delivery: 'b-1' });
+    expect(otherRes.body).toMatchObject({ status: 'ignored', reason: 'no entity follows acme/gitops@feature' });
   });
 
   it('answers 503 until a secret is configured', async () => {
@@ -274,9 +216,7 @@ describe('GET /api/gort/runs', () => {
       .get('/api/gort/runs/8a1f2c3e-0000-4000-8000-000000000000')
       .set('Authorization', mockCredentials.user.header());
     expect(notFound.status).toBe(404);
-    const badId = await request(server)
-      .get('/api/gort/runs/123')
-      .set('Authorization', mockCredentials.user.header());
+    const badId = await request(server).get('/api/gort/runs/123').set('Authorization', mockCredentials.user.header());
     expect(badId.status).toBe(400);
   });
 });
@@ -299,9 +239,7 @@ describe('github.push from the events system', () => {
       ],
     });
     for (let i = 0; i < 100; i++) {
-      const res = await request(server)
-        .get('/api/gort/watchers')
-        .set('Authorization', mockCredentials.user.header());
+      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.user.header());
       if (res.body.items?.length) break;
       await new Promise(r => setTimeout(r, 50));
     }
@@ -314,28 +252,19 @@ describe('github.push from the events system', () => {
   });
 
   it('queues runs like the webhook does, once per delivery, when the GitHub events module verifies signatures', async () => {
-    const { server, handler, logger } = await startWithEvents({
-      events: { modules: { github: { webhookSecret: 'events-secret' } } },
-    });
+    const { server, handler, logger } = await startWithEvents({ events: { modules: { github: { webhookSecret: 'events-secret' } } } });
     expect(handler).toBeDefined();
-    expect(logger.info).toHaveBeenCalledWith(
-      expect.stringContaining('events.modules.github.webhookSecret is set'),
-    );
+    expect(logger.info).toHaveBeenCalledWith(expect.stringContaining('events.modules.github.webhookSecret is set'));
     await handler!(pushEvent('ev-1'));
     await handler!(pushEvent('ev-1'));
     await handler!({ ...pushEvent('ev-2'), eventPayload: { nonsense: true } });
     const runs = await drainedRuns(server, 1);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({
-      sha: SHA,
-      entityRef: 'component:default/podinfo',
-    });
+    expect(runs[0]).toMatchObject({ sha: SHA, entityRef: 'component:default/podinfo' });
   });
 
   it('ignores github.push when nothing verified it, and says so at startup', async () => {
-    const { server, handler, logger } = await startWithEvents({
-      gort: { webhook: { secret: SECRET } },
-    });
+    const { server, handler, logger } = await startWithEvents({ gort: { webhook: { secret: SECRET } } });
     expect(handler).toBeUndefined();
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining(
@@ -346,12 +275,8 @@ describe('github.push from the events system', () => {
   });
 
   it('uses unverified events only with gort.events.trustUnverified, with a warning', async () => {
-    const { server, handler, logger } = await startWithEvents({
-      gort: { events: { trustUnverified: true } },
-    });
-    expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('UNVERIFIED'),
-    );
+    const { server, handler, logger } = await startWithEvents({ gort: { events: { trustUnverified: true } } });
+    expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('UNVERIFIED'));
     await handler!(pushEvent('ev-1'));
     expect(await drainedRuns(server, 1)).toHaveLength(1);
   });
@@ -369,26 +294,15 @@ describe('replays', () => {
         gortPlugin,
         catalogServiceMock.factory({ entities }),
         events.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            gort: {
-              webhook: { secret: SECRET },
-              events: { trustUnverified: true },
-            },
-          },
-        }),
+        mockServices.rootConfig.factory({ data: { gort: { webhook: { secret: SECRET }, events: { trustUnverified: true } } } }),
       ],
     });
     for (let i = 0; i < 100; i++) {
-      const res = await request(server)
-        .get('/api/gort/watchers')
-        .set('Authorization', mockCredentials.user.header());
+      const res = await request(server).get('/api/gort/watchers').set('Authorization', mockCredentials.user.header());
       if (res.body.items?.length) break;
       await new Promise(r => setTimeout(r, 50));
     }
-    expect(
-      (await deliver(server, pushBody(), { delivery: 'orig-1' })).status,
-    ).toBe(202);
+    expect((await deliver(server, pushBody(), { delivery: 'orig-1' })).status).toBe(202);
     const replay = await deliver(server, pushBody(), { delivery: 'replay-2' });
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual({
@@ -396,17 +310,9 @@ describe('replays', () => {
       reason: 'the same body was already handled as delivery orig-1',
     });
     // the same body through the events system, under yet another id
-    await handler!({
-      topic: 'github.push',
-      eventPayload: JSON.parse(pushBody()),
-      metadata: { 'x-github-event': 'push', 'x-github-delivery': 'replay-3' },
-    });
+    await handler!({ topic: 'github.push', eventPayload: JSON.parse(pushBody()), metadata: { 'x-github-event': 'push', 'x-github-delivery': 'replay-3' } });
     // a new push (another body) still counts
-    const next = await deliver(
-      server,
-      pushBody('2222222222222222222222222222222222222222'),
-      { delivery: 'orig-4' },
-    );
+    const next = await deliver(server, pushBody('2222222222222222222222222222222222222222'), { delivery: 'orig-4' });
     expect(next.status).toBe(202);
     expect(
       (await drainedRuns(server, 2))

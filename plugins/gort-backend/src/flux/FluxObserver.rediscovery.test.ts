@@ -70,6 +70,7 @@ describe('FluxObserver re-discovery of served versions', () => {
   it('moves to the new version at the next scheduled discovery, keeping the cache', async () => {
     await start(300);
     await upgradeAndExpectMove(() => {});
+    expect(observer.servedSpec('c', 'OCIRepository')?.version).toBe('v1');
   });
 
   it('rediscovers at once when its watch gets 404 at the old version', async () => {

@@ -239,15 +239,17 @@ describe('PushIngestion', () => {
   /** A run store whose first `failures` ingestions fail, as a dropped connection would. */
   const failingFirst =
     (failures: number) =>
-    (store: RunStore): RunStore =>
-      Object.assign(Object.create(store), {
+    (store: RunStore): RunStore => {
+      let left = failures;
+      return Object.assign(Object.create(store), {
         ingestDelivery: async (
           delivery: Parameters<RunStore['ingestDelivery']>[0],
         ) => {
-          if (failures-- > 0) throw new Error('injected: connection reset');
+          if (left-- > 0) throw new Error('injected: connection reset');
           return store.ingestDelivery(delivery);
         },
       });
+    };
   const countRuns = async (knex: Awaited<ReturnType<typeof setUp>>['knex']) =>
     Number((await knex('gort_runs').count({ n: '*' }).first())?.n);
 

@@ -69,14 +69,15 @@ describe('CommitVerdictPublisher', () => {
   const runStore = {
     getRun: async (id: string) => runs.get(id),
     getRunForCheck: async (id: string) => {
-      const run = runs.get(id);
-      if (!run) return undefined;
+      const stored = runs.get(id);
+      if (!stored) return undefined;
       const ofCommit = [...runs.values()].filter(
         r =>
-          r.sha === run.sha && r.repo.toLowerCase() === run.repo.toLowerCase(),
+          r.sha === stored.sha &&
+          r.repo.toLowerCase() === stored.repo.toLowerCase(),
       );
       return {
-        run: { ...run, timeline: [] },
+        run: { ...stored, timeline: [] },
         commitEntities: new Set(ofCommit.map(r => r.entityRef)).size,
       };
     },

@@ -277,6 +277,32 @@ describe('DatabaseRunStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads the runs of a burst of checks in one query, each answered with its own run, on %p',
+    async id => {
+      const { knex, store } = await createStoreAndDb(id);
+      const a = await store.createRun(newRun({ entityRef: 'component:default/a' }));
+      const b = await store.createRun(
+        newRun({ entityRef: 'component:default/b', sha: sha('c') }),
+      );
+      const statements: string[] = [];
+      knex.on('query', (query: { sql: string }) => statements.push(query.sql));
+      const found = await Promise.all(
+        [a.runId, 'nope', b.runId, a.runId].map(runId =>
+          store.getRunForCheck(runId),
+        ),
+      );
+      expect(statements).toHaveLength(1);
+      expect(found.map(f => f?.run.entityRef)).toEqual([
+        'component:default/a',
+        undefined,
+        'component:default/b',
+        'component:default/a',
+      ]);
+      expect(found.map(f => f?.commitEntities)).toEqual([1, undefined, 1, 1]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'never lets an older commit supersede the run pushed on top of it, unless that push was forced, on %p',
     async id => {
       const store = await createStore(id);

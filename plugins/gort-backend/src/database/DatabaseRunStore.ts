@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import {
   ACTIVE_RUN_STATES,
@@ -750,24 +751,46 @@ export class DatabaseRunStore implements RunStore {
     return toRun(row, events);
   }
 
-  async getRunForCheck(
+  /**
+   * Checks are published for many runs at once after a drain (each push of
+   * a burst supersedes the previous run), so the reads made within one tick
+   * go to the database as one query.
+   */
+  private readonly runsForCheck = new DataLoader<
+    string,
+    { run: Run; commitEntities: number } | undefined
+  >(ids => this.readRunsForCheck(ids), { cache: false, maxBatchSize: 100 });
+
+  getRunForCheck(
     runId: string,
   ): Promise<{ run: Run; commitEntities: number } | undefined> {
-    const row = await this.db<RunRow>(RUNS)
-      .where('id', runId)
-      .first(
+    return this.runsForCheck.load(runId);
+  }
+
+  private async readRunsForCheck(
+    runIds: readonly string[],
+  ): Promise<Array<{ run: Run; commitEntities: number } | undefined>> {
+    const rows = await this.db<RunRow>(RUNS)
+      .whereIn('id', [...new Set(runIds)])
+      .select(
         '*',
         this.db.raw(
           `(SELECT COUNT(DISTINCT c.entity_ref) FROM ${RUNS} c WHERE c.sha = ${RUNS}.sha AND LOWER(c.repo) = LOWER(${RUNS}.repo)) AS commit_entities`,
         ),
       );
-    if (!row) return undefined;
-    return {
-      run: toRun(row, []),
-      commitEntities: Number(
-        (row as RunRow & { commit_entities: number | string }).commit_entities,
-      ),
-    };
+    const byId = new Map(
+      rows.map(row => [
+        row.id,
+        {
+          run: toRun(row, []),
+          commitEntities: Number(
+            (row as RunRow & { commit_entities: number | string })
+              .commit_entities,
+          ),
+        },
+      ]),
+    );
+    return runIds.map(id => byId.get(id));
   }
 
   async hasRunForCommit(entityRef: string, sha: string): Promise<boolean> {

@@ -57,7 +57,8 @@ export class Coalescer<T> {
   }
 
   private notifyIdle() {
-    if (!this.isIdle()) return;
+    // the scan is over every key: only made when someone waits
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     for (const waiter of this.idleWaiters.splice(0)) waiter();
   }
 

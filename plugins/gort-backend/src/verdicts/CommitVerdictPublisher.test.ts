@@ -86,7 +86,7 @@ describe('CommitVerdictPublisher', () => {
     }),
   } as unknown as RunStore;
 
-  async function setup(channel: 'check-run' | 'status' = 'check-run', annotations: Record<string, string> = {}, replicas = 1) {
+  async function setup(channel: 'check-run' | 'status' = 'check-run', annotations: Record<string, string> = {}, replicas = 1, updateIntervalMs = 0) {
     runs.clear();
     const knex = await databases.init('SQLITE_3');
     await knex.migrate.latest({ directory: migrationsDir });
@@ -99,7 +99,7 @@ describe('CommitVerdictPublisher', () => {
         store,
         clients: async () => github.client,
         entities: async () => ({ annotations }),
-        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs: 0, mergedPrComment: false },
+        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs, mergedPrComment: false },
         appBaseUrl: 'https://backstage.example',
         logger: mockServices.logger.mock(),
         retryDelayMs: 10,
@@ -244,6 +244,37 @@ describe('CommitVerdictPublisher', () => {
     await idle();
     expect(github.checks.map(c => c.name)).toEqual(['gort/all']);
     expect(github.checks[0].history.at(-1)).toMatchObject({ conclusion: 'success', title: '50 entities: 50 success' });
+  });
+
+  describe('a burst of pushes (each superseding the run before)', () => {
+    it('gives a run superseded before its first check none, and closes one that was posted as neutral', async () => {
+      // a new check's first update waits up to a second, so a run superseded within it had none on GitHub
+      const { github, emit, idle } = await setup('check-run', {}, 1, 1000);
+      // each push is its own commit
+      const pushed = (id: string, facts: Partial<Run> = {}) => run(id, { sha: id.padEnd(40, '0'), ...facts });
+      await emit(pushed('shown'));
+      await idle();
+      for (let i = 0; i < 30; i++) {
+        await emit(pushed(`burst-${i}`));
+        await emit(pushed(`burst-${i}`, { state: 'superseded', outcome: 'superseded' }));
+      }
+      await emit(pushed('shown', { state: 'superseded', outcome: 'superseded' }));
+      await emit(pushed('latest', { state: 'reconciling' }));
+      await idle();
+      expect(github.checks.map(c => [c.name, c.history.map(v => v.conclusion ?? v.status)])).toEqual([
+        ['gort/shown', ['in_progress', 'neutral']],
+        ['gort/latest', ['in_progress']],
+      ]);
+    });
+
+    it('posts nothing on another replica for a run one replica decided had no check', async () => {
+      const { github, emit, idle } = await setup('status', {}, 2);
+      await emit(run('podinfo', { state: 'superseded', outcome: 'superseded' }), 0);
+      await idle();
+      await emit(run('podinfo', { state: 'reconciling' }), 1);
+      await idle();
+      expect(github.statuses).toEqual([]);
+    });
   });
 
   it('posts commit statuses with a token, pending then the verdict, linking the run page', async () => {

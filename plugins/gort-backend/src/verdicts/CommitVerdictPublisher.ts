@@ -35,6 +35,11 @@ const FIRST_UPDATE_DELAY_MS = 1000;
 const NOT_READY_RETRIES = 10;
 /** A claim this old without a check-run id belongs to a process that died: take the creation over. */
 const STALE_CLAIM_MS = 60_000;
+/**
+ * Stored as the last posted state of a run superseded before its first
+ * check: it never gets one (see `post`), on this replica or another.
+ */
+const NEVER_POSTED = 'never-posted|superseded';
 
 export interface CommitVerdictPublisherOptions {
   runStore: RunStore;
@@ -179,7 +184,7 @@ export class CommitVerdictPublisher {
           },
           cluster || undefined,
         );
-        await this.post(client, fenced, {
+        const shown = await this.post(client, fenced, {
           key: { runId: run.id, cluster },
           repo: run.repo,
           sha: run.sha,
@@ -187,8 +192,10 @@ export class CommitVerdictPublisher {
           externalId: run.id,
           detailsUrl: runUrl,
           verdict,
+          onlyIfPosted: run.state === 'superseded',
         });
         if (
+          shown &&
           verdict.status === 'completed' &&
           this.options.config.mergedPrComment &&
           cluster === clusters[0]
@@ -222,16 +229,39 @@ export class CommitVerdictPublisher {
   private async post(
     client: CommitVerdictClient,
     fenced: SideEffectGuard,
-    input: { key: VerdictCheckKey; repo: string; sha: string; name: string; externalId: string; detailsUrl: string; verdict: CommitVerdict },
-  ): Promise<void> {
+    input: {
+      key: VerdictCheckKey;
+      repo: string;
+      sha: string;
+      name: string;
+      externalId: string;
+      detailsUrl: string;
+      verdict: CommitVerdict;
+      /**
+       * Post only to close a check that exists: a run superseded before its
+       * first check was posted gets none. A burst of pushes would otherwise
+       * queue one write per commit behind GitHub's secondary rate limit
+       * (about 80 a minute) and hold up the checks of the runs that count.
+       */
+      onlyIfPosted?: boolean;
+    },
+  ): Promise<boolean> {
     const { store } = this.options;
     const { key, verdict } = input;
     const posted = postedKey(verdict);
     // Before the claim too: a replica fenced out after claiming a new check
     // would make the holder wait for its claim to go stale.
     await fenced(`claim the check ${input.name}`);
-    const { record, created } = await store.claim({ ...key, repo: input.repo, sha: input.sha, name: input.name, channel: client.channel });
-    if (record.lastPosted === posted) return;
+    const { record, created } = await store.claim({
+      ...key,
+      repo: input.repo,
+      sha: input.sha,
+      name: input.name,
+      channel: client.channel,
+      ...(input.onlyIfPosted ? { lastPosted: NEVER_POSTED } : {}),
+    });
+    if (record.lastPosted === NEVER_POSTED) return false;
+    if (record.lastPosted === posted) return true;
 
     if (client.channel === 'status') {
       await fenced(`set the commit status ${input.name}`);
@@ -243,7 +273,7 @@ export class CommitVerdictPublisher {
         targetUrl: input.detailsUrl,
       });
       await store.markPosted(key, posted);
-      return;
+      return true;
     }
 
     let checkRunId = record.checkRunId;
@@ -257,13 +287,14 @@ export class CommitVerdictPublisher {
         const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);
         await store.markPosted(key, posted);
-        return;
+        return true;
       }
       checkRunId = await store.setCheckRunId(key, checkRunId);
     }
     await fenced(`update the check run ${input.name}`);
     await client.updateCheckRun(checkRunId, { detailsUrl: input.detailsUrl, verdict });
     await store.markPosted(key, posted);
+    return true;
   }
 
   private async commentMergedPullRequests(client: CommitVerdictClient, fenced: SideEffectGuard, sha: string, marker: string, body: string) {

@@ -34,6 +34,32 @@ describe('DatabaseVerdictCheckStore', () => {
     expect(again).toMatchObject({ created: false, record: { checkRunId: 12345678901 } });
   });
 
+  it.each(databases.eachSupportedId())('claims a burst in one insert and one read for the rows it found, on %p', async id => {
+    const { knex, store } = await createStore(id);
+    await store.claim({ ...record, runId: 'old' });
+    const statements: string[] = [];
+    knex.on('query', (query: { sql: string }) => statements.push(query.sql));
+    const burst = Array.from({ length: 50 }, (_, i) => ({ ...record, runId: `run-${i}` }));
+    const claims = await Promise.all([
+      ...burst.map(r => store.claim(r)),
+      store.claim({ ...record, runId: 'old' }),
+      store.claim({ ...record, runId: 'run-0' }),
+    ]);
+    expect(statements).toHaveLength(2);
+    expect(claims.map(c => c.created)).toEqual([...burst.map(() => true), false, false]);
+    expect(claims.map(c => c.record.runId)).toEqual([...burst.map(r => r.runId), 'old', 'run-0']);
+  });
+
+  it.each(databases.eachSupportedId())('starts a new row with what was last posted when given, and keeps a found row as it is, on %p', async id => {
+    const { store } = await createStore(id);
+    const [fresh, found] = await Promise.all([
+      store.claim({ ...record, lastPosted: 'never-posted|superseded' }),
+      store.claim({ ...record, lastPosted: 'something else' }),
+    ]);
+    expect(fresh).toMatchObject({ created: true, record: { lastPosted: 'never-posted|superseded' } });
+    expect(found).toMatchObject({ created: false, record: { lastPosted: 'never-posted|superseded' } });
+  });
+
   it.each(databases.eachSupportedId())('prunes rows not touched since a date, on %p', async id => {
     const { store } = await createStore(id);
     await store.claim(record);

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 
 const TABLE = 'gort_verdict_checks';
@@ -22,13 +23,19 @@ export interface VerdictCheckRecord extends VerdictCheckKey {
   claimedAt?: number;
 }
 
+export type ClaimInput = Omit<VerdictCheckRecord, 'checkRunId' | 'claimedAt'>;
+
 /**
  * Where a verdict was posted. The database's unique (run, cluster) key is what
  * keeps a redelivery or a second replica from creating a second check.
  */
 export interface VerdictCheckStore {
-  /** The row for the key, inserted by this call (`created`) or found. */
-  claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>): Promise<{ record: VerdictCheckRecord; created: boolean }>;
+  /**
+   * The row for the key, inserted by this call (`created`) or found. A new
+   * row starts with `lastPosted` when one is given (a check decided against
+   * before anything was posted).
+   */
+  claim(record: ClaimInput): Promise<{ record: VerdictCheckRecord; created: boolean }>;
   get(key: VerdictCheckKey): Promise<VerdictCheckRecord | undefined>;
   /** Stores the GitHub id unless one is stored already; returns the id that holds. */
   setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number>;
@@ -74,31 +81,64 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
     return this.db<Row>(TABLE).where({ run_id: key.runId, cluster: key.cluster });
   }
 
-  async claim(record: Omit<VerdictCheckRecord, 'checkRunId' | 'lastPosted' | 'claimedAt'>) {
+  /**
+   * A burst of pushes makes many claims at once (one per superseded run);
+   * the claims made within one tick are one insert and at most one read.
+   */
+  private readonly claims = new DataLoader<ClaimInput, { record: VerdictCheckRecord; created: boolean }>(
+    inputs => this.claimAll(inputs),
+    { cache: false, maxBatchSize: 100 },
+  );
+
+  claim(record: ClaimInput) {
+    return this.claims.load(record);
+  }
+
+  private async claimAll(inputs: readonly ClaimInput[]) {
     const now = this.clock();
-    const inserted = await this.db(TABLE)
-      .insert({
-        run_id: record.runId,
-        cluster: record.cluster,
-        repo: record.repo,
-        sha: record.sha,
-        name: record.name,
-        channel: record.channel,
-        created_at: now,
-        updated_at: now,
-      })
+    const keyOf = (key: VerdictCheckKey) => `${key.runId}\u0000${key.cluster}`;
+    const unique = new Map<string, ClaimInput>();
+    for (const input of inputs) if (!unique.has(keyOf(input))) unique.set(keyOf(input), input);
+    const inserted = (await this.db(TABLE)
+      .insert(
+        [...unique.values()].map(record => ({
+          run_id: record.runId,
+          cluster: record.cluster,
+          repo: record.repo,
+          sha: record.sha,
+          name: record.name,
+          channel: record.channel,
+          last_posted: record.lastPosted ?? null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .onConflict(['run_id', 'cluster'])
       .ignore()
-      .returning('*');
-    // a new check (most are: a run's first publication) costs this one statement
-    if (inserted.length > 0)
-      return { record: fromRow(inserted[0] as Row), created: true };
-    const row = await this.where(record).first();
-    if (!row)
-      throw new Error(
-        `The verdict check of ${record.runId} could not be stored`,
-      );
-    return { record: fromRow(row), created: false };
+      .returning('*')) as Row[];
+    const created = new Map(inserted.map(row => [keyOf({ runId: row.run_id, cluster: row.cluster }), fromRow(row)]));
+    // most claims are new (a run's first publication): the found ones cost one more read
+    const missing = [...unique.values()].filter(input => !created.has(keyOf(input)));
+    const found = new Map<string, VerdictCheckRecord>();
+    if (missing.length > 0) {
+      const rows = await this.db<Row>(TABLE)
+        .whereIn('run_id', [...new Set(missing.map(m => m.runId))])
+        .select();
+      for (const row of rows) found.set(keyOf({ runId: row.run_id, cluster: row.cluster }), fromRow(row));
+    }
+    const answered = new Set<string>();
+    return inputs.map(input => {
+      const key = keyOf(input);
+      const createdRecord = created.get(key);
+      // a key claimed twice in one batch: the first claim created it
+      if (createdRecord && !answered.has(key)) {
+        answered.add(key);
+        return { record: createdRecord, created: true };
+      }
+      const record = createdRecord ?? found.get(key);
+      if (!record) return new Error(`The verdict check of ${input.runId} could not be stored`);
+      return { record, created: false };
+    });
   }
 
   async get(key: VerdictCheckKey) {

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 import { DeliveryInbox, EnqueueResult, InboxDelivery } from './DeliveryInbox';
 
@@ -24,14 +25,30 @@ function duplicateOf(
     : undefined;
 }
 
-/** Rows a raw `RETURNING` statement gave: `{ rows }` from pg, an array from SQLite. */
-function returnedRows(result: unknown): number {
-  if (Array.isArray(result)) return result.length;
-  const rows = (result as { rows?: unknown[] } | undefined)?.rows;
-  return Array.isArray(rows) ? rows.length : 0;
+/** The ids a raw `RETURNING delivery_id` gave: `{ rows }` from pg, an array from SQLite. */
+function returnedIds(result: unknown): string[] {
+  const rows = Array.isArray(result)
+    ? result
+    : (result as { rows?: unknown[] } | undefined)?.rows;
+  return Array.isArray(rows)
+    ? rows.map(row => String((row as { delivery_id: unknown }).delivery_id))
+    : [];
 }
 
+type NewDelivery = Omit<InboxDelivery, 'attempts'>;
+
 export class DatabaseDeliveryInbox implements DeliveryInbox {
+  /**
+   * Deliveries whose requests were read in one turn of the event loop are
+   * stored by one statement (on PostgreSQL), so a burst costs the database
+   * one commit per turn rather than one per push; each answer still waits
+   * for its own row to be committed.
+   */
+  private readonly enqueues = new DataLoader<NewDelivery, EnqueueResult>(
+    deliveries => this.enqueueAll(deliveries),
+    { cache: false, maxBatchSize: 200, batchScheduleFn: run => setImmediate(run) },
+  );
+
   constructor(
     private readonly db: Knex,
     private readonly clock: () => Date = () => new Date(),
@@ -42,32 +59,77 @@ export class DatabaseDeliveryInbox implements DeliveryInbox {
    * the body is already stored with its runs, or waiting here; only a
    * duplicate costs more queries, to say which it is.
    */
-  async enqueue(
-    delivery: Omit<InboxDelivery, 'attempts'>,
-  ): Promise<EnqueueResult> {
-    const { deliveryId, bodyHash } = delivery;
+  enqueue(delivery: NewDelivery): Promise<EnqueueResult> {
+    return this.enqueues.load(delivery);
+  }
+
+  private async enqueueAll(
+    deliveries: readonly NewDelivery[],
+  ): Promise<Array<EnqueueResult | Error>> {
+    const inserted =
+      this.db.client.config.client === 'pg'
+        ? await this.insertAllPostgres(deliveries)
+        : await this.insertEachSqlite(deliveries);
+    const answered = new Set<string>();
+    return Promise.all(
+      deliveries.map(async delivery => {
+        // a delivery id twice in one batch: the first one was stored
+        if (inserted.has(delivery.deliveryId) && !answered.has(delivery.deliveryId)) {
+          answered.add(delivery.deliveryId);
+          return { duplicate: false } as const;
+        }
+        return this.whichDuplicate(delivery).catch(error => error as Error);
+      }),
+    );
+  }
+
+  /** The ids stored: unnest keeps the statement the same whatever the batch size. */
+  private async insertAllPostgres(deliveries: readonly NewDelivery[]): Promise<Set<string>> {
     const now = this.clock();
-    const stored = bodyHash
-      ? 'delivery_id = ? OR body_hash = ?'
-      : 'delivery_id = ?';
-    const inserted = await this.db.raw(
+    const result = await this.db.raw(
       `INSERT INTO ${INBOX} (delivery_id, source, body_hash, push, received_at, attempts, next_attempt_at)
-       SELECT ?, ?, ?, ?, ?, 0, ?
-       WHERE NOT EXISTS (SELECT 1 FROM ${DELIVERIES} WHERE ${stored})
+       SELECT d.delivery_id, d.source, d.body_hash, d.push, ?::timestamptz, 0, ?::timestamptz
+       FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS d(delivery_id, source, body_hash, push, n)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM ${DELIVERIES} s WHERE s.delivery_id = d.delivery_id OR s.body_hash = d.body_hash
+       )
+       ORDER BY d.n
        ON CONFLICT DO NOTHING
        RETURNING delivery_id`,
       [
-        deliveryId,
-        delivery.source,
-        bodyHash ?? null,
-        JSON.stringify(delivery.push),
         now,
         now,
-        deliveryId,
-        ...(bodyHash ? [bodyHash] : []),
+        deliveries.map(d => d.deliveryId),
+        deliveries.map(d => d.source),
+        deliveries.map(d => d.bodyHash ?? null),
+        deliveries.map(d => JSON.stringify(d.push)),
       ],
     );
-    if (returnedRows(inserted) > 0) return { duplicate: false };
+    return new Set(returnedIds(result));
+  }
+
+  /** SQLite is in the process: one statement per delivery costs no round trip. */
+  private async insertEachSqlite(deliveries: readonly NewDelivery[]): Promise<Set<string>> {
+    const stored = new Set<string>();
+    for (const delivery of deliveries) {
+      const { deliveryId, bodyHash } = delivery;
+      const now = this.clock();
+      const known = bodyHash ? 'delivery_id = ? OR body_hash = ?' : 'delivery_id = ?';
+      const result = await this.db.raw(
+        `INSERT INTO ${INBOX} (delivery_id, source, body_hash, push, received_at, attempts, next_attempt_at)
+         SELECT ?, ?, ?, ?, ?, 0, ?
+         WHERE NOT EXISTS (SELECT 1 FROM ${DELIVERIES} WHERE ${known})
+         ON CONFLICT DO NOTHING
+         RETURNING delivery_id`,
+        [deliveryId, delivery.source, bodyHash ?? null, JSON.stringify(delivery.push), now, now, deliveryId, ...(bodyHash ? [bodyHash] : [])],
+      );
+      for (const id of returnedIds(result)) stored.add(id);
+    }
+    return stored;
+  }
+
+  private async whichDuplicate(delivery: NewDelivery): Promise<EnqueueResult> {
+    const { deliveryId, bodyHash } = delivery;
     const known = (table: string) =>
       this.db(table)
         .where('delivery_id', deliveryId)

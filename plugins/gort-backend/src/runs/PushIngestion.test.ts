@@ -148,6 +148,52 @@ describe('PushIngestion', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'stores the deliveries of a burst together, and tells each one apart: new, redelivered, replayed, on %p',
+    async id => {
+      const { knex, inbox, inboxIds } = await setUp(id);
+      const delivery = (deliveryId: string, body: string) => ({
+        deliveryId,
+        source: 'webhook' as const,
+        bodyHash: body.repeat(64),
+        push: inboxPush(push(sha(1))),
+      });
+      await knex('gort_deliveries').insert({
+        delivery_id: 'stored',
+        source: 'webhook',
+        body_hash: '0'.repeat(64),
+        received_at: new Date(),
+        result: 'accepted',
+        run_ids: '[]',
+      });
+      const inserts: string[] = [];
+      knex.on('query', (query: { sql: string }) => {
+        if (/insert into gort_delivery_inbox/i.test(query.sql))
+          inserts.push(query.sql);
+      });
+      // one turn of the event loop, as the requests of a burst are read
+      const answers = await Promise.all([
+        ...Array.from({ length: 20 }, (_, i) =>
+          inbox.enqueue(delivery(`new-${i}`, String.fromCharCode(97 + i))),
+        ),
+        inbox.enqueue(delivery('new-0', 'z')),
+        inbox.enqueue(delivery('replay', 'a')),
+        inbox.enqueue(delivery('stored', 'y')),
+        inbox.enqueue(delivery('replay-of-stored', '0')),
+      ]);
+      expect(answers).toEqual([
+        ...Array(20).fill({ duplicate: false }),
+        { duplicate: true },
+        { duplicate: true, replayOf: 'new-0' },
+        { duplicate: true },
+        { duplicate: true, replayOf: 'stored' },
+      ]);
+      expect(await inboxIds()).toHaveLength(20);
+      // PostgreSQL stores the burst in one statement; SQLite, in the process, one each
+      expect(inserts).toHaveLength(id.startsWith('POSTGRES') ? 1 : 24);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'finds redeliveries and replays whether the delivery waits in the inbox or was drained, on %p',
     async id => {
       const { ingestion, inbox, store } = await setUp(id);

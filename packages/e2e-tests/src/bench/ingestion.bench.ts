@@ -48,6 +48,9 @@ export async function engineFigures(engine: 'sqlite' | 'postgres', seedCount: nu
     database: engine,
     extraEntities: FANOUT_WATCHERS,
     extraEntityAnnotations: () => ({ 'gort.io/target-repo': FANOUT_REPO }),
+    // GORT's own schedule (30 s), not the e2e harness's 2 s: a catalog read
+    // of 1,001 entities every 2 s is a test setting, not what runs in production
+    gortConfig: { watchers: { refresh: { frequency: { seconds: 30 }, timeout: { minutes: 2 } } } },
   });
   try {
     const base = env.backend.baseUrl;

@@ -106,6 +106,12 @@ describe('DatabaseWatcherStore', () => {
       // this process's sync is seen at once
       await store.replaceAll([watcher('a'), watcher('b')]);
       expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
+      // a sync that changes nothing keeps what pushes read
+      const pushReads = () => queries.filter(sql => sql.includes('target_repo')).length;
+      const readsBefore = pushReads();
+      await store.replaceAll([watcher('a'), watcher('b')]);
+      expect(await refs()).toEqual(['component:default/a', 'component:default/b']);
+      expect(pushReads()).toBe(readsBefore);
       // another replica's after the TTL
       await otherReplica.replaceAll([watcher('b')]);
       now += 4000;

@@ -81,12 +81,17 @@ export class DatabaseWatcherStore implements WatcherStore {
   ) {}
 
   async replaceAll(watchers: WatcherInput[]): Promise<WatcherSyncResult> {
+    let changed = true;
     try {
-      return await this.replaceAllIn(watchers);
+      const result = await this.replaceAllIn(watchers);
+      changed = result.added + result.updated + result.removed > 0;
+      return result;
     } finally {
-      // committed or not, what pushes read next comes from the database
-      this.generation++;
-      this.pushIndex.clear();
+      // changed, or failed part way: what pushes read next comes from the database
+      if (changed) {
+        this.generation++;
+        this.pushIndex.clear();
+      }
     }
   }
 

@@ -47,12 +47,18 @@ export async function deliver(
  * push's `before` is the previous one's `after`, so GORT orders them from
  * the payloads, as it does real pushes, without asking GitHub.
  */
-export function followedPush(repo: string): () => string {
-  let head = randomBytes(20).toString('hex');
-  return () => {
-    const before = head;
-    head = randomBytes(20).toString('hex');
-    return pushBody(repo, head, before);
+export function followedPush(
+  repo: string,
+  start = randomBytes(20).toString('hex'),
+): { next: () => string; head: () => string } {
+  let head = start;
+  return {
+    next: () => {
+      const before = head;
+      head = randomBytes(20).toString('hex');
+      return pushBody(repo, head, before);
+    },
+    head: () => head,
   };
 }
 

@@ -7,10 +7,13 @@
  *   4. runs API p95 with many runs seeded in bulk.
  */
 import { GortEnvironment, PODINFO } from '../harness/gortEnvironment';
-import { deliver, followedPush, openLoop, pushBody, saturation } from './deliveries';
+import { deliver, pushBody } from './deliveries';
+import { loadInWorker, LoadSpec } from './loadGenerator';
 import { seedRuns } from './seedRuns';
 import { loadNote, ms, percentile, processCpuMs } from './stats';
 import { randomBytes } from 'node:crypto';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const FANOUT_WATCHERS = 1000;
 const FANOUT_REPO = 'acme/fanout';
@@ -54,17 +57,21 @@ export async function engineFigures(engine: 'sqlite' | 'postgres', seedCount: nu
   });
   try {
     const base = env.backend.baseUrl;
-    const ping = () => deliver(base, 'ping');
-    const nextPush = followedPush(FOLLOWED_REPO);
-    const push = () => deliver(base, 'push', nextPush());
-    await saturation(ping, 100, 10);
-    await saturation(push, 100, 10);
+    // the senders run in a worker thread, away from the sandbox's work
+    let head: string | undefined;
+    const load = async (spec: DistributiveOmit<LoadSpec, 'baseUrl' | 'repo' | 'head'>) => {
+      const result = await loadInWorker({ ...spec, baseUrl: base, repo: FOLLOWED_REPO, head } as LoadSpec);
+      if (result.head) head = result.head;
+      return result;
+    };
+    await load({ event: 'ping', mode: 'saturation', total: 100, concurrency: 10 });
+    await load({ event: 'push', mode: 'saturation', total: 100, concurrency: 10 });
 
     const CONCURRENCY = 20;
     const SENT = 1500;
     const cpu = () => processCpuMs(env.backend.pid);
     const cpuBeforePing = cpu();
-    const pingPerSecond = await saturation(ping, SENT, CONCURRENCY);
+    const pingPerSecond = (await load({ event: 'ping', mode: 'saturation', total: SENT, concurrency: CONCURRENCY })).perSecond!;
     const pingCpuMs = perDelivery(cpuBeforePing, cpu(), SENT);
     log(
       `signed ping saturation (${SENT}, ${CONCURRENCY} concurrent): ${pingPerSecond.toFixed(
@@ -72,7 +79,7 @@ export async function engineFigures(engine: 'sqlite' | 'postgres', seedCount: nu
       )}/s`,
     );
     const cpuBeforePush = cpu();
-    const pushPerSecond = await saturation(push, SENT, CONCURRENCY);
+    const pushPerSecond = (await load({ event: 'push', mode: 'saturation', total: SENT, concurrency: CONCURRENCY })).perSecond!;
     log(
       `followed push saturation (${SENT}, ${CONCURRENCY} concurrent): ${pushPerSecond.toFixed(
         0,
@@ -93,7 +100,7 @@ export async function engineFigures(engine: 'sqlite' | 'postgres', seedCount: nu
     }
 
     const RATE = 100;
-    const latencies = await openLoop(push, RATE, 10);
+    const latencies = (await load({ event: 'push', mode: 'openLoop', rate: RATE, seconds: 10 })).latencies!;
     const open = { rate: RATE, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
     log(`followed pushes open-loop at ${RATE}/s for 10 s: p50 ${ms(open.p50)}, p99 ${ms(open.p99)}, max ${ms(open.max)}`);
 

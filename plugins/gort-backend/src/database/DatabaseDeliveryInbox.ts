@@ -101,7 +101,8 @@ export class DatabaseDeliveryInbox implements DeliveryInbox {
         now,
         deliveries.map(d => d.deliveryId),
         deliveries.map(d => d.source),
-        deliveries.map(d => d.bodyHash ?? null),
+        // pg sends null elements as SQL NULLs
+        deliveries.map(d => d.bodyHash ?? null) as string[],
         deliveries.map(d => JSON.stringify(d.push)),
       ],
     );

@@ -105,6 +105,9 @@ function retryAfterMs(attempts: number): number {
   return Math.min(1000 * 2 ** attempts, 5 * 60_000);
 }
 
+/** Drains that store at most this many deliveries log each at info. */
+const SEPARATE_LOG_LINES = 5;
+
 /** Failed drains this process retries itself (1 + 2 + 4 + 8 + 16 s); later ones are left to the scheduled pass. */
 const IN_PROCESS_RETRIES = 5;
 
@@ -302,6 +305,7 @@ export class PushIngestion {
     });
     const outcomes = await Promise.allSettled(stored);
     const done: string[] = [];
+    const announced: string[] = [];
     for (const [i, outcome] of outcomes.entries()) {
       const delivery = deliveries[i];
       if (outcome.status === 'rejected') {
@@ -328,17 +332,36 @@ export class PushIngestion {
       }
       done.push(delivery.deliveryId);
       if (!outcome.value.duplicate)
-        this.announce(delivery, plans[i]!, outcome.value.runs);
+        announced.push(this.announce(delivery, plans[i]!, outcome.value.runs));
     }
     await inbox.remove(done);
+    this.logStored(announced);
     return done.length;
   }
 
+  /**
+   * One line per delivery at info, as long as a drain stores a few; a burst
+   * gets one line per batch, and each delivery's line at debug (a log line
+   * per push is most of what a burst costs beyond storing it).
+   */
+  private logStored(lines: string[]): void {
+    const { logger } = this.deps;
+    if (lines.length <= SEPARATE_LOG_LINES) {
+      for (const line of lines) logger.info(line);
+      return;
+    }
+    for (const line of lines) logger.debug(line);
+    logger.info(
+      `Stored ${lines.length} push deliveries in one drain (each at debug level); the first: ${lines[0]}`,
+    );
+  }
+
+  /** Announces the runs a stored delivery created; returns its log line. */
   private announce(
     delivery: InboxDelivery,
     plan: Plan,
     results: CreateRunResult[],
-  ): void {
+  ): string {
     const created = results.filter(r => r.created);
     const skipped = [
       ...plan.skipped,
@@ -353,13 +376,13 @@ export class PushIngestion {
         superseded: run.superseded,
       });
     }
-    this.deps.logger.info(
+    return (
       `Push ${delivery.push.after.slice(0, 7)} to ${pushName(
         delivery.push,
       )} (delivery ${delivery.deliveryId} via ${delivery.source}): ` +
-        `${created.length} run(s) queued${
-          skipped.length ? `; skipped ${listed(skipped)}` : ''
-        }`,
+      `${created.length} run(s) queued${
+        skipped.length ? `; skipped ${listed(skipped)}` : ''
+      }`
     );
   }
 }

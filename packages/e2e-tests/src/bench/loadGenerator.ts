@@ -26,7 +26,8 @@ export interface LoadResult {
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const branch = spec.event === 'push' ? followedPush(spec.repo ?? 'acme/podinfo-gitops', spec.head) : undefined;
+  if (spec.event === 'push' && !spec.repo) throw new Error('pushes need the repository they go to');
+  const branch = spec.event === 'push' ? followedPush(spec.repo!, spec.head) : undefined;
   const send = () => deliver(spec.baseUrl, spec.event, branch?.next());
   const result: LoadResult =
     spec.mode === 'saturation'
@@ -39,12 +40,18 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 export function loadInWorker(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(__filename, { workerData: { gortLoad: spec } });
+    let answered = false;
     worker.once('message', message => {
+      answered = true;
       if (message.error) reject(new Error(message.error));
       else resolve(message as LoadResult);
       worker.terminate();
     });
     worker.once('error', reject);
+    // a worker that dies without answering (out of memory, a crash in a native module)
+    worker.once('exit', code => {
+      if (!answered) reject(new Error(`the load worker exited with ${code} before it answered`));
+    });
   });
 }
 

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 // eslint-disable-next-line no-restricted-syntax
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -52,7 +53,8 @@ export class BackendProcess {
 
   /** Everything the process printed (its log), for assertions and failures. */
   get log(): string {
-    return this.output.join('');
+    // the logger colours its fields even with FORCE_COLOR=0: matched on plain text
+    return stripVTControlCharacters(this.output.join(''));
   }
 
   async start(timeoutMs = 120_000): Promise<void> {

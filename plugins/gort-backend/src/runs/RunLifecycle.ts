@@ -24,7 +24,8 @@ export interface RunLifecycleEvent {
    * The lease fence of the replica that made this change (the processor's):
    * side effects that follow it (check runs, commit statuses, verdict
    * comments) call it right before each write and skip the write when it
-   * throws. Absent for changes made without a lease (a push stored, "Run now").
+   * throws. Absent for changes made without a lease (a push stored, "Run now")
+   * and for final transitions, which commit only under the lease.
    */
   fence?: SideEffectGuard;
 }

@@ -393,7 +393,7 @@ describe('RunProcessor', () => {
       expect(await store.getRun(runId)).toMatchObject({ state: 'done' });
     });
 
-    it.each(databases.eachSupportedId())('renews a lease due for renewal before finishing, so the verdict of the finished run is written, on %p', async id => {
+    it.each(databases.eachSupportedId())('writes the verdict of a run finished long after its last renewal: the final transition is its own fence, on %p', async id => {
       const leaseMs = 30_000;
       let now = Date.parse('2026-12-02T10:00:00Z');
       const clock = () => new Date(now);
@@ -410,12 +410,17 @@ describe('RunProcessor', () => {
 
       // No heartbeat for 0.6 of the lease (a busy event loop): the fence of a change made now would refuse.
       now += 0.6 * leaseMs;
+      const inProgress = fences.at(-1)!;
+      expect(inProgress.state).not.toBe('done');
+      await expect(inProgress.fence!('post the stage')).rejects.toThrow(/more than half/);
       lookup.put(appliedAtSha());
       processor.onFluxChange({ cluster: 'demo', kind: 'Kustomization', namespace: 'flux-system', name: 'podinfo' });
       await settle(processor);
       expect(await store.getRun(runId)).toMatchObject({ state: 'done', outcome: 'succeeded' });
+      // The final transition commits only under the lease and is not fenced afterwards.
       const done = fences.find(f => f.state === 'done');
-      await expect(done!.fence!('post the verdict')).resolves.toBeUndefined();
+      expect(done).toBeDefined();
+      expect(done!.fence).toBeUndefined();
     });
 
     it.each(databases.eachSupportedId())('refuses side effects once renewals have failed for half a lease; another replica finishes the run, on %p', async id => {

@@ -8,7 +8,7 @@ import { FluxObjectLookup, judgeRunObject, ObjectLocation } from './judgeRunObje
 import { decidePushOrder, orderFromPushes } from './pushOrder';
 import type { CommitComparison } from './pushOrder';
 import { CommitComparer, FailureDiagnoser, FluxChangeSource, isLeaseLost, LeaseLostError, LiveObjectReader, ReconcileRequester, RunFollowUps, SideEffectGuard } from './ports';
-import { leaseFence, sealedFence } from './leaseFence';
+import { leaseFence } from './leaseFence';
 import { RunLifecycle } from './RunLifecycle';
 
 export interface RunProcessorOptions {
@@ -179,19 +179,6 @@ export class RunProcessor {
     }
   }
 
-  private async renewBeforeFinishing(held: HeldRun): Promise<void> {
-    const { runStore, ownerId, leaseMs } = this.options;
-    const sentAt = this.clock().getTime();
-    if (sentAt - held.renewedAt <= leaseMs / 3) return;
-    try {
-      const renewed = await runStore.renewLeases(ownerId, [held.run.id], leaseMs);
-      if (renewed.includes(held.run.id)) held.renewedAt = Math.max(held.renewedAt, sentAt);
-    } catch (error) {
-      // The transition below is refused too if the lease is gone; otherwise the fence decides.
-      this.options.logger.warn(`GORT could not renew the lease of run ${held.run.id} before finishing it: ${error}`);
-    }
-  }
-
   /** The check before a side effect of `held` (see {@link SideEffectGuard}). */
   private guardFor(held: HeldRun): SideEffectGuard {
     return leaseFence({
@@ -325,10 +312,6 @@ export class RunProcessor {
 
   private async transition(held: HeldRun, change: RunTransition): Promise<boolean> {
     const final = ['done', 'error', 'superseded'].includes(change.state);
-    // The verdict of a final transition is written to GitHub under a fence
-    // decided right after it: renewed at least a heartbeat ago, the fence could
-    // refuse, and the finished run is held by nobody who would write it later.
-    if (final) await this.renewBeforeFinishing(held);
     const ok = await this.options.runStore.transition(held.run.id, this.options.ownerId, change);
     if (!ok) {
       // Superseded by a newer push, or another replica holds it now.
@@ -348,8 +331,13 @@ export class RunProcessor {
       createdAt: held.run.createdAt,
       change: recorded,
       ...(held.changeReceivedAt !== undefined ? { detectionDelayMs: Date.now() - held.changeReceivedAt } : {}),
-      // Check runs, statuses and verdict comments go through the lease fence.
-      fence: final ? sealedFence(this.guardFor(held), `finish as ${change.state}`) : this.guardFor(held),
+      // Check runs, statuses and verdict comments go through the lease fence. A final
+      // transition is its own fence: it commits only while this replica owns the run
+      // (the store's conditional update), and nobody can change a finished run after it,
+      // so its verdict is the database's and is written even after the release. Refusing
+      // it on the age of the last renewal lost the verdict for good: nobody holds the run
+      // to write it later (a quick run finished on a loaded machine did, in CI).
+      ...(final ? {} : { fence: this.guardFor(held) }),
     });
     held.changeReceivedAt = undefined;
     if (final) {

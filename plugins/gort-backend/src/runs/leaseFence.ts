@@ -26,21 +26,3 @@ export function leaseFence(input: {
     }
   };
 }
-
-/**
- * A fence decided now, for the writes that follow a final transition (done,
- * error, superseded): the run is released right after it, so a live fence
- * would refuse its verdict; the verdict can no longer change, so it may be
- * written after the release, but only if the lease was fresh when the run
- * was finished.
- */
-export function sealedFence(fence: SideEffectGuard, decidedAs: string): SideEffectGuard {
-  const decision = fence(decidedAs).then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  return async what => {
-    const error = await decision;
-    if (error) throw new LeaseLostError(`Not doing "${what}": ${(error as Error).message}`);
-  };
-}

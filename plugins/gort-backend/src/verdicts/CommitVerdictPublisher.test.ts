@@ -3,7 +3,7 @@ import type { Run, RunList } from '@gort-backstage/plugin-gort-common';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { migrationsDir } from '../database/migrations';
 import type { RunStore } from '../database/RunStore';
-import { leaseFence, sealedFence } from '../runs/leaseFence';
+import { leaseFence } from '../runs/leaseFence';
 import type { SideEffectGuard } from '../runs/ports';
 import { RunLifecycle } from '../runs/RunLifecycle';
 import { CommitVerdictPublisher } from './CommitVerdictPublisher';
@@ -178,22 +178,19 @@ describe('CommitVerdictPublisher', () => {
       expect(github.checks).toHaveLength(1);
     });
 
-    it('a final verdict is fenced when the run is finished, so it is still written after the release', async () => {
+    it('a final verdict (no fence: the final transition is its own) is written after the release', async () => {
       const { github, emit, idle } = await setup();
-      const fresh = lease();
-      const sealed = sealedFence(fresh.fence, 'finish as done');
-      // Released right after the final transition: a live fence would refuse from here on.
-      fresh.state.holds = false;
-      fresh.state.now = LEASE_MS;
-      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0, sealed);
+      const released = lease();
+      released.state.holds = false;
+      released.state.now = LEASE_MS;
+      // the stage a released replica would show is refused…
+      await emit(run('podinfo', { state: 'reconciling' }), 0, released.fence);
+      await idle();
+      expect(github.checks).toHaveLength(0);
+      // …the verdict of the transition that finished the run is not
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0);
       await idle();
       expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
-      // Finished on a stale lease: not written.
-      const stale = lease();
-      stale.state.now = LEASE_MS;
-      await emit(run('other', { state: 'done', outcome: 'failed' }), 0, sealedFence(stale.fence, 'finish as done'));
-      await idle();
-      expect(github.checks).toHaveLength(1);
     });
   });
 

@@ -22,6 +22,8 @@ const ENTITY_FIELDS = [
 
 /** Reads annotated entities from the catalog and stores them as watchers. */
 export class CatalogWatcherSync {
+  private lastSummary?: string;
+
   constructor(
     private readonly deps: {
       catalog: CatalogService;
@@ -90,11 +92,15 @@ export class CatalogWatcherSync {
     const watchers = watchersFromEntities(entities, this.deps.knownClusters?.()).map(w => applyTenancy(w, policy, factsOf, cluster));
     const result = await this.deps.store.replaceAll(watchers);
     const withProblems = watchers.filter(w => w.problems.length > 0).length;
-    this.deps.logger.info(
+    const summary =
       `Watchers refreshed from the catalog: ${watchers.length} entities ` +
-        `(${result.added} added, ${result.updated} updated, ${result.removed} removed, ` +
-        `${withProblems} with annotation problems)`,
-    );
+      `(${result.added} added, ${result.updated} updated, ${result.removed} removed, ` +
+      `${withProblems} with annotation problems)`;
+    // A refresh that changes nothing says so once, then only at debug (it runs every 30 s).
+    const changed = result.added + result.updated + result.removed > 0;
+    if (changed || this.lastSummary !== summary) this.deps.logger.info(summary);
+    else this.deps.logger.debug(summary);
+    this.lastSummary = summary;
     return result;
   }
 }

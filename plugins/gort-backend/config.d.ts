@@ -291,6 +291,14 @@ export interface Config {
        * pushed commit, one comment per entity edited in place. Default: false.
        */
       mergedPrComment?: boolean;
+      /**
+       * A run that finished this long ago whose check (or status) still does
+       * not show its verdict gets it posted again: the replica that finished
+       * it stopped before writing, or GitHub kept failing. Checked by one
+       * replica at a time, for runs of the last 6 hours. Default: 2m (at
+       * least 1s).
+       */
+      catchUpAfter?: string;
     };
 
     /**

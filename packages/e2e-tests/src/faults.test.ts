@@ -275,3 +275,45 @@ describe('fault injection: a push whose webhook never arrives', () => {
     expect(finished.outcome).toBe('failed');
   });
 });
+
+describe('fault injection: a replica that dies before it could write a finished run\'s check', () => {
+  let env: GortEnvironment;
+
+  beforeAll(async () => {
+    env = await GortEnvironment.start({ githubApp: true, gortConfig: { checks: { updateInterval: '1s', catchUpAfter: '3s' } } });
+    await env.waitForRun(await env.push('fix'), done);
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('gets the verdict onto the one check from the catch-up after the restart', async () => {
+    const gitHub = env.sandbox.github;
+    // The check is made in progress; the update that would complete it never reaches GitHub.
+    const checkUpdates = (r: { method: string; path: string }) => r.path.includes('/check-runs/') && r.method === 'PATCH';
+    gitHub.setResponseDelay('hang', checkUpdates, 'before');
+    let run: Run;
+    try {
+      const sha = await env.push('bad-image');
+      run = await env.waitForRun(sha, r => done(r) && Boolean(r.fixPr), PODINFO, 240_000);
+      await env.waitFor('a check write to hang', async () => gitHub.hangingRequests() > 0, 60_000);
+      await env.backend.stop('SIGKILL');
+    } finally {
+      gitHub.setResponseDelay(undefined);
+    }
+    expect(run).toMatchObject({ state: 'done', outcome: 'failed', fixPr: { status: 'opened' } });
+    const checksOf = async () =>
+      ((await github(env).call(`${REPO}/commits/${run.sha}/check-runs?check_name=gort/podinfo&filter=all`)).body.check_runs as Array<{ status: string; conclusion: string | null; external_id: string }>);
+    expect((await checksOf()).map(c => c.status)).not.toContain('completed');
+
+    await env.backend.start();
+    let checks: Awaited<ReturnType<typeof checksOf>> = [];
+    await env.waitFor('the catch-up to complete the check', async () => {
+      checks = await checksOf();
+      return checks.some(c => c.status === 'completed');
+    }, 90_000, () => JSON.stringify(checks));
+    expect(checks).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'action_required', external_id: run.id })]);
+    // GitHub shows the update before the pass that made it logs it
+    await env.waitFor('the catch-up to report what it posted', async () => /GORT posted the verdicts of 1 finished run\(s\) whose checks did not show them/.test(env.backend.log), 30_000);
+  });
+});

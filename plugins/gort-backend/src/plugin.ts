@@ -296,6 +296,20 @@ export const gortPlugin = createBackendPlugin({
             schedule: { frequency: { hours: 1 }, timeout: { minutes: 15 }, initialDelay: { minutes: 1 } },
             run: abortSignal => retention.clean(abortSignal),
           },
+          // Global: finished runs whose checks missed their verdict, posted by one replica.
+          ...(verdictChannels.catchUp
+            ? [
+                {
+                  id: 'gort-verdict-catch-up',
+                  schedule: {
+                    frequency: { milliseconds: verdictChannels.catchUp.everyMs },
+                    timeout: { minutes: 5 },
+                    initialDelay: { milliseconds: verdictChannels.catchUp.everyMs },
+                  },
+                  run: verdictChannels.catchUp.run,
+                },
+              ]
+            : []),
           { id: 'gort-fix-pr-states', configKey: 'gort.fixPr.refresh', schedule: DEFAULT_FIX_PR_REFRESH, run: () => prStates.refresh() },
           // Each replica keeps its own watches, so it reads the cluster suppliers itself.
           {

@@ -37,6 +37,12 @@ export class Coalescer<T> {
     this.drain(key);
   }
 
+  /** Whether a value of the key waits or is being published. */
+  has(key: string): boolean {
+    const entry = this.keys.get(key);
+    return Boolean(entry && (entry.inFlight || entry.pending));
+  }
+
   /** Resolves once nothing is waiting or in flight (tests, shutdown). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -10,7 +10,7 @@ import { CommitVerdictPublisher } from './CommitVerdictPublisher';
 import type { CommitVerdictClient } from './ports';
 import { DEFAULT_AGGREGATE_ABOVE } from './readVerdictConfig';
 import type { CommitVerdict } from './verdictMapping';
-import { DatabaseVerdictCheckStore } from './VerdictCheckStore';
+import { CHECKS_OFF, DatabaseVerdictCheckStore } from './VerdictCheckStore';
 
 jest.setTimeout(60_000);
 
@@ -41,10 +41,16 @@ function fakeGitHub(channel: 'check-run' | 'status') {
   const checks: Array<{ id: number; name: string; externalId: string; history: CommitVerdict[] }> = [];
   const statuses: Array<{ context: string; state: string; targetUrl: string }> = [];
   let nextId = 1;
+  /** GitHub answers 502 to this many writes. */
+  const outage = { writes: 0 };
   const client: CommitVerdictClient = {
     channel,
     findCheckRun: async (_sha, name, externalId) => checks.find(c => c.name === name && c.externalId === externalId)?.id,
     createCheckRun: async input => {
+      if (outage.writes > 0) {
+        outage.writes--;
+        throw new Error('502 Bad Gateway');
+      }
       // GitHub answers after a while: room for a second replica to ask meanwhile
       await new Promise(resolve => setTimeout(resolve, 20));
       const check = { id: nextId++, name: input.name, externalId: input.externalId, history: [input.verdict] };
@@ -60,7 +66,7 @@ function fakeGitHub(channel: 'check-run' | 'status') {
     mergedPullRequestsOf: async () => [],
     upsertPullRequestComment: async () => undefined,
   };
-  return { client, checks, statuses };
+  return { client, checks, statuses, outage };
 }
 
 describe('CommitVerdictPublisher', () => {
@@ -99,7 +105,7 @@ describe('CommitVerdictPublisher', () => {
         store,
         clients: async () => github.client,
         entities: async () => ({ annotations }),
-        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs, mergedPrComment: false },
+        config: { enabled: true, aggregateAbove: DEFAULT_AGGREGATE_ABOVE, evidence: false, updateIntervalMs, mergedPrComment: false, catchUpAfterMs: 60_000 },
         appBaseUrl: 'https://backstage.example',
         logger: mockServices.logger.mock(),
         retryDelayMs: 10,
@@ -116,7 +122,7 @@ describe('CommitVerdictPublisher', () => {
       await new Promise(resolve => setTimeout(resolve, 100));
       await Promise.all(publishers.map(p => p.idle()));
     };
-    return { github, emit, idle, publishers };
+    return { github, emit, idle, publishers, store };
   }
 
   describe('fenced by the lease (issue #12)', () => {
@@ -191,6 +197,36 @@ describe('CommitVerdictPublisher', () => {
       await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0);
       await idle();
       expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
+    });
+  });
+
+  describe('catch-up of finished runs whose checks missed their verdict', () => {
+    it('posts a verdict GitHub refused when the run finished, once', async () => {
+      const { github, emit, idle, publishers, store } = await setup();
+      github.outage.writes = 1;
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }));
+      await idle();
+      expect(github.checks).toHaveLength(0);
+      // what the database finds (its query is tested with the store)
+      store.finishedRunsNotShown = async () => ['podinfo'];
+      // the failed creation left a claim: taken over once the run has been finished for catchUpAfter
+      await expect(publishers[0].catchUp()).resolves.toEqual({ found: 1, posted: 0 });
+      const later = { now: new Date(Date.now() + 60_000) };
+      await expect(publishers[0].catchUp(later)).resolves.toEqual({ found: 1, posted: 1 });
+      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
+      // found again (the query raced the write): nothing is written twice
+      await expect(publishers[0].catchUp(later)).resolves.toEqual({ found: 1, posted: 0 });
+      expect(github.checks.map(c => c.history.length)).toEqual([1]);
+    });
+
+    it('marks a run of an entity with checks off, so it is not looked at again', async () => {
+      const { github, emit, idle, publishers, store } = await setup('check-run', { 'gort.io/verdicts': 'off' });
+      await emit(run('podinfo', { state: 'done', outcome: 'failed' }));
+      await idle();
+      store.finishedRunsNotShown = async () => ['podinfo'];
+      await expect(publishers[0].catchUp()).resolves.toEqual({ found: 1, posted: 0 });
+      expect(github.checks).toHaveLength(0);
+      expect(await store.get({ runId: 'podinfo', cluster: '' })).toMatchObject({ lastPosted: CHECKS_OFF });
     });
   });
 

@@ -7,7 +7,7 @@ import { isLeaseLost, SideEffectGuard } from '../runs/ports';
 import { Coalescer } from './Coalescer';
 import type { CommitVerdictClient, CommitVerdictClientFactory, VerdictEntityLookup } from './ports';
 import type { ChecksConfig } from './readVerdictConfig';
-import type { VerdictCheckKey, VerdictCheckStore } from './VerdictCheckStore';
+import { CHECKS_OFF, NEVER_POSTED, VerdictCheckKey, VerdictCheckStore } from './VerdictCheckStore';
 import {
   AGGREGATE_CHECK_NAME,
   aggregateVerdictOf,
@@ -33,13 +33,11 @@ const MAX_RUNS_PER_COMMIT = 1000;
 /** How long a new check waits for its first stage update (never longer than the update interval). */
 const FIRST_UPDATE_DELAY_MS = 1000;
 const NOT_READY_RETRIES = 10;
-/** A claim this old without a check-run id belongs to a process that died: take the creation over. */
+/** A claim this old without a check-run id belongs to a process that died (or failed): take the creation over. */
 const STALE_CLAIM_MS = 60_000;
-/**
- * Stored as the last posted state of a run superseded before its first
- * check: it never gets one (see `post`), on this replica or another.
- */
-const NEVER_POSTED = 'never-posted|superseded';
+/** How far back the catch-up looks for finished runs whose checks do not show them. */
+const CATCH_UP_LOOK_BACK_MS = 6 * 60 * 60_000;
+const CATCH_UP_BATCH = 100;
 
 export interface CommitVerdictPublisherOptions {
   runStore: RunStore;
@@ -84,7 +82,9 @@ export class CommitVerdictPublisher {
   private unsubscribe?: () => void;
 
   constructor(private readonly options: CommitVerdictPublisherOptions) {
-    this.coalescer = new Coalescer<Target>((_key, target) => this.publish(target), {
+    this.coalescer = new Coalescer<Target>(async (_key, target) => {
+      await this.publish(target);
+    }, {
       minIntervalMs: options.config.updateIntervalMs,
       // A run superseded or finished within this posts only its final check,
       // not a "queued" one first (a burst of pushes supersedes most runs at once).
@@ -143,27 +143,77 @@ export class CommitVerdictPublisher {
    * it shows: a replica whose last renewal is older than half the lease
    * writes nothing (issue #12); the replica that holds the run now writes it.
    */
-  private async publish(target: Target): Promise<void> {
-    const fence = this.fences.get(keyOf(target));
+  /**
+   * Posts the verdicts of runs finished more than `catchUpAfter` ago that no
+   * check shows: the replica that finished one stopped before writing it,
+   * GitHub kept failing past the client's retries, or its entity's checks
+   * were off. The newest first, one at a time, skipping the runs this
+   * replica is publishing now. Returns what it found and what it wrote.
+   */
+  async catchUp(options: { now?: Date; signal?: AbortSignal } = {}): Promise<{ found: number; posted: number }> {
+    const now = (options.now ?? new Date()).getTime();
+    const runIds = await this.options.store.finishedRunsNotShown({
+      after: new Date(now - CATCH_UP_LOOK_BACK_MS),
+      before: new Date(now - this.options.config.catchUpAfterMs),
+      limit: CATCH_UP_BATCH,
+    });
+    let posted = 0;
+    // The runs finished before this: a claim older is not a creation under way.
+    const catchUp = { aggregates: new Set<string>(), claimsStaleBefore: now - this.options.config.catchUpAfterMs };
+    for (const runId of runIds) {
+      if (options.signal?.aborted) break;
+      const target: Target = { kind: 'run', runId };
+      if (this.coalescer.has(keyOf(target))) continue;
+      try {
+        if (await this.publish(target, { catchUp })) posted++;
+      } catch (error) {
+        // another replica creating the check now: the next pass looks again
+        const log = (error as Error)?.name === 'CheckNotReady' ? this.options.logger.debug : this.options.logger.warn;
+        log.call(this.options.logger, `GORT could not post the verdict of run ${runId} to GitHub (catch-up): ${error}`);
+      }
+    }
+    if (posted > 0) {
+      this.options.logger.info(`GORT posted the verdicts of ${posted} finished run(s) whose checks did not show them (${runIds.length} found)`);
+    }
+    return { found: runIds.length, posted };
+  }
+
+  /**
+   * With `catchUp`, the run is finished (no fence: its final transition was
+   * one), an aggregate check is written here rather than queued (once per
+   * commit and pass), and a run whose entity has checks off is marked so it
+   * is not looked at again.
+   */
+  private async publish(target: Target, mode: { catchUp?: { aggregates: Set<string>; claimsStaleBefore: number } } = {}): Promise<boolean> {
+    const claimsStaleBefore = mode.catchUp?.claimsStaleBefore;
+    const fence = mode.catchUp ? undefined : this.fences.get(keyOf(target));
     const fenced: SideEffectGuard = async what => fence?.(what);
     if (target.kind === 'commit') {
-      await this.publishAggregate(target.repo, target.sha, fenced);
-      return;
+      return await this.publishAggregate(target.repo, target.sha, fenced, claimsStaleBefore);
     }
     // a check shows the run's state and verdicts, never its timeline
     const found = await this.options.runStore.getRunForCheck(target.runId);
-    if (!found) return;
+    if (!found) return false;
     const { run, commitEntities } = found;
     const entity = await this.options.entities(run.entityRef);
     const annotation =
       entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase();
-    if (annotation === 'off') return;
+    if (annotation === 'off') {
+      if (mode.catchUp) await this.options.store.claim({ runId: run.id, cluster: '', repo: run.repo, sha: run.sha, name: checkName(run.entityRef), channel: 'check-run', lastPosted: CHECKS_OFF });
+      return false;
+    }
+    let wrote = false;
     if (commitEntities > this.options.config.aggregateAbove) {
       const aggregate: Target = {
         kind: 'commit',
         repo: run.repo,
         sha: run.sha,
       };
+      if (mode.catchUp) {
+        if (mode.catchUp.aggregates.has(keyOf(aggregate))) return false;
+        mode.catchUp.aggregates.add(keyOf(aggregate));
+        return await this.publishAggregate(run.repo, run.sha, fenced, claimsStaleBefore);
+      }
       const commitRuns = await this.runsOfCommit(run.repo, run.sha);
       this.fences.set(keyOf(aggregate), fence);
       this.coalescer.submit(
@@ -184,7 +234,7 @@ export class CommitVerdictPublisher {
           },
           cluster || undefined,
         );
-        const shown = await this.post(client, fenced, {
+        const posted = await this.post(client, fenced, {
           key: { runId: run.id, cluster },
           repo: run.repo,
           sha: run.sha,
@@ -193,9 +243,11 @@ export class CommitVerdictPublisher {
           detailsUrl: runUrl,
           verdict,
           onlyIfPosted: run.state === 'superseded',
+          claimsStaleBefore,
         });
+        wrote ||= posted === 'posted';
         if (
-          shown &&
+          posted !== 'skipped' &&
           verdict.status === 'completed' &&
           this.options.config.mergedPrComment &&
           cluster === clusters[0]
@@ -211,19 +263,21 @@ export class CommitVerdictPublisher {
       }
     }
     if (isFinished(run) && this.fences.get(keyOf(target)) === fence) this.fences.delete(keyOf(target));
+    return wrote;
   }
 
-  private async publishAggregate(repo: string, sha: string, fenced: SideEffectGuard): Promise<void> {
+  private async publishAggregate(repo: string, sha: string, fenced: SideEffectGuard, claimsStaleBefore?: number): Promise<boolean> {
     const runs = await this.runsOfCommit(repo, sha);
-    if (runs.length === 0) return;
+    if (runs.length === 0) return false;
     const commitPage = `${this.options.appBaseUrl.replace(/\/+$/, '')}/gort`;
     const verdict = aggregateVerdictOf(runs, run => runPageUrl(this.options.appBaseUrl, run.entityRef, run.id));
     const client = await this.options.clients(splitRepo(repo));
     const id = `commit:${repo}@${sha}`;
-    await this.post(client, fenced, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict });
+    const posted = await this.post(client, fenced, { key: { runId: id, cluster: '' }, repo, sha, name: AGGREGATE_CHECK_NAME, externalId: id, detailsUrl: commitPage, verdict, claimsStaleBefore });
     if (verdict.status === 'completed' && this.options.config.mergedPrComment) {
       await this.commentMergedPullRequests(client, fenced, sha, 'gort-verdict:commit', `### GORT: ${AGGREGATE_CHECK_NAME}\n\n${verdict.summary}`);
     }
+    return posted === 'posted';
   }
 
   private async post(
@@ -244,8 +298,10 @@ export class CommitVerdictPublisher {
        * (about 80 a minute) and hold up the checks of the runs that count.
        */
       onlyIfPosted?: boolean;
+      /** A claim made before this (ms) belongs to a creation that died (default: a minute ago). */
+      claimsStaleBefore?: number;
     },
-  ): Promise<boolean> {
+  ): Promise<'posted' | 'unchanged' | 'skipped'> {
     const { store } = this.options;
     const { key, verdict } = input;
     const posted = postedKey(verdict);
@@ -260,8 +316,8 @@ export class CommitVerdictPublisher {
       channel: client.channel,
       ...(input.onlyIfPosted ? { lastPosted: NEVER_POSTED } : {}),
     });
-    if (record.lastPosted === NEVER_POSTED) return false;
-    if (record.lastPosted === posted) return true;
+    if (record.lastPosted === NEVER_POSTED) return 'skipped';
+    if (record.lastPosted === posted) return 'unchanged';
 
     if (client.channel === 'status') {
       await fenced(`set the commit status ${input.name}`);
@@ -273,28 +329,28 @@ export class CommitVerdictPublisher {
         targetUrl: input.detailsUrl,
       });
       await store.markPosted(key, posted);
-      return true;
+      return 'posted';
     }
 
     let checkRunId = record.checkRunId;
     if (checkRunId === undefined) {
       // A check this process may have created before it could store the id, or another replica's.
       checkRunId = await client.findCheckRun(input.sha, input.name, input.externalId);
-      const claimIsLive = Date.now() - (record.claimedAt ?? 0) < STALE_CLAIM_MS;
+      const claimIsLive = (record.claimedAt ?? 0) >= (input.claimsStaleBefore ?? Date.now() - STALE_CLAIM_MS);
       if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
       if (checkRunId === undefined) {
         await fenced(`create the check run ${input.name}`);
         const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);
         await store.markPosted(key, posted);
-        return true;
+        return 'posted';
       }
       checkRunId = await store.setCheckRunId(key, checkRunId);
     }
     await fenced(`update the check run ${input.name}`);
     await client.updateCheckRun(checkRunId, { detailsUrl: input.detailsUrl, verdict });
     await store.markPosted(key, posted);
-    return true;
+    return 'posted';
   }
 
   private async commentMergedPullRequests(client: CommitVerdictClient, fenced: SideEffectGuard, sha: string, marker: string, body: string) {

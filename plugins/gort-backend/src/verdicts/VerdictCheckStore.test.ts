@@ -1,6 +1,7 @@
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { DatabaseRunStore } from '../database/DatabaseRunStore';
 import { migrationsDir } from '../database/migrations';
-import { DatabaseVerdictCheckStore } from './VerdictCheckStore';
+import { CHECKS_OFF, DatabaseVerdictCheckStore, NEVER_POSTED } from './VerdictCheckStore';
 
 jest.setTimeout(60_000);
 
@@ -66,5 +67,74 @@ describe('DatabaseVerdictCheckStore', () => {
     expect(await store.prune(new Date(Date.now() - 60_000))).toBe(0);
     expect(await store.prune(new Date(Date.now() + 60_000))).toBe(1);
     expect(await store.get(record)).toBeUndefined();
+  });
+
+  it.each(databases.eachSupportedId())('finds the finished runs of a window whose verdict no check shows, newest first, on %p', async id => {
+    const { knex } = await createStore(id);
+    let now = new Date('2026-12-04T10:00:00Z');
+    const clock = () => now;
+    const runs = new DatabaseRunStore(knex, clock);
+    const store = new DatabaseVerdictCheckStore(knex, clock);
+    const sha = (c: string) => c.repeat(40);
+    const start = async (name: string, commit = 'a') =>
+      (await runs.createRun({ entityRef: `component:default/${name}`, objects: [{ kind: 'Kustomization', namespace: 'flux-system', name }], repo: 'acme/gitops', branch: 'main', sha: sha(commit), trigger: 'push', timeoutMs: 600_000 })).runId;
+    const finish = async (runId: string) => {
+      await runs.claimRuns('replica', 30_000, 100);
+      expect(await runs.transition(runId, 'replica', { state: 'done', outcome: 'succeeded', message: 'Applied' })).toBe(true);
+    };
+    const check = (runId: string, lastPosted?: string, commit = 'a') => ({ runId, cluster: '', repo: 'acme/gitops', sha: sha(commit), name: 'gort/x', channel: 'check-run' as const, ...(lastPosted ? { lastPosted } : {}) });
+    const later = () => {
+      now = new Date(now.getTime() + 1000);
+    };
+
+    const early = await start('early');
+    await finish(early); // before the window
+    later();
+    const unposted = await start('unposted');
+    await finish(unposted);
+    later();
+    const shown = await start('shown');
+    await finish(shown);
+    await store.claim(check(shown, 'completed|success|Applied and healthy'));
+    later();
+    const inProgress = await start('in-progress');
+    await store.claim(check(inProgress, 'in_progress||Waiting for Flux'));
+    await finish(inProgress);
+    later();
+    const claimedOnly = await start('claimed-only');
+    await store.claim(check(claimedOnly));
+    await finish(claimedOnly);
+    later();
+    // superseded: closed only when it had a check
+    const quiet = await start('superseded');
+    const open = await start('superseded-open');
+    const never = await start('superseded-never');
+    await store.claim(check(open, 'queued||Queued'));
+    await store.claim(check(never, NEVER_POSTED));
+    later();
+    for (const name of ['superseded', 'superseded-open', 'superseded-never']) await finish(await start(name, 'b'));
+    later();
+    const off = await start('checks-off');
+    await finish(off);
+    await store.claim(check(off, CHECKS_OFF));
+    const aggregated = await start('aggregated', 'c');
+    await finish(aggregated);
+    await store.claim(check('commit:acme/gitops@' + sha('c'), 'completed|success|All applied', 'c'));
+    const active = await start('still-active', 'd');
+    later();
+    const stillOpen = await start('late');
+    await finish(stillOpen); // after the window
+
+    const window = { after: new Date('2026-12-04T10:00:00.500Z'), before: new Date(now.getTime() - 500), limit: 100 };
+    const found = await store.finishedRunsNotShown(window);
+    const supersededIds = (await runs.listRuns({ limit: 100, sha: sha('b') })).items.map(r => r.id);
+    expect(found).not.toContain(early);
+    expect(found).not.toContain(stillOpen);
+    expect(found).not.toContain(active);
+    expect(new Set(found)).toEqual(new Set([unposted, inProgress, claimedOnly, open, ...supersededIds]));
+    expect(found.indexOf(unposted)).toBeGreaterThan(found.indexOf(inProgress));
+    expect(found).not.toContain(quiet);
+    expect(found).not.toContain(never);
+    expect(await store.finishedRunsNotShown({ ...window, limit: 2 })).toHaveLength(2);
   });
 });

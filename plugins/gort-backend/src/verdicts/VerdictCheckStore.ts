@@ -2,6 +2,18 @@ import DataLoader from 'dataloader';
 import type { Knex } from 'knex';
 
 const TABLE = 'gort_verdict_checks';
+const RUNS = 'gort_runs';
+
+/**
+ * Stored as the last posted state of a run superseded before its first
+ * check: it never gets one, on this replica or another.
+ */
+export const NEVER_POSTED = 'never-posted|superseded';
+/** Stored by the catch-up for a finished run whose entity has checks off. */
+export const CHECKS_OFF = 'never-posted|off';
+const NOT_POSTED_PREFIX = 'never-posted|';
+/** How the posted key of a finished run's check starts (see `postedKey`). */
+const COMPLETED_PREFIX = 'completed|';
 
 export type VerdictChannelKind = 'check-run' | 'status';
 
@@ -42,6 +54,13 @@ export interface VerdictCheckStore {
   markPosted(key: VerdictCheckKey, posted: string): Promise<void>;
   /** Removes rows older than `before` (retention). */
   prune(before: Date): Promise<number>;
+  /**
+   * Runs finished in [after, before) whose verdict no check shows: one of
+   * their checks is not completed, or a run that was not superseded has no
+   * check at all (nor a completed aggregate check of its commit). Newest
+   * first, at most `limit`.
+   */
+  finishedRunsNotShown(window: { after: Date; before: Date; limit: number }): Promise<string[]>;
 }
 
 interface Row {
@@ -154,6 +173,44 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
 
   async markPosted(key: VerdictCheckKey, posted: string): Promise<void> {
     await this.where(key).update({ last_posted: posted, updated_at: this.clock() });
+  }
+
+  async finishedRunsNotShown(window: { after: Date; before: Date; limit: number }): Promise<string[]> {
+    const checks = (alias: string) => this.db(`${TABLE} as ${alias}`).select(this.db.raw('1'));
+    const rows = await this.db(`${RUNS} as r`)
+      .whereIn('r.state', ['done', 'error', 'superseded'])
+      .where('r.finished_at', '>=', window.after)
+      .where('r.finished_at', '<', window.before)
+      .where(shown =>
+        shown
+          // a check that still shows the run in progress
+          .whereExists(
+            checks('c')
+              .whereRaw('c.run_id = r.id')
+              .where(open =>
+                open.whereNull('c.last_posted').orWhere(posted =>
+                  posted
+                    .whereNot('c.last_posted', 'like', `${COMPLETED_PREFIX}%`)
+                    .whereNot('c.last_posted', 'like', `${NOT_POSTED_PREFIX}%`),
+                ),
+              ),
+          )
+          // or a verdict never posted anywhere (a superseded run gets a check only if it had one)
+          .orWhere(none =>
+            none
+              .whereNot('r.state', 'superseded')
+              .whereNotExists(checks('o').whereRaw('o.run_id = r.id'))
+              .whereNotExists(
+                checks('a')
+                  .whereRaw(`a.run_id = 'commit:' || r.repo || '@' || r.sha`)
+                  .where('a.last_posted', 'like', `${COMPLETED_PREFIX}%`),
+              ),
+          ),
+      )
+      .orderBy('r.finished_at', 'desc')
+      .limit(window.limit)
+      .select('r.id');
+    return rows.map((row: { id: string }) => row.id);
   }
 
   async prune(before: Date): Promise<number> {

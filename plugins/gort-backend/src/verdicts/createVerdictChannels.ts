@@ -17,8 +17,9 @@ import { DatabaseVerdictCheckStore } from './VerdictCheckStore';
 /**
  * The verdict where people look: check runs or commit statuses on the pushed
  * commit (`gort.checks`) and Backstage notifications (`gort.notifications`),
- * both following the run lifecycle. Returns what to stop on shutdown and
- * the store of posted checks (for the retention cleaner).
+ * both following the run lifecycle. Returns what to stop on shutdown, the
+ * store of posted checks (for the retention cleaner) and the catch-up task
+ * of checks that missed their verdict (none when checks are off).
  */
 export function createVerdictChannels(deps: {
   config: Config;
@@ -30,11 +31,16 @@ export function createVerdictChannels(deps: {
   runStore: RunStore;
   watcherStore: WatcherStore;
   lifecycle: RunLifecycle;
-}): { stop(): void; checks: DatabaseVerdictCheckStore } {
+}): {
+  stop(): void;
+  checks: DatabaseVerdictCheckStore;
+  catchUp?: { everyMs: number; run(signal: AbortSignal): Promise<void> };
+} {
   const { config, logger } = deps;
   const appBaseUrl = config.getOptionalString('app.baseUrl') ?? '';
   const entities = new CatalogVerdictEntities(deps.catalog, deps.auth);
   const checks = new DatabaseVerdictCheckStore(deps.db);
+  const checksConfig = readChecksConfig(config);
   const publisher = new CommitVerdictPublisher({
     runStore: deps.runStore,
     store: checks,
@@ -42,7 +48,7 @@ export function createVerdictChannels(deps: {
       GitHubClientFactory.fromConfig(config, { onRateLimited: message => logger.warn(`GitHub (verdicts): ${message}`) }),
     ),
     entities: ref => entities.entity(ref),
-    config: readChecksConfig(config),
+    config: checksConfig,
     appBaseUrl,
     logger,
   });
@@ -60,6 +66,17 @@ export function createVerdictChannels(deps: {
   notifier.follow(deps.lifecycle);
   return {
     checks,
+    ...(checksConfig.enabled
+      ? {
+          catchUp: {
+            // looked at twice per `catchUpAfter`, at most once a minute
+            everyMs: Math.min(60_000, Math.max(1_000, checksConfig.catchUpAfterMs / 2)),
+            run: async (signal: AbortSignal) => {
+              await publisher.catchUp({ signal });
+            },
+          },
+        }
+      : {}),
     stop: () => {
       publisher.stop();
       notifier.stop();

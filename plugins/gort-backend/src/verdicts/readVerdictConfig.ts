@@ -12,6 +12,8 @@ export interface ChecksConfig {
   updateIntervalMs: number;
   /** Comment the verdict on the merged pull request that produced the commit. */
   mergedPrComment: boolean;
+  /** A finished run whose check does not show its verdict this long after is posted again. */
+  catchUpAfterMs: number;
 }
 
 export interface NotificationsConfig {
@@ -20,6 +22,7 @@ export interface NotificationsConfig {
 
 export const DEFAULT_AGGREGATE_ABOVE = 20;
 const DEFAULT_UPDATE_INTERVAL_MS = 5_000;
+const DEFAULT_CATCH_UP_AFTER_MS = 2 * 60_000;
 
 function duration(config: Config, key: string, fallbackMs: number): number {
   const value = config.getOptionalString(key);
@@ -40,6 +43,7 @@ export function readChecksConfig(config: Config): ChecksConfig {
     evidence: config.getOptionalBoolean('gort.checks.evidence') ?? false,
     updateIntervalMs: duration(config, 'gort.checks.updateInterval', DEFAULT_UPDATE_INTERVAL_MS),
     mergedPrComment: config.getOptionalBoolean('gort.checks.mergedPrComment') ?? false,
+    catchUpAfterMs: Math.max(1_000, duration(config, 'gort.checks.catchUpAfter', DEFAULT_CATCH_UP_AFTER_MS)),
   };
 }
 

@@ -119,7 +119,7 @@ describe('DatabaseVerdictCheckStore', () => {
     await store.claim(check(off, CHECKS_OFF));
     const aggregated = await start('aggregated', 'c');
     await finish(aggregated);
-    await store.claim(check('commit:acme/gitops@' + sha('c'), 'completed|success|All applied', 'c'));
+    await store.claim(check(`commit:acme/gitops@${sha('c')}`, 'completed|success|All applied', 'c'));
     const active = await start('still-active', 'd');
     later();
     const stillOpen = await start('late');

@@ -219,6 +219,25 @@ describe('CommitVerdictPublisher', () => {
       expect(github.checks.map(c => c.history.length)).toEqual([1]);
     });
 
+    it('goes on past a run GitHub refuses, and tries it again on the next pass', async () => {
+      const { github, emit, idle, publishers, store } = await setup();
+      // both finished while GitHub was down, so the normal path gave up on them
+      github.outage.writes = 2;
+      await emit(run('a', { state: 'done', outcome: 'succeeded' }));
+      await emit(run('b', { state: 'done', outcome: 'failed' }));
+      await idle();
+      expect(github.checks).toHaveLength(0);
+      store.finishedRunsNotShown = async () => ['a', 'b'];
+      github.outage.writes = 1;
+      const later = { now: new Date(Date.now() + 60_000) };
+      await expect(publishers[0].catchUp(later)).resolves.toEqual({ found: 2, posted: 1 });
+      await expect(publishers[0].catchUp(later)).resolves.toEqual({ found: 2, posted: 1 });
+      expect(github.checks.map(c => [c.externalId, c.history.map(v => v.conclusion)])).toEqual([
+        ['b', ['failure']],
+        ['a', ['success']],
+      ]);
+    });
+
     it('marks a run of an entity with checks off, so it is not looked at again', async () => {
       const { github, emit, idle, publishers, store } = await setup('check-run', { 'gort.io/verdicts': 'off' });
       await emit(run('podinfo', { state: 'done', outcome: 'failed' }));

@@ -158,6 +158,7 @@ export class CommitVerdictPublisher {
       limit: CATCH_UP_BATCH,
     });
     let posted = 0;
+    const failed: string[] = [];
     // The runs finished before this: a claim older is not a creation under way.
     const catchUp = { aggregates: new Set<string>(), claimsStaleBefore: now - this.options.config.catchUpAfterMs };
     for (const runId of runIds) {
@@ -168,12 +169,15 @@ export class CommitVerdictPublisher {
         if (await this.publish(target, { catchUp })) posted++;
       } catch (error) {
         // another replica creating the check now: the next pass looks again
-        const log = (error as Error)?.name === 'CheckNotReady' ? this.options.logger.debug : this.options.logger.warn;
-        log.call(this.options.logger, `GORT could not post the verdict of run ${runId} to GitHub (catch-up): ${error}`);
+        if ((error as Error)?.name !== 'CheckNotReady') failed.push(`${runId}: ${error}`);
       }
     }
     if (posted > 0) {
       this.options.logger.info(`GORT posted the verdicts of ${posted} finished run(s) whose checks did not show them (${runIds.length} found)`);
+    }
+    if (failed.length > 0) {
+      // one line per pass: a repository GitHub refuses would otherwise log every run, every pass
+      this.options.logger.warn(`GORT could not post the verdicts of ${failed.length} finished run(s) to GitHub (catch-up, retried next pass); first: ${failed[0]}`);
     }
     return { found: runIds.length, posted };
   }

@@ -138,16 +138,10 @@ export class CommitVerdictPublisher {
   }
 
   /**
-   * Writes one check. Every GitHub write (check run created or updated,
-   * status set, verdict comment) first passes the lease fence of the change
-   * it shows: a replica whose last renewal is older than half the lease
-   * writes nothing (issue #12); the replica that holds the run now writes it.
-   */
-  /**
    * Posts the verdicts of runs finished more than `catchUpAfter` ago that no
    * check shows: the replica that finished one stopped before writing it,
-   * GitHub kept failing past the client's retries, or its entity's checks
-   * were off. The newest first, one at a time, skipping the runs this
+   * GitHub kept failing past the client's retries, or a check's creation
+   * died without an answer. The newest first, one at a time, skipping the runs this
    * replica is publishing now. Returns what it found and what it wrote.
    */
   async catchUp(options: { now?: Date; signal?: AbortSignal } = {}): Promise<{ found: number; posted: number }> {
@@ -183,10 +177,14 @@ export class CommitVerdictPublisher {
   }
 
   /**
+   * Writes one check. Every GitHub write (check run created or updated,
+   * status set, verdict comment) first passes the lease fence of the change
+   * it shows: a replica whose last renewal is older than half the lease
+   * writes nothing (issue #12); the replica that holds the run now writes it.
    * With `catchUp`, the run is finished (no fence: its final transition was
    * one), an aggregate check is written here rather than queued (once per
    * commit and pass), and a run whose entity has checks off is marked so it
-   * is not looked at again.
+   * is not looked at again. Returns whether it wrote to GitHub.
    */
   private async publish(target: Target, mode: { catchUp?: { aggregates: Set<string>; claimsStaleBefore: number } } = {}): Promise<boolean> {
     const claimsStaleBefore = mode.catchUp?.claimsStaleBefore;

@@ -77,4 +77,22 @@ describe('CatalogWatcherSync', () => {
     expect(c!.targetRepo).toBeUndefined();
     expect(c!.problems.map(p => p.annotation)).toEqual(['gort.io/flux-app', 'gort.io/target-repo']);
   });
+
+  it.each(databases.eachSupportedId())('says a refresh that changes nothing once at info, then at debug, on %p', async id => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const logger = mockServices.logger.mock();
+    let entities = [component('a')];
+    const sync = new CatalogWatcherSync({ catalog: { queryEntities: (...args: any[]) => (catalogServiceMock({ entities }).queryEntities as any)(...args) } as any, auth: mockServices.auth(), store: new DatabaseWatcherStore(knex), logger, tenancy: openTenancy });
+    const infos = () => logger.info.mock.calls.map(([message]) => message).filter(m => m.startsWith('Watchers refreshed'));
+    await sync.sync();
+    await sync.sync();
+    await sync.sync();
+    expect(infos()).toEqual(['Watchers refreshed from the catalog: 1 entities (1 added, 0 updated, 0 removed, 0 with annotation problems)', 'Watchers refreshed from the catalog: 1 entities (0 added, 0 updated, 0 removed, 0 with annotation problems)']);
+    expect(logger.debug).toHaveBeenCalledWith('Watchers refreshed from the catalog: 1 entities (0 added, 0 updated, 0 removed, 0 with annotation problems)');
+    // a change is said at info again
+    entities = [component('a'), component('b')];
+    await sync.sync();
+    expect(infos().at(-1)).toBe('Watchers refreshed from the catalog: 2 entities (1 added, 0 updated, 0 removed, 0 with annotation problems)');
+  });
 });

@@ -287,8 +287,14 @@ describe('fault injection: a replica that dies before it could write a finished 
     await env?.close();
   });
 
+  const checksOf = async (sha: string) =>
+    (await github(env).call(`${REPO}/commits/${sha}/check-runs?check_name=gort/podinfo&filter=all`)).body.check_runs as Array<{ status: string; conclusion: string | null; external_id: string }>;
+
   it('gets the verdict onto the one check from the catch-up after the restart', async () => {
     const gitHub = env.sandbox.github;
+    // the previous push's check is complete (the database says done a moment before GitHub does)
+    const previous = (await env.runs(PODINFO)).find(done)!;
+    await env.waitFor('the previous check to complete', async () => (await checksOf(previous.sha)).some(c => c.status === 'completed'), 60_000);
     // The check is made in progress; the update that would complete it never reaches GitHub.
     const checkUpdates = (r: { method: string; path: string }) => r.path.includes('/check-runs/') && r.method === 'PATCH';
     gitHub.setResponseDelay('hang', checkUpdates, 'before');
@@ -302,14 +308,12 @@ describe('fault injection: a replica that dies before it could write a finished 
       gitHub.setResponseDelay(undefined);
     }
     expect(run).toMatchObject({ state: 'done', outcome: 'failed', fixPr: { status: 'opened' } });
-    const checksOf = async () =>
-      ((await github(env).call(`${REPO}/commits/${run.sha}/check-runs?check_name=gort/podinfo&filter=all`)).body.check_runs as Array<{ status: string; conclusion: string | null; external_id: string }>);
-    expect((await checksOf()).map(c => c.status)).not.toContain('completed');
+    expect((await checksOf(run.sha)).map(c => c.status)).not.toContain('completed');
 
     await env.backend.start();
     let checks: Awaited<ReturnType<typeof checksOf>> = [];
     await env.waitFor('the catch-up to complete the check', async () => {
-      checks = await checksOf();
+      checks = await checksOf(run.sha);
       return checks.some(c => c.status === 'completed');
     }, 90_000, () => JSON.stringify(checks));
     expect(checks).toEqual([expect.objectContaining({ status: 'completed', conclusion: 'action_required', external_id: run.id })]);

@@ -4,7 +4,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { migrationsDir } from '../database/migrations';
 import type { RunStore } from '../database/RunStore';
 import { leaseFence } from '../runs/leaseFence';
-import type { SideEffectGuard } from '../runs/ports';
+import { LeaseLostError, SideEffectGuard } from '../runs/ports';
 import { RunLifecycle } from '../runs/RunLifecycle';
 import { CommitVerdictPublisher } from './CommitVerdictPublisher';
 import type { CommitVerdictClient } from './ports';
@@ -113,9 +113,10 @@ describe('CommitVerdictPublisher', () => {
       publisher.follow(lifecycle);
       return publisher;
     });
-    const emit = async (next: Run, replica = 0, fence?: SideEffectGuard) => {
+    /** Stores `next` and announces it (as `announced`, by default its own state). */
+    const emit = async (next: Run, replica = 0, fence?: SideEffectGuard, announced = next.state) => {
       runs.set(next.id, next);
-      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: next.state, ...(fence ? { fence } : {}) });
+      lifecycles[replica].emit({ runId: next.id, entityRef: next.entityRef, state: announced, ...(fence ? { fence } : {}) });
       await new Promise(resolve => setTimeout(resolve, 5));
     };
     const idle = async () => {
@@ -195,6 +196,33 @@ describe('CommitVerdictPublisher', () => {
       expect(github.checks).toHaveLength(0);
       // …the verdict of the transition that finished the run is not
       await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0);
+      await idle();
+      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
+    });
+  });
+
+  describe('a publication that outlives the lease of the change that asked for it', () => {
+    it('posts the verdict of a run it reads finished, whichever fence the change carried', async () => {
+      const { github, emit, idle } = await setup();
+      const refused: SideEffectGuard = async what => {
+        throw new LeaseLostError(`Not doing "${what}": this replica no longer holds it`);
+      };
+      // announced while validating, read after the run was finished and released
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }), 0, refused, 'validating');
+      await idle();
+      expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
+    });
+
+    it('gives its claim up when fenced out before creating the check, so the final verdict does not wait for it', async () => {
+      const { github, emit, idle } = await setup();
+      // passes the claim, refuses the creation: the run finished in between
+      const lapsing: SideEffectGuard = async what => {
+        if (what.startsWith('create')) throw new LeaseLostError(`Not doing "${what}": this replica no longer holds it`);
+      };
+      await emit(run('podinfo', { state: 'validating' }), 0, lapsing);
+      await idle();
+      expect(github.checks).toHaveLength(0);
+      await emit(run('podinfo', { state: 'done', outcome: 'succeeded' }));
       await idle();
       expect(github.checks.map(c => c.history.map(v => v.conclusion))).toEqual([['success']]);
     });

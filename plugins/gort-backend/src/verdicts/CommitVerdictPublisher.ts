@@ -38,6 +38,7 @@ const STALE_CLAIM_MS = 60_000;
 /** How far back the catch-up looks for finished runs whose checks do not show them. */
 const CATCH_UP_LOOK_BACK_MS = 6 * 60 * 60_000;
 const CATCH_UP_BATCH = 100;
+const UNFENCED: SideEffectGuard = async () => undefined;
 
 export interface CommitVerdictPublisherOptions {
   runStore: RunStore;
@@ -197,6 +198,9 @@ export class CommitVerdictPublisher {
     const found = await this.options.runStore.getRunForCheck(target.runId);
     if (!found) return false;
     const { run, commitEntities } = found;
+    // What is read is what is posted: a finished run's verdict is the database's (its final
+    // transition was the fence), whichever change, fenced or not, asked for this publication.
+    const guard = isFinished(run) ? UNFENCED : fenced;
     const entity = await this.options.entities(run.entityRef);
     const annotation =
       entity?.annotations[ANNOTATION_VERDICTS]?.trim().toLowerCase();
@@ -214,7 +218,7 @@ export class CommitVerdictPublisher {
       if (mode.catchUp) {
         if (mode.catchUp.aggregates.has(keyOf(aggregate))) return false;
         mode.catchUp.aggregates.add(keyOf(aggregate));
-        return await this.publishAggregate(run.repo, run.sha, fenced, claimsStaleBefore);
+        return await this.publishAggregate(run.repo, run.sha, guard, claimsStaleBefore);
       }
       const commitRuns = await this.runsOfCommit(run.repo, run.sha);
       this.fences.set(keyOf(aggregate), fence);
@@ -236,7 +240,7 @@ export class CommitVerdictPublisher {
           },
           cluster || undefined,
         );
-        const posted = await this.post(client, fenced, {
+        const posted = await this.post(client, guard, {
           key: { runId: run.id, cluster },
           repo: run.repo,
           sha: run.sha,
@@ -256,7 +260,7 @@ export class CommitVerdictPublisher {
         ) {
           await this.commentMergedPullRequests(
             client,
-            fenced,
+            guard,
             run.sha,
             `gort-verdict:${run.entityRef}`,
             `### GORT: ${checkName(run.entityRef)}\n\n${verdict.summary}`,
@@ -268,9 +272,10 @@ export class CommitVerdictPublisher {
     return wrote;
   }
 
-  private async publishAggregate(repo: string, sha: string, fenced: SideEffectGuard, claimsStaleBefore?: number): Promise<boolean> {
+  private async publishAggregate(repo: string, sha: string, eventFence: SideEffectGuard, claimsStaleBefore?: number): Promise<boolean> {
     const runs = await this.runsOfCommit(repo, sha);
     if (runs.length === 0) return false;
+    const fenced = runs.every(isFinished) ? UNFENCED : eventFence;
     const commitPage = `${this.options.appBaseUrl.replace(/\/+$/, '')}/gort`;
     const verdict = aggregateVerdictOf(runs, run => runPageUrl(this.options.appBaseUrl, run.entityRef, run.id));
     const client = await this.options.clients(splitRepo(repo));
@@ -341,7 +346,14 @@ export class CommitVerdictPublisher {
       const claimIsLive = (record.claimedAt ?? 0) >= (input.claimsStaleBefore ?? Date.now() - STALE_CLAIM_MS);
       if (checkRunId === undefined && !created && claimIsLive) throw new CheckNotReady(`the check ${input.name} is being created elsewhere`);
       if (checkRunId === undefined) {
-        await fenced(`create the check run ${input.name}`);
+        try {
+          await fenced(`create the check run ${input.name}`);
+        } catch (error) {
+          // Fenced out between its claim and the creation (the run finished meanwhile): the
+          // claim goes, or the publication of the verdict would wait a minute for it to go stale.
+          if (created) await store.release(key);
+          throw error;
+        }
         const createdId = await client.createCheckRun({ sha: input.sha, name: input.name, externalId: input.externalId, detailsUrl: input.detailsUrl, verdict });
         await store.setCheckRunId(key, createdId);
         await store.markPosted(key, posted);

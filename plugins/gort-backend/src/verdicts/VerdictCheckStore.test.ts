@@ -61,6 +61,18 @@ describe('DatabaseVerdictCheckStore', () => {
     expect(found).toMatchObject({ created: false, record: { lastPosted: 'never-posted|superseded' } });
   });
 
+  it.each(databases.eachSupportedId())('releases a claim that has no check yet, and only such a claim, on %p', async id => {
+    const { store } = await createStore(id);
+    const made = { ...record, runId: 'made' };
+    await Promise.all([store.claim(record), store.claim(made)]);
+    await store.setCheckRunId(made, 7);
+    await Promise.all([store.release(record), store.release(made)]);
+    expect(await store.get(record)).toBeUndefined();
+    expect(await store.get(made)).toMatchObject({ checkRunId: 7 });
+    // the next claim of the released key is a creation again
+    expect(await store.claim(record)).toMatchObject({ created: true });
+  });
+
   it.each(databases.eachSupportedId())('prunes rows not touched since a date, on %p', async id => {
     const { store } = await createStore(id);
     await store.claim(record);

@@ -52,6 +52,8 @@ export interface VerdictCheckStore {
   /** Stores the GitHub id unless one is stored already; returns the id that holds. */
   setCheckRunId(key: VerdictCheckKey, checkRunId: number): Promise<number>;
   markPosted(key: VerdictCheckKey, posted: string): Promise<void>;
+  /** Removes a claim that has no check yet (its creation was given up). */
+  release(key: VerdictCheckKey): Promise<void>;
   /** Removes rows older than `before` (retention). */
   prune(before: Date): Promise<number>;
   /**
@@ -169,6 +171,10 @@ export class DatabaseVerdictCheckStore implements VerdictCheckStore {
     await this.where(key).whereNull('check_run_id').update({ check_run_id: checkRunId, updated_at: this.clock() });
     const row = await this.where(key).first();
     return Number(row?.check_run_id ?? checkRunId);
+  }
+
+  async release(key: VerdictCheckKey): Promise<void> {
+    await this.where(key).whereNull('check_run_id').whereNull('last_posted').delete();
   }
 
   async markPosted(key: VerdictCheckKey, posted: string): Promise<void> {

@@ -182,7 +182,7 @@ export class CommitVerdictPublisher {
    * status set, verdict comment) first passes the lease fence of the change
    * it shows: a replica whose last renewal is older than half the lease
    * writes nothing (issue #12); the replica that holds the run now writes it.
-   * With `catchUp`, the run is finished (no fence: its final transition was
+   * A run read finished is written unfenced. With `catchUp`, the run is finished (no fence: its final transition was
    * one), an aggregate check is written here rather than queued (once per
    * commit and pass), and a run whose entity has checks off is marked so it
    * is not looked at again. Returns whether it wrote to GitHub.

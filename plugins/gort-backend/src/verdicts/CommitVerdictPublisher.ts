@@ -182,14 +182,14 @@ export class CommitVerdictPublisher {
    * status set, verdict comment) first passes the lease fence of the change
    * it shows: a replica whose last renewal is older than half the lease
    * writes nothing (issue #12); the replica that holds the run now writes it.
-   * A run read finished is written unfenced. With `catchUp`, the run is finished (no fence: its final transition was
-   * one), an aggregate check is written here rather than queued (once per
+   * A run read finished is written unfenced. With `catchUp` (runs the
+   * database has finished, so unfenced), an aggregate check is written here rather than queued (once per
    * commit and pass), and a run whose entity has checks off is marked so it
    * is not looked at again. Returns whether it wrote to GitHub.
    */
   private async publish(target: Target, mode: { catchUp?: { aggregates: Set<string>; claimsStaleBefore: number } } = {}): Promise<boolean> {
     const claimsStaleBefore = mode.catchUp?.claimsStaleBefore;
-    const fence = mode.catchUp ? undefined : this.fences.get(keyOf(target));
+    const fence = this.fences.get(keyOf(target));
     const fenced: SideEffectGuard = async what => fence?.(what);
     if (target.kind === 'commit') {
       return await this.publishAggregate(target.repo, target.sha, fenced, claimsStaleBefore);
